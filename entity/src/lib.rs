@@ -1,0 +1,16 @@
+//! SeaORM entities of the e-government ranking database.
+//!
+//! Tables only: the rules that fill them live in the `service` crate, and the schema itself is
+//! created by the `migration` crate.
+
+pub mod agency;
+pub mod agency_alias;
+pub mod decision;
+pub mod exact_decimal;
+pub mod jurisdiction;
+pub mod ranking_index;
+pub mod result;
+pub mod scheme_level;
+pub mod scoring_scheme;
+
+pub use exact_decimal::ExactDecimal;

@@ -1,0 +1,52 @@
+//! One agency's result in one ranking of one year.
+//!
+//! Three groups of columns: the inputs (points), the values as published (kept verbatim, never
+//! overwritten) and the values the service computed from the inputs and the scheme, materialised
+//! when the result is written so that reads never re-rank.
+
+use sea_orm::entity::prelude::*;
+
+use crate::ExactDecimal;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "result")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub jurisdiction_id: i32,
+    pub agency_id: i32,
+    pub ranking_index_id: i32,
+    pub year: i32,
+    pub tier: String,
+    /// The decision that published these values.
+    pub decision_id: Option<i32>,
+    /// The scheme the computed values were computed with.
+    pub scheme_id: i32,
+
+    pub max_points: Option<ExactDecimal>,
+    pub excluded_points: Option<ExactDecimal>,
+    pub achieved_points: Option<ExactDecimal>,
+
+    pub published_rank: Option<i32>,
+    pub published_rate_percent: Option<ExactDecimal>,
+    pub published_converted_score: Option<ExactDecimal>,
+    pub published_level_code: Option<String>,
+
+    pub required_points: Option<ExactDecimal>,
+    /// achieved / required x 100 to 28 significant digits; ranking compares the exact fraction.
+    pub rate_percent: Option<ExactDecimal>,
+    pub converted_score: Option<ExactDecimal>,
+    pub level_code: Option<String>,
+    pub rank: Option<i32>,
+    /// How many other results of the group share this rank.
+    pub tied_with: Option<i32>,
+    /// Place in the listing: by rank, then Vietnamese alphabetical order of the name.
+    pub position: i32,
+    /// Number of results in the (jurisdiction, year, tier, index) group.
+    pub group_size: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

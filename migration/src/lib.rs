@@ -1,0 +1,15 @@
+//! Schema migrations, one file per change, named by date. The only place the schema changes.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_ranking_tables;
+
+/// Runs the migrations in order; `Migrator::up(db, None)` brings a database to the current schema.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_create_ranking_tables::Migration)]
+    }
+}

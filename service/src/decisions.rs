@@ -1,0 +1,32 @@
+//! Decisions (Quyết định) that publish and amend results.
+
+use entity::{decision, jurisdiction, result};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::Result;
+
+/// A jurisdiction's decisions, oldest first; with `year`, those that published results of it.
+pub async fn list(db: &impl ConnectionTrait, jurisdiction: &jurisdiction::Model, year: Option<i32>) -> Result<Vec<decision::Model>> {
+    let mut query = decision::Entity::find().filter(decision::Column::JurisdictionId.eq(jurisdiction.id));
+    if let Some(year) = year {
+        let publishing = Query::select()
+            .column(result::Column::DecisionId)
+            .from(result::Entity)
+            .and_where(result::Column::Year.eq(year))
+            .and_where(result::Column::JurisdictionId.eq(jurisdiction.id))
+            .to_owned();
+        query = query.filter(decision::Column::Id.in_subquery(publishing));
+    }
+    Ok(query.order_by_asc(decision::Column::IssuedOn).order_by_asc(decision::Column::Id).all(db).await?)
+}
+
+/// The decision with `id`.
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<decision::Model>> {
+    Ok(decision::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The decisions that amend `id`.
+pub async fn amending(db: &impl ConnectionTrait, id: i32) -> Result<Vec<decision::Model>> {
+    Ok(decision::Entity::find().filter(decision::Column::AmendsId.eq(id)).order_by_asc(decision::Column::Id).all(db).await?)
+}

@@ -1,0 +1,24 @@
+//! The domain of egov-rank: scoring (rates, levels, converted scores, competition ranking),
+//! imports of published tables, and the queries the API serves. Plain Rust over SeaORM.
+//!
+//! A newcomer looks first at [`scoring`]: the rule that turns published points into levels and
+//! ranks, checked against the published 2020 tables.
+
+pub mod agencies;
+pub mod database;
+pub mod decisions;
+pub mod error;
+pub mod import;
+pub mod materialise;
+pub mod names;
+pub mod page;
+pub mod results;
+pub mod schemes;
+pub mod scope;
+pub mod scoring;
+pub mod seed;
+pub mod tier;
+
+pub use error::{Error, Result, RowError};
+pub use page::Page;
+pub use tier::Tier;

@@ -1,0 +1,69 @@
+//! Writing computed values next to the published ones, so reads never re-rank.
+//!
+//! Called inside the transaction of every write that changes a group (an import today; scheme
+//! changes and amendments later): the group is re-scored as a whole, because one new result can
+//! move every rank.
+
+use std::collections::HashMap;
+
+use entity::{ExactDecimal, agency, result};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+
+use crate::scope::GroupKey;
+use crate::scoring::{self, Member, Points};
+use crate::{Error, Result, schemes};
+
+/// The published points of a stored result.
+pub fn points(row: &result::Model) -> Points {
+    Points {
+        max: row.max_points.map(Into::into),
+        excluded: row.excluded_points.map(Into::into),
+        required: row.required_points.map(Into::into),
+        achieved: row.achieved_points.map(Into::into),
+    }
+}
+
+/// Re-scores every result of `group` under the group's scheme and stores the computed values.
+pub async fn rescore_group(db: &impl ConnectionTrait, group: GroupKey) -> Result<()> {
+    let scheme = schemes::for_group(db, group).await?.ok_or_else(|| {
+        Error::BadInput(format!("no scoring scheme for {} {} or any earlier year", group.tier, group.year))
+    })?;
+    let rows = result::Entity::find()
+        .filter(result::Column::JurisdictionId.eq(group.jurisdiction_id))
+        .filter(result::Column::RankingIndexId.eq(group.index_id))
+        .filter(result::Column::Year.eq(group.year))
+        .filter(result::Column::Tier.eq(group.tier.code()))
+        .all(db)
+        .await?;
+    let sort_keys: HashMap<i32, String> = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(rows.iter().map(|row| row.agency_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|agency| (agency.id, agency.sort_key))
+        .collect();
+    let members: Vec<Member> = rows
+        .iter()
+        .map(|row| Member {
+            points: points(row),
+            published_rank: row.published_rank,
+            sort_key: sort_keys.get(&row.agency_id).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let scored = scoring::score_group(&scheme, &members);
+    let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
+    for (row, scored) in rows.into_iter().zip(scored) {
+        let mut active = row.into_active_model();
+        active.scheme_id = Set(scheme.id);
+        active.required_points = Set(scored.required_points.map(|value| ExactDecimal(value.normalize())));
+        active.rate_percent = Set(scored.rate_percent.and_then(|rate| rate.approximate()).map(ExactDecimal));
+        active.converted_score = Set(scored.converted_score.and_then(|score| score.approximate()).map(ExactDecimal));
+        active.level_code = Set(scored.level_code);
+        active.rank = Set(scored.placement.rank);
+        active.tied_with = Set(scored.placement.tied_with);
+        active.position = Set(scored.placement.position);
+        active.group_size = Set(group_size);
+        active.update(db).await?;
+    }
+    Ok(())
+}

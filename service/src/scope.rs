@@ -1,0 +1,62 @@
+//! Which jurisdiction and which ranking index a query is about.
+
+use entity::{jurisdiction, ranking_index};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::{Error, Result, Tier};
+
+/// The index a query means when it names none: mức độ kết quả CQĐT.
+pub const DEFAULT_INDEX: &str = "cqdt-results";
+
+/// A jurisdiction and an index, resolved from the codes a client sent.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub jurisdiction: jurisdiction::Model,
+    pub index: ranking_index::Model,
+}
+
+impl Scope {
+    /// Resolves the codes; `None` means the default jurisdiction and the default index.
+    pub async fn resolve(db: &impl ConnectionTrait, jurisdiction: Option<&str>, index: Option<&str>) -> Result<Self> {
+        Ok(Self {
+            jurisdiction: resolve_jurisdiction(db, jurisdiction).await?,
+            index: resolve_index(db, index).await?,
+        })
+    }
+
+    /// The ranking group of `year` and `tier` within this scope.
+    pub fn group(&self, year: i32, tier: Tier) -> GroupKey {
+        GroupKey { jurisdiction_id: self.jurisdiction.id, index_id: self.index.id, year, tier }
+    }
+}
+
+/// The jurisdiction with `code`, or the default one.
+pub async fn resolve_jurisdiction(db: &impl ConnectionTrait, code: Option<&str>) -> Result<jurisdiction::Model> {
+    let query = match code {
+        Some(code) => jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)),
+        None => jurisdiction::Entity::find().filter(jurisdiction::Column::IsDefault.eq(true)),
+    };
+    query.one(db).await?.ok_or_else(|| match code {
+        Some(code) => Error::NotFound(format!("no jurisdiction with code `{code}`")),
+        None => Error::NotFound("no default jurisdiction: the database holds no data yet".into()),
+    })
+}
+
+/// The index with `code`, or `cqdt-results`.
+pub async fn resolve_index(db: &impl ConnectionTrait, code: Option<&str>) -> Result<ranking_index::Model> {
+    let code = code.unwrap_or(DEFAULT_INDEX);
+    ranking_index::Entity::find()
+        .filter(ranking_index::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no ranking index with code `{code}`")))
+}
+
+/// One ranking: the results of one (jurisdiction, index, year, tier), ranked together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupKey {
+    pub jurisdiction_id: i32,
+    pub index_id: i32,
+    pub year: i32,
+    pub tier: Tier,
+}

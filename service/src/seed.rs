@@ -1,0 +1,123 @@
+//! The published data a fresh database starts with: Thừa Thiên Huế's 2020 e-government ranking.
+//!
+//! Source: the provincial portal's article of 28/01/2021 (`shared/seed/`). Districts were
+//! ranked by QĐ 3402/QĐ-UBND (31/12/2020); its Appendix I, the provincial agencies, was adjusted
+//! by QĐ 102/QĐ-UBND (January 2021, day not printed), whose table is the one shipped here.
+//! Level thresholds are not printed; the 2020 scale below is the one the district rows fit.
+
+use chrono::NaiveDate;
+use entity::{ExactDecimal, decision, jurisdiction, ranking_index, scheme_level, scoring_scheme};
+use rust_decimal::Decimal;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, NotSet, PaginatorTrait, Set, TransactionTrait};
+
+use crate::import::{ImportOptions, write_rows, normalized_csv};
+use crate::scoring::ConvertedRule;
+use crate::{Error, Result, Tier};
+
+const PROVINCIAL_2020: &[u8] = include_bytes!("../data/cqdt-2020-provincial.csv");
+const DISTRICT_2020: &[u8] = include_bytes!("../data/cqdt-2020-district.csv");
+
+/// The 2020 level scale, for both tiers: (code, printed name, minimum rate in percent).
+const LEVELS_2020: [(&str, &str, i64); 5] = [
+    ("I", "Mức độ I", 90),
+    ("II", "Mức độ II", 85),
+    ("III", "Mức độ III", 80),
+    ("IV", "Mức độ IV", 70),
+    ("NOT_ACHIEVED", "Chưa đạt", 0),
+];
+
+/// Loads the published 2020 tables into a database that holds no jurisdiction yet, in one
+/// transaction. A database that already has data is left alone.
+pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
+    let txn = db.begin().await?;
+    if jurisdiction::Entity::find().count(&txn).await? > 0 {
+        return Ok(());
+    }
+    let province = jurisdiction::ActiveModel {
+        id: NotSet,
+        code: Set("thua-thien-hue".into()),
+        name: Set("Thừa Thiên Huế".into()),
+        is_default: Set(true),
+        synthetic: Set(false),
+    }
+    .insert(&txn)
+    .await?;
+    let results = ranking_index::ActiveModel {
+        id: NotSet,
+        code: Set("cqdt-results".into()),
+        name: Set("Mức độ kết quả chính quyền điện tử".into()),
+    }
+    .insert(&txn)
+    .await?;
+    ranking_index::ActiveModel {
+        id: NotSet,
+        code: Set("cqdt-readiness".into()),
+        name: Set("Mức độ điều kiện sẵn sàng chính quyền điện tử".into()),
+    }
+    .insert(&txn)
+    .await?;
+
+    let original = decision::ActiveModel {
+        id: NotSet,
+        jurisdiction_id: Set(province.id),
+        number: Set("3402/QĐ-UBND".into()),
+        issued_on: Set(NaiveDate::from_ymd_opt(2020, 12, 31)),
+        title: Set(Some("Kết quả đánh giá, xếp hạng mức độ chính quyền điện tử cấp tỉnh, cấp huyện năm 2020".into())),
+        amends_id: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    decision::ActiveModel {
+        id: NotSet,
+        jurisdiction_id: Set(province.id),
+        number: Set("102/QĐ-UBND".into()),
+        issued_on: Set(None),
+        title: Set(Some(
+            "Điều chỉnh Kết quả đánh giá, xếp hạng mức độ chính quyền điện tử cấp tỉnh năm 2020 tại Phụ lục I của Quyết định 3402/QĐ-UBND".into(),
+        )),
+        amends_id: Set(Some(original.id)),
+    }
+    .insert(&txn)
+    .await?;
+
+    for (tier, rule, rate_decimals, converted_decimals) in [
+        (Tier::Provincial, ConvertedRule::AchievedPoints, 0, 1),
+        (Tier::District, ConvertedRule::RateTimesMaxPoints, 2, 2),
+    ] {
+        let scheme = scoring_scheme::ActiveModel {
+            id: NotSet,
+            jurisdiction_id: Set(province.id),
+            ranking_index_id: Set(results.id),
+            year: Set(2020),
+            tier: Set(tier.code().into()),
+            name: Set(format!("Mức độ chính quyền điện tử 2020, {tier}")),
+            converted_rule: Set(rule.code().into()),
+            rate_decimals: Set(rate_decimals),
+            converted_decimals: Set(converted_decimals),
+            decision_id: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        for (ordinal, (code, name, min)) in (1..).zip(LEVELS_2020) {
+            scheme_level::ActiveModel {
+                id: NotSet,
+                scheme_id: Set(scheme.id),
+                code: Set(code.into()),
+                name: Set(name.into()),
+                ordinal: Set(ordinal),
+                min_rate_percent: Set(ExactDecimal(Decimal::new(min, 0))),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+
+    for (table, decision) in [(PROVINCIAL_2020, "102/QĐ-UBND"), (DISTRICT_2020, "3402/QĐ-UBND")] {
+        let rows = normalized_csv::parse(table).map_err(Error::InvalidImport)?;
+        let options = ImportOptions { decision: Some(decision.into()), ..ImportOptions::default() };
+        write_rows(&txn, rows, &options).await?;
+    }
+    txn.commit().await?;
+    tracing::info!("loaded the published 2020 ranking of Thừa Thiên Huế");
+    Ok(())
+}
