@@ -1,1 +1,10 @@
+//! The GraphQL schema and HTTP server of egov-rank. Thin: resolvers map GraphQL to calls into
+//! the `service` crate, and service errors to GraphQL error codes in one place ([`error`]).
 
+pub mod error;
+pub mod graphiql;
+pub mod graphql;
+pub mod server;
+
+pub use graphql::{AppSchema, build_schema};
+pub use server::router;

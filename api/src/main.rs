@@ -1,1 +1,139 @@
-fn main(){}
+//! `egov-rank`: serve the ranking over GraphQL, import published tables, run migrations.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use service::database;
+use service::import::{self, ImportOptions};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "egov-rank",
+    version,
+    about = "E-government ranking results: yearly scores, levels and ranks of public agencies"
+)]
+struct Cli {
+    /// Database to use: a `sqlite://FILE` or `postgres://...` URL. The default SQLite file is
+    /// created, migrated and loaded with the published 2020 tables on first start.
+    #[arg(long, env = "DATABASE_URL", default_value = database::DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve GraphQL at /graphql (GraphiQL in a browser) and /healthz. The default command.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8000")]
+        bind: SocketAddr,
+    },
+    /// Import a normalized CSV in one transaction: every row is checked, and on any error every
+    /// bad row is reported with its line and column and nothing is written.
+    Import {
+        /// The CSV file (header `year,tier,published_rank,agency,...`).
+        file: PathBuf,
+        /// Ranking index of rows without an `index` column.
+        #[arg(long)]
+        index: Option<String>,
+        /// Decision that published rows without a `decision` column, e.g. `3402/QĐ-UBND`.
+        #[arg(long)]
+        decision: Option<String>,
+        /// Jurisdiction code; the default jurisdiction when omitted.
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// Check and report, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Bring the database schema up to date, and nothing else.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("egov-rank: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let db = database::connect(&cli.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    match cli.command.unwrap_or(Command::Serve {
+        bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
+    }) {
+        Command::Migrate => database::migrate(&db).await.map_err(|e| e.to_string()),
+        Command::Serve { bind } => {
+            database::prepare(&db).await.map_err(|e| e.to_string())?;
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+            tracing::info!("serving GraphQL on http://{bind}/graphql");
+            axum::serve(listener, api::router(db))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+                .map_err(|e| e.to_string())
+        }
+        Command::Import {
+            file,
+            index,
+            decision,
+            jurisdiction,
+            dry_run,
+        } => {
+            database::prepare(&db).await.map_err(|e| e.to_string())?;
+            let content =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let options = ImportOptions {
+                jurisdiction,
+                index,
+                decision,
+                dry_run,
+            };
+            match import::import_normalized_csv(&db, &content, &options).await {
+                Ok(report) => {
+                    let verb = if report.dry_run {
+                        "would import (dry run, nothing written)"
+                    } else {
+                        "imported"
+                    };
+                    println!("{verb} {} row(s) from {}", report.rows_read, file.display());
+                    println!("agencies matched: {}", report.agencies_matched);
+                    println!("agencies created: {}", report.agencies_created.len());
+                    for name in &report.agencies_created {
+                        println!("  + {name}");
+                    }
+                    println!("rankings re-scored: {}", report.groups_rescored);
+                    Ok(())
+                }
+                Err(service::Error::InvalidImport(rows)) => {
+                    for row in &rows {
+                        eprintln!("{}: {row}", file.display());
+                    }
+                    Err(format!("{} error(s); nothing was imported", rows.len()))
+                }
+                Err(error) => Err(error.to_string()),
+            }
+        }
+    }
+}

@@ -14,7 +14,11 @@ use sea_orm::DeriveValueType;
 
 /// A `rust_decimal::Decimal` stored as its exact decimal string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, DeriveValueType)]
-#[sea_orm(value_type = "String", from_str = "ExactDecimal::parse", to_str = "ExactDecimal::render")]
+#[sea_orm(
+    value_type = "String",
+    from_str = "ExactDecimal::parse",
+    to_str = "ExactDecimal::render"
+)]
 pub struct ExactDecimal(pub Decimal);
 
 impl ExactDecimal {

@@ -9,7 +9,11 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn foreign_key(from_table: &'static str, column: &'static str, to_table: &'static str) -> ForeignKeyCreateStatement {
+fn foreign_key(
+    from_table: &'static str,
+    column: &'static str,
+    to_table: &'static str,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(from_table, column)
         .to(to_table, "id")
@@ -17,7 +21,11 @@ fn foreign_key(from_table: &'static str, column: &'static str, to_table: &'stati
         .to_owned()
 }
 
-fn unique_index(table: &'static str, name: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
+fn unique_index(
+    table: &'static str,
+    name: &'static str,
+    columns: &[&'static str],
+) -> IndexCreateStatement {
     let mut index = Index::create().name(name).table(table).unique().to_owned();
     for column in columns {
         index.col(*column);
@@ -52,12 +60,20 @@ impl MigrationTrait for Migration {
                     .col(string("tier"))
                     .col(string("search_key"))
                     .col(string("sort_key"))
-                    .foreign_key(&mut foreign_key("agency", "jurisdiction_id", "jurisdiction"))
+                    .foreign_key(&mut foreign_key(
+                        "agency",
+                        "jurisdiction_id",
+                        "jurisdiction",
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(unique_index("agency", "agency_code_key", &["jurisdiction_id", "code"]))
+            .create_index(unique_index(
+                "agency",
+                "agency_code_key",
+                &["jurisdiction_id", "code"],
+            ))
             .await?;
 
         manager
@@ -73,7 +89,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(unique_index("agency_alias", "agency_alias_key", &["agency_id", "alias_key"]))
+            .create_index(unique_index(
+                "agency_alias",
+                "agency_alias_key",
+                &["agency_id", "alias_key"],
+            ))
             .await?;
         manager
             .create_index(
@@ -106,13 +126,21 @@ impl MigrationTrait for Migration {
                     .col(date_null("issued_on"))
                     .col(string_null("title"))
                     .col(integer_null("amends_id"))
-                    .foreign_key(&mut foreign_key("decision", "jurisdiction_id", "jurisdiction"))
+                    .foreign_key(&mut foreign_key(
+                        "decision",
+                        "jurisdiction_id",
+                        "jurisdiction",
+                    ))
                     .foreign_key(&mut foreign_key("decision", "amends_id", "decision"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(unique_index("decision", "decision_number_key", &["jurisdiction_id", "number"]))
+            .create_index(unique_index(
+                "decision",
+                "decision_number_key",
+                &["jurisdiction_id", "number"],
+            ))
             .await?;
 
         manager
@@ -129,9 +157,21 @@ impl MigrationTrait for Migration {
                     .col(integer("rate_decimals"))
                     .col(integer("converted_decimals"))
                     .col(integer_null("decision_id"))
-                    .foreign_key(&mut foreign_key("scoring_scheme", "jurisdiction_id", "jurisdiction"))
-                    .foreign_key(&mut foreign_key("scoring_scheme", "ranking_index_id", "ranking_index"))
-                    .foreign_key(&mut foreign_key("scoring_scheme", "decision_id", "decision"))
+                    .foreign_key(&mut foreign_key(
+                        "scoring_scheme",
+                        "jurisdiction_id",
+                        "jurisdiction",
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "scoring_scheme",
+                        "ranking_index_id",
+                        "ranking_index",
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "scoring_scheme",
+                        "decision_id",
+                        "decision",
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -153,12 +193,20 @@ impl MigrationTrait for Migration {
                     .col(string("name"))
                     .col(integer("ordinal"))
                     .col(string("min_rate_percent"))
-                    .foreign_key(&mut foreign_key("scheme_level", "scheme_id", "scoring_scheme"))
+                    .foreign_key(&mut foreign_key(
+                        "scheme_level",
+                        "scheme_id",
+                        "scoring_scheme",
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(unique_index("scheme_level", "scheme_level_code_key", &["scheme_id", "code"]))
+            .create_index(unique_index(
+                "scheme_level",
+                "scheme_level_code_key",
+                &["scheme_id", "code"],
+            ))
             .await?;
 
         manager
@@ -188,9 +236,17 @@ impl MigrationTrait for Migration {
                     .col(integer_null("tied_with"))
                     .col(integer("position"))
                     .col(integer("group_size"))
-                    .foreign_key(&mut foreign_key("result", "jurisdiction_id", "jurisdiction"))
+                    .foreign_key(&mut foreign_key(
+                        "result",
+                        "jurisdiction_id",
+                        "jurisdiction",
+                    ))
                     .foreign_key(&mut foreign_key("result", "agency_id", "agency"))
-                    .foreign_key(&mut foreign_key("result", "ranking_index_id", "ranking_index"))
+                    .foreign_key(&mut foreign_key(
+                        "result",
+                        "ranking_index_id",
+                        "ranking_index",
+                    ))
                     .foreign_key(&mut foreign_key("result", "decision_id", "decision"))
                     .foreign_key(&mut foreign_key("result", "scheme_id", "scoring_scheme"))
                     .to_owned(),
@@ -217,7 +273,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("result_agency").table("result").col("agency_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("result_agency")
+                    .table("result")
+                    .col("agency_id")
+                    .to_owned(),
+            )
             .await?;
         Ok(())
     }
@@ -233,7 +295,9 @@ impl MigrationTrait for Migration {
             "agency",
             "jurisdiction",
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -2,7 +2,10 @@
 
 use entity::{agency, agency_alias, jurisdiction};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use crate::page::{Page, PageRequest};
 use crate::{Result, Tier, names};
@@ -22,11 +25,17 @@ pub async fn list(
     filter: &AgencyFilter,
     page: PageRequest,
 ) -> Result<Page<agency::Model>> {
-    let mut query = agency::Entity::find().filter(agency::Column::JurisdictionId.eq(jurisdiction.id));
+    let mut query =
+        agency::Entity::find().filter(agency::Column::JurisdictionId.eq(jurisdiction.id));
     if let Some(tier) = filter.tier {
         query = query.filter(agency::Column::Tier.eq(tier.code()));
     }
-    if let Some(search) = filter.search.as_deref().map(names::fold).filter(|s| !s.is_empty()) {
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(names::fold)
+        .filter(|s| !s.is_empty())
+    {
         let pattern = format!("%{search}%");
         let by_alias = Query::select()
             .column(agency_alias::Column::AgencyId)
@@ -34,7 +43,9 @@ pub async fn list(
             .and_where(agency_alias::Column::AliasKey.like(pattern.as_str()))
             .to_owned();
         query = query.filter(
-            Condition::any().add(agency::Column::SearchKey.like(pattern.as_str())).add(agency::Column::Id.in_subquery(by_alias)),
+            Condition::any()
+                .add(agency::Column::SearchKey.like(pattern.as_str()))
+                .add(agency::Column::Id.in_subquery(by_alias)),
         );
     }
     let total = query.clone().count(db).await?;
@@ -49,7 +60,11 @@ pub async fn list(
 }
 
 /// The agency with `code` in a jurisdiction.
-pub async fn by_code(db: &impl ConnectionTrait, jurisdiction: &jurisdiction::Model, code: &str) -> Result<Option<agency::Model>> {
+pub async fn by_code(
+    db: &impl ConnectionTrait,
+    jurisdiction: &jurisdiction::Model,
+    code: &str,
+) -> Result<Option<agency::Model>> {
     Ok(agency::Entity::find()
         .filter(agency::Column::JurisdictionId.eq(jurisdiction.id))
         .filter(agency::Column::Code.eq(code))

@@ -6,9 +6,15 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::Result;
 
-/// A jurisdiction's decisions, oldest first; with `year`, those that published results of it.
-pub async fn list(db: &impl ConnectionTrait, jurisdiction: &jurisdiction::Model, year: Option<i32>) -> Result<Vec<decision::Model>> {
-    let mut query = decision::Entity::find().filter(decision::Column::JurisdictionId.eq(jurisdiction.id));
+/// A jurisdiction's decisions, oldest first (undated ones after dated ones, then in the order they
+/// were recorded); with `year`, those that published results of it.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    jurisdiction: &jurisdiction::Model,
+    year: Option<i32>,
+) -> Result<Vec<decision::Model>> {
+    let mut query =
+        decision::Entity::find().filter(decision::Column::JurisdictionId.eq(jurisdiction.id));
     if let Some(year) = year {
         let publishing = Query::select()
             .column(result::Column::DecisionId)
@@ -18,7 +24,10 @@ pub async fn list(db: &impl ConnectionTrait, jurisdiction: &jurisdiction::Model,
             .to_owned();
         query = query.filter(decision::Column::Id.in_subquery(publishing));
     }
-    Ok(query.order_by_asc(decision::Column::IssuedOn).order_by_asc(decision::Column::Id).all(db).await?)
+    let mut decisions = query.all(db).await?;
+    // Sorted here, not in SQL: SQLite and PostgreSQL place NULL dates differently.
+    decisions.sort_by_key(|d| (d.issued_on.is_none(), d.issued_on, d.id));
+    Ok(decisions)
 }
 
 /// The decision with `id`.
@@ -28,5 +37,9 @@ pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<decision
 
 /// The decisions that amend `id`.
 pub async fn amending(db: &impl ConnectionTrait, id: i32) -> Result<Vec<decision::Model>> {
-    Ok(decision::Entity::find().filter(decision::Column::AmendsId.eq(id)).order_by_asc(decision::Column::Id).all(db).await?)
+    Ok(decision::Entity::find()
+        .filter(decision::Column::AmendsId.eq(id))
+        .order_by_asc(decision::Column::Id)
+        .all(db)
+        .await?)
 }

@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 
 use entity::{ExactDecimal, agency, result};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
 
 use crate::scope::GroupKey;
 use crate::scoring::{self, Member, Points};
@@ -26,7 +28,10 @@ pub fn points(row: &result::Model) -> Points {
 /// Re-scores every result of `group` under the group's scheme and stores the computed values.
 pub async fn rescore_group(db: &impl ConnectionTrait, group: GroupKey) -> Result<()> {
     let scheme = schemes::for_group(db, group).await?.ok_or_else(|| {
-        Error::BadInput(format!("no scoring scheme for {} {} or any earlier year", group.tier, group.year))
+        Error::BadInput(format!(
+            "no scoring scheme for {} {} or any earlier year",
+            group.tier, group.year
+        ))
     })?;
     let rows = result::Entity::find()
         .filter(result::Column::JurisdictionId.eq(group.jurisdiction_id))
@@ -55,9 +60,17 @@ pub async fn rescore_group(db: &impl ConnectionTrait, group: GroupKey) -> Result
     for (row, scored) in rows.into_iter().zip(scored) {
         let mut active = row.into_active_model();
         active.scheme_id = Set(scheme.id);
-        active.required_points = Set(scored.required_points.map(|value| ExactDecimal(value.normalize())));
-        active.rate_percent = Set(scored.rate_percent.and_then(|rate| rate.approximate()).map(ExactDecimal));
-        active.converted_score = Set(scored.converted_score.and_then(|score| score.approximate()).map(ExactDecimal));
+        active.required_points = Set(scored
+            .required_points
+            .map(|value| ExactDecimal(value.normalize())));
+        active.rate_percent = Set(scored
+            .rate_percent
+            .and_then(|rate| rate.approximate())
+            .map(ExactDecimal));
+        active.converted_score = Set(scored
+            .converted_score
+            .and_then(|score| score.approximate())
+            .map(ExactDecimal));
         active.level_code = Set(scored.level_code);
         active.rank = Set(scored.placement.rank);
         active.tied_with = Set(scored.placement.tied_with);

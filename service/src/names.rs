@@ -40,10 +40,12 @@ fn collator() -> &'static CollatorBorrowed<'static> {
 pub fn sort_key(name: &str) -> String {
     let mut bytes = Vec::new();
     let Ok(()) = collator().write_sort_key_to(name, &mut bytes);
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 #[cfg(test)]
@@ -54,7 +56,10 @@ mod tests {
     fn folds_diacritics_case_and_punctuation() {
         assert_eq!(fold("UBND huyện Nam Đông"), "ubnd huyen nam dong");
         assert_eq!(fold("Sở Văn hóa - Thể thao"), "so van hoa the thao");
-        assert_eq!(fold("  Sở   Tài Nguyên Môi trường "), "so tai nguyen moi truong");
+        assert_eq!(
+            fold("  Sở   Tài Nguyên Môi trường "),
+            "so tai nguyen moi truong"
+        );
     }
 
     #[test]
@@ -66,7 +71,21 @@ mod tests {
     #[test]
     fn sort_keys_follow_vietnamese_alphabetical_order() {
         // Vietnamese alphabet: a ă â b c d đ e ê ... o ô ơ ... u ư
-        let ordered = ["An", "Ăn", "Ân", "Dung", "Đông", "Em", "Ên", "Ong", "Ông", "Ơn", "Sở Công Thương", "Sở Kế hoạch và Đầu tư", "Văn phòng"];
+        let ordered = [
+            "An",
+            "Ăn",
+            "Ân",
+            "Dung",
+            "Đông",
+            "Em",
+            "Ên",
+            "Ong",
+            "Ông",
+            "Ơn",
+            "Sở Công Thương",
+            "Sở Kế hoạch và Đầu tư",
+            "Văn phòng",
+        ];
         let keys: Vec<String> = ordered.iter().map(|n| sort_key(n)).collect();
         for pair in keys.windows(2) {
             assert!(pair[0] < pair[1], "{pair:?}");

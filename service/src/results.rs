@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use entity::{agency, decision, ranking_index, result};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
 
 use crate::page::{Page, PageRequest};
 use crate::scope::{GroupKey, Scope};
@@ -37,23 +40,33 @@ impl ResultView {
     /// The rate rounded half away from zero to `decimals` places, by default the scheme's.
     pub fn rate_percent(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
         let decimals = precision(decimals, self.scheme.rate_decimals)?;
-        Ok(self.exact_rate_percent().and_then(|rate| rate.round(decimals)))
+        Ok(self
+            .exact_rate_percent()
+            .and_then(|rate| rate.round(decimals)))
     }
 
     /// The converted score rounded half away from zero to `decimals` places, by default the scheme's.
     pub fn converted_score(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
         let decimals = precision(decimals, self.scheme.converted_decimals)?;
-        Ok(self.exact_converted_score().and_then(|score| score.round(decimals)))
+        Ok(self
+            .exact_converted_score()
+            .and_then(|score| score.round(decimals)))
     }
 
     /// The computed level.
     pub fn level(&self) -> Option<&Level> {
-        self.row.level_code.as_deref().and_then(|code| self.scheme.level(code))
+        self.row
+            .level_code
+            .as_deref()
+            .and_then(|code| self.scheme.level(code))
     }
 
     /// The level as published.
     pub fn published_level(&self) -> Option<&Level> {
-        self.row.published_level_code.as_deref().and_then(|code| self.scheme.level(code))
+        self.row
+            .published_level_code
+            .as_deref()
+            .and_then(|code| self.scheme.level(code))
     }
 }
 
@@ -64,7 +77,11 @@ pub fn precision(requested: Option<i32>, default: u32) -> Result<u32> {
         Some(decimals) => u32::try_from(decimals)
             .ok()
             .filter(|decimals| *decimals <= MAX_DECIMALS)
-            .ok_or_else(|| Error::BadInput(format!("decimals must be between 0 and {MAX_DECIMALS}, not {decimals}"))),
+            .ok_or_else(|| {
+                Error::BadInput(format!(
+                    "decimals must be between 0 and {MAX_DECIMALS}, not {decimals}"
+                ))
+            }),
     }
 }
 
@@ -77,16 +94,31 @@ fn group_query(group: GroupKey) -> Select<result::Entity> {
 }
 
 /// One page of a ranking, in published order: by rank, then Vietnamese alphabetical order.
-pub async fn ranking(db: &impl ConnectionTrait, group: GroupKey, page: PageRequest) -> Result<Page<ResultView>> {
+pub async fn ranking(
+    db: &impl ConnectionTrait,
+    group: GroupKey,
+    page: PageRequest,
+) -> Result<Page<ResultView>> {
     let query = group_query(group);
     let total = query.clone().count(db).await?;
-    let rows = query.order_by_asc(result::Column::Position).offset(page.offset).limit(page.limit).all(db).await?;
-    Ok(Page { items: views(db, rows).await?, total })
+    let rows = query
+        .order_by_asc(result::Column::Position)
+        .offset(page.offset)
+        .limit(page.limit)
+        .all(db)
+        .await?;
+    Ok(Page {
+        items: views(db, rows).await?,
+        total,
+    })
 }
 
 /// The whole ranking of a group, in published order.
 pub async fn whole_ranking(db: &impl ConnectionTrait, group: GroupKey) -> Result<Vec<ResultView>> {
-    let rows = group_query(group).order_by_asc(result::Column::Position).all(db).await?;
+    let rows = group_query(group)
+        .order_by_asc(result::Column::Position)
+        .all(db)
+        .await?;
     views(db, rows).await
 }
 
@@ -146,16 +178,31 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<result::Model>) -> Result<Ve
         .into_iter()
         .map(|decision| (decision.id, decision))
         .collect();
-    let indices: HashMap<i32, String> =
-        ranking_index::Entity::find().all(db).await?.into_iter().map(|index| (index.id, index.code)).collect();
+    let indices: HashMap<i32, String> = ranking_index::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|index| (index.id, index.code))
+        .collect();
     rows.into_iter()
         .map(|row| {
-            let missing = |what: &str| Error::Corrupt(format!("result {} refers to a missing {what}", row.id));
+            let missing = |what: &str| {
+                Error::Corrupt(format!("result {} refers to a missing {what}", row.id))
+            };
             Ok(ResultView {
-                agency: agencies.get(&row.agency_id).cloned().ok_or_else(|| missing("agency"))?,
-                scheme: schemes.get(&row.scheme_id).cloned().ok_or_else(|| missing("scheme"))?,
+                agency: agencies
+                    .get(&row.agency_id)
+                    .cloned()
+                    .ok_or_else(|| missing("agency"))?,
+                scheme: schemes
+                    .get(&row.scheme_id)
+                    .cloned()
+                    .ok_or_else(|| missing("scheme"))?,
                 decision: row.decision_id.and_then(|id| decisions.get(&id).cloned()),
-                index_code: indices.get(&row.ranking_index_id).cloned().ok_or_else(|| missing("index"))?,
+                index_code: indices
+                    .get(&row.ranking_index_id)
+                    .cloned()
+                    .ok_or_else(|| missing("index"))?,
                 row,
             })
         })
@@ -186,18 +233,32 @@ pub async fn discrepancies(db: &impl ConnectionTrait, group: GroupKey) -> Result
 
 fn discrepancies_of(view: &ResultView) -> Vec<Discrepancy> {
     let row = &view.row;
-    let at_printed_scale = |printed: Decimal, exact: Option<Exact>| exact.and_then(|value| value.round(printed.scale()));
+    let at_printed_scale = |printed: Decimal, exact: Option<Exact>| {
+        exact.and_then(|value| value.round(printed.scale()))
+    };
     let mut pairs: Vec<(&'static str, String, Option<String>)> = Vec::new();
     if let Some(printed) = row.published_rank {
-        pairs.push(("rank", printed.to_string(), row.rank.map(|rank| rank.to_string())));
+        pairs.push((
+            "rank",
+            printed.to_string(),
+            row.rank.map(|rank| rank.to_string()),
+        ));
     }
     if let Some(printed) = row.published_rate_percent {
         let recomputed = at_printed_scale(printed.0, view.exact_rate_percent());
-        pairs.push(("ratePercent", printed.to_string(), recomputed.map(|v| v.to_string())));
+        pairs.push((
+            "ratePercent",
+            printed.to_string(),
+            recomputed.map(|v| v.to_string()),
+        ));
     }
     if let Some(printed) = row.published_converted_score {
         let recomputed = at_printed_scale(printed.0, view.exact_converted_score());
-        pairs.push(("convertedScore", printed.to_string(), recomputed.map(|v| v.to_string())));
+        pairs.push((
+            "convertedScore",
+            printed.to_string(),
+            recomputed.map(|v| v.to_string()),
+        ));
     }
     if let Some(printed) = &row.published_level_code {
         pairs.push(("level", printed.clone(), row.level_code.clone()));
@@ -206,7 +267,12 @@ fn discrepancies_of(view: &ResultView) -> Vec<Discrepancy> {
         .into_iter()
         .filter_map(|(field, published, recomputed)| {
             let recomputed = recomputed?;
-            (published != recomputed).then(|| Discrepancy { result: view.clone(), field, published, recomputed })
+            (published != recomputed).then(|| Discrepancy {
+                result: view.clone(),
+                field,
+                published,
+                recomputed,
+            })
         })
         .collect()
 }
@@ -227,7 +293,12 @@ impl YearSummary {
     /// Mean rate, exact until rounded.
     pub fn mean(&self) -> Option<Exact> {
         let count = Exact::from_decimal(Decimal::from(self.rates.len()));
-        let sum = self.rates.iter().fold(Exact::from_decimal(Decimal::ZERO), |sum, rate| sum.plus(rate));
+        let sum = self
+            .rates
+            .iter()
+            .fold(Exact::from_decimal(Decimal::ZERO), |sum, rate| {
+                sum.plus(rate)
+            });
         sum.checked_div(&count)
     }
 
@@ -237,7 +308,9 @@ impl YearSummary {
         match n {
             0 => None,
             _ if n % 2 == 1 => Some(self.rates[n / 2].clone()),
-            _ => self.rates[n / 2 - 1].plus(&self.rates[n / 2]).checked_div(&Exact::from_decimal(Decimal::TWO)),
+            _ => self.rates[n / 2 - 1]
+                .plus(&self.rates[n / 2])
+                .checked_div(&Exact::from_decimal(Decimal::TWO)),
         }
     }
 
@@ -251,7 +324,10 @@ impl YearSummary {
 }
 
 /// The summary of a group, or `None` when it has no results.
-pub async fn year_summary(db: &impl ConnectionTrait, group: GroupKey) -> Result<Option<YearSummary>> {
+pub async fn year_summary(
+    db: &impl ConnectionTrait,
+    group: GroupKey,
+) -> Result<Option<YearSummary>> {
     let views = whole_ranking(db, group).await?;
     let Some(first) = views.first() else {
         return Ok(None);
@@ -260,9 +336,26 @@ pub async fn year_summary(db: &impl ConnectionTrait, group: GroupKey) -> Result<
     let level_counts = scheme
         .levels
         .iter()
-        .map(|level| (level.clone(), views.iter().filter(|v| v.row.level_code.as_deref() == Some(&level.code)).count()))
+        .map(|level| {
+            (
+                level.clone(),
+                views
+                    .iter()
+                    .filter(|v| v.row.level_code.as_deref() == Some(&level.code))
+                    .count(),
+            )
+        })
         .collect();
-    let mut rates: Vec<Exact> = views.iter().filter_map(ResultView::exact_rate_percent).collect();
+    let mut rates: Vec<Exact> = views
+        .iter()
+        .filter_map(ResultView::exact_rate_percent)
+        .collect();
     rates.sort();
-    Ok(Some(YearSummary { group, scheme, count: views.len(), level_counts, rates }))
+    Ok(Some(YearSummary {
+        group,
+        scheme,
+        count: views.len(),
+        level_counts,
+        rates,
+    }))
 }

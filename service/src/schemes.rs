@@ -28,13 +28,22 @@ pub async fn for_group(db: &impl ConnectionTrait, group: GroupKey) -> Result<Opt
 }
 
 /// Schemes by id, with their level scales, in two queries.
-pub async fn by_ids(db: &impl ConnectionTrait, ids: impl IntoIterator<Item = i32>) -> Result<HashMap<i32, Arc<Scheme>>> {
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, Arc<Scheme>>> {
     let ids: Vec<i32> = ids.into_iter().collect();
-    let rows = scoring_scheme::Entity::find().filter(scoring_scheme::Column::Id.is_in(ids)).all(db).await?;
+    let rows = scoring_scheme::Entity::find()
+        .filter(scoring_scheme::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
     with_levels(db, rows).await
 }
 
-async fn with_levels(db: &impl ConnectionTrait, rows: Vec<scoring_scheme::Model>) -> Result<HashMap<i32, Arc<Scheme>>> {
+async fn with_levels(
+    db: &impl ConnectionTrait,
+    rows: Vec<scoring_scheme::Model>,
+) -> Result<HashMap<i32, Arc<Scheme>>> {
     let levels = scheme_level::Entity::find()
         .filter(scheme_level::Column::SchemeId.is_in(rows.iter().map(|row| row.id)))
         .order_by_asc(scheme_level::Column::Ordinal)
@@ -51,10 +60,17 @@ async fn with_levels(db: &impl ConnectionTrait, rows: Vec<scoring_scheme::Model>
     }
     rows.into_iter()
         .map(|row| {
-            let converted_rule = ConvertedRule::from_code(&row.converted_rule)
-                .ok_or_else(|| Error::Corrupt(format!("scheme {} has unknown converted rule `{}`", row.id, row.converted_rule)))?;
+            let converted_rule =
+                ConvertedRule::from_code(&row.converted_rule).ok_or_else(|| {
+                    Error::Corrupt(format!(
+                        "scheme {} has unknown converted rule `{}`",
+                        row.id, row.converted_rule
+                    ))
+                })?;
             let precision = |value: i32| {
-                u32::try_from(value).map_err(|_| Error::Corrupt(format!("scheme {} has a negative precision", row.id)))
+                u32::try_from(value).map_err(|_| {
+                    Error::Corrupt(format!("scheme {} has a negative precision", row.id))
+                })
             };
             let scheme = Scheme {
                 id: row.id,

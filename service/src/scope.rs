@@ -17,7 +17,11 @@ pub struct Scope {
 
 impl Scope {
     /// Resolves the codes; `None` means the default jurisdiction and the default index.
-    pub async fn resolve(db: &impl ConnectionTrait, jurisdiction: Option<&str>, index: Option<&str>) -> Result<Self> {
+    pub async fn resolve(
+        db: &impl ConnectionTrait,
+        jurisdiction: Option<&str>,
+        index: Option<&str>,
+    ) -> Result<Self> {
         Ok(Self {
             jurisdiction: resolve_jurisdiction(db, jurisdiction).await?,
             index: resolve_index(db, index).await?,
@@ -26,12 +30,20 @@ impl Scope {
 
     /// The ranking group of `year` and `tier` within this scope.
     pub fn group(&self, year: i32, tier: Tier) -> GroupKey {
-        GroupKey { jurisdiction_id: self.jurisdiction.id, index_id: self.index.id, year, tier }
+        GroupKey {
+            jurisdiction_id: self.jurisdiction.id,
+            index_id: self.index.id,
+            year,
+            tier,
+        }
     }
 }
 
 /// The jurisdiction with `code`, or the default one.
-pub async fn resolve_jurisdiction(db: &impl ConnectionTrait, code: Option<&str>) -> Result<jurisdiction::Model> {
+pub async fn resolve_jurisdiction(
+    db: &impl ConnectionTrait,
+    code: Option<&str>,
+) -> Result<jurisdiction::Model> {
     let query = match code {
         Some(code) => jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)),
         None => jurisdiction::Entity::find().filter(jurisdiction::Column::IsDefault.eq(true)),
@@ -43,7 +55,10 @@ pub async fn resolve_jurisdiction(db: &impl ConnectionTrait, code: Option<&str>)
 }
 
 /// The index with `code`, or `cqdt-results`.
-pub async fn resolve_index(db: &impl ConnectionTrait, code: Option<&str>) -> Result<ranking_index::Model> {
+pub async fn resolve_index(
+    db: &impl ConnectionTrait,
+    code: Option<&str>,
+) -> Result<ranking_index::Model> {
     let code = code.unwrap_or(DEFAULT_INDEX);
     ranking_index::Entity::find()
         .filter(ranking_index::Column::Code.eq(code))

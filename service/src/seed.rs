@@ -8,9 +8,12 @@
 use chrono::NaiveDate;
 use entity::{ExactDecimal, decision, jurisdiction, ranking_index, scheme_level, scoring_scheme};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, NotSet, PaginatorTrait, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, EntityTrait, NotSet, PaginatorTrait, Set,
+    TransactionTrait,
+};
 
-use crate::import::{ImportOptions, write_rows, normalized_csv};
+use crate::import::{ImportOptions, normalized_csv, write_rows};
 use crate::scoring::ConvertedRule;
 use crate::{Error, Result, Tier};
 
@@ -62,7 +65,10 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
         jurisdiction_id: Set(province.id),
         number: Set("3402/QĐ-UBND".into()),
         issued_on: Set(NaiveDate::from_ymd_opt(2020, 12, 31)),
-        title: Set(Some("Kết quả đánh giá, xếp hạng mức độ chính quyền điện tử cấp tỉnh, cấp huyện năm 2020".into())),
+        title: Set(Some(
+            "Kết quả đánh giá, xếp hạng mức độ chính quyền điện tử cấp tỉnh, cấp huyện năm 2020"
+                .into(),
+        )),
         amends_id: Set(None),
     }
     .insert(&txn)
@@ -112,9 +118,15 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
         }
     }
 
-    for (table, decision) in [(PROVINCIAL_2020, "102/QĐ-UBND"), (DISTRICT_2020, "3402/QĐ-UBND")] {
+    for (table, decision) in [
+        (PROVINCIAL_2020, "102/QĐ-UBND"),
+        (DISTRICT_2020, "3402/QĐ-UBND"),
+    ] {
         let rows = normalized_csv::parse(table).map_err(Error::InvalidImport)?;
-        let options = ImportOptions { decision: Some(decision.into()), ..ImportOptions::default() };
+        let options = ImportOptions {
+            decision: Some(decision.into()),
+            ..ImportOptions::default()
+        };
         write_rows(&txn, rows, &options).await?;
     }
     txn.commit().await?;

@@ -35,7 +35,9 @@ impl FromStr for Tier {
         Tier::ALL
             .into_iter()
             .find(|tier| tier.code() == wanted)
-            .ok_or_else(|| format!("unknown tier `{text}` (expected provincial, district or commune)"))
+            .ok_or_else(|| {
+                format!("unknown tier `{text}` (expected provincial, district or commune)")
+            })
     }
 }
 

@@ -28,7 +28,11 @@ pub struct ImportOptions {
 }
 
 /// Imports a normalized CSV (see [`normalized_csv`]).
-pub async fn import_normalized_csv(db: &DatabaseConnection, content: &[u8], options: &ImportOptions) -> Result<ImportReport> {
+pub async fn import_normalized_csv(
+    db: &DatabaseConnection,
+    content: &[u8],
+    options: &ImportOptions,
+) -> Result<ImportReport> {
     let rows = normalized_csv::parse(content).map_err(crate::Error::InvalidImport)?;
     let txn = db.begin().await?;
     let report = write::write_rows(&txn, rows, options).await?;

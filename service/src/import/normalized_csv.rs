@@ -47,16 +47,27 @@ pub struct ParsedRow {
 
 /// Parses the whole file; returns every row, or every error found.
 pub fn parse(content: &[u8]) -> Result<Vec<ParsedRow>, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(content);
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(content);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(error) => return Err(vec![whole_row(1, format!("unreadable header: {error}"))]),
     };
-    let position = |name: &str| headers.iter().position(|header| header.trim_start_matches('\u{feff}') == name);
+    let position = |name: &str| {
+        headers
+            .iter()
+            .position(|header| header.trim_start_matches('\u{feff}') == name)
+    };
     let missing: Vec<RowError> = REQUIRED_COLUMNS
         .iter()
         .filter(|name| position(name).is_none())
-        .map(|name| RowError { line: 1, column: Some((*name).into()), message: "missing column".into() })
+        .map(|name| RowError {
+            line: 1,
+            column: Some((*name).into()),
+            message: "missing column".into(),
+        })
         .collect();
     if !missing.is_empty() {
         return Err(missing);
@@ -68,26 +79,59 @@ pub fn parse(content: &[u8]) -> Result<Vec<ParsedRow>, Vec<RowError>> {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map_or(number + 2, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+                let line = error.position().map_or(number + 2, |p| {
+                    usize::try_from(p.line()).unwrap_or(usize::MAX)
+                });
                 errors.push(whole_row(line, format!("unreadable row: {error}")));
                 continue;
             }
         };
-        let line = record.position().map_or(number + 2, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-        let mut cells = Cells { record: &record, position: &position, line, errors: &mut errors };
-        let year = cells.required("year", |text| text.parse::<i32>().ok().filter(|year| (1900..=2200).contains(year)), "a year such as 2020");
-        let tier = cells.required("tier", |text| text.parse::<Tier>().ok(), "provincial, district or commune");
+        let line = record.position().map_or(number + 2, |p| {
+            usize::try_from(p.line()).unwrap_or(usize::MAX)
+        });
+        let mut cells = Cells {
+            record: &record,
+            position: &position,
+            line,
+            errors: &mut errors,
+        };
+        let year = cells.required(
+            "year",
+            |text| {
+                text.parse::<i32>()
+                    .ok()
+                    .filter(|year| (1900..=2200).contains(year))
+            },
+            "a year such as 2020",
+        );
+        let tier = cells.required(
+            "tier",
+            |text| text.parse::<Tier>().ok(),
+            "provincial, district or commune",
+        );
         let agency = cells.required("agency", |text| Some(text.to_owned()), "the agency's name");
-        let published_rank = cells.optional("published_rank", |text| text.parse::<i32>().ok().filter(|rank| *rank >= 1), "a whole number from 1");
+        let published_rank = cells.optional(
+            "published_rank",
+            |text| text.parse::<i32>().ok().filter(|rank| *rank >= 1),
+            "a whole number from 1",
+        );
         let max_points = cells.points("max_points");
         let excluded_points = cells.points("excluded_points");
         let required_points = cells.points("required_points");
         let achieved_points = cells.points("achieved_points");
         let published_rate_percent = cells.points("published_rate_percent");
         let published_converted_score = cells.points("published_converted_score");
-        let published_level = cells.optional("published_level", |text| Some(text.to_owned()), "a level code");
+        let published_level = cells.optional(
+            "published_level",
+            |text| Some(text.to_owned()),
+            "a level code",
+        );
         let index = cells.optional("index", |text| Some(text.to_owned()), "an index code");
-        let decision = cells.optional("decision", |text| Some(text.to_owned()), "a decision number");
+        let decision = cells.optional(
+            "decision",
+            |text| Some(text.to_owned()),
+            "a decision number",
+        );
         let (Some(year), Some(tier), Some(agency)) = (year, tier, agency) else {
             continue;
         };
@@ -113,28 +157,54 @@ pub fn parse(content: &[u8]) -> Result<Vec<ParsedRow>, Vec<RowError>> {
             rows.push(row);
         }
     }
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
 }
 
 fn whole_row(line: usize, message: String) -> RowError {
-    RowError { line, column: None, message }
+    RowError {
+        line,
+        column: None,
+        message,
+    }
 }
 
 /// The published points must add up: required = max - excluded, achieved <= required.
 fn check_arithmetic(row: &ParsedRow, errors: &mut Vec<RowError>) {
-    let error = |column: &str, message: String| RowError { line: row.line, column: Some(column.into()), message };
+    let error = |column: &str, message: String| RowError {
+        line: row.line,
+        column: Some(column.into()),
+        message,
+    };
     if let (Some(max), Some(excluded)) = (row.max_points, row.excluded_points) {
         if excluded > max {
-            errors.push(error("excluded_points", format!("{excluded} excluded points exceed the {max} maximum")));
-        } else if let Some(required) = row.required_points.filter(|required| *required != max - excluded) {
-            errors.push(error("required_points", format!("{required} is not max - excluded = {}", max - excluded)));
+            errors.push(error(
+                "excluded_points",
+                format!("{excluded} excluded points exceed the {max} maximum"),
+            ));
+        } else if let Some(required) = row
+            .required_points
+            .filter(|required| *required != max - excluded)
+        {
+            errors.push(error(
+                "required_points",
+                format!("{required} is not max - excluded = {}", max - excluded),
+            ));
         }
     }
-    let required = row.required_points.or_else(|| Some(row.max_points? - row.excluded_points?));
+    let required = row
+        .required_points
+        .or_else(|| Some(row.max_points? - row.excluded_points?));
     if let (Some(achieved), Some(required)) = (row.achieved_points, required)
         && achieved > required
     {
-        errors.push(error("achieved_points", format!("{achieved} achieved points exceed the {required} required")));
+        errors.push(error(
+            "achieved_points",
+            format!("{achieved} achieved points exceed the {required} required"),
+        ));
     }
 }
 
@@ -148,14 +218,25 @@ struct Cells<'a, P: Fn(&str) -> Option<usize>> {
 
 impl<P: Fn(&str) -> Option<usize>> Cells<'_, P> {
     fn text(&self, column: &str) -> Option<&str> {
-        (self.position)(column).and_then(|index| self.record.get(index)).filter(|text| !text.is_empty())
+        (self.position)(column)
+            .and_then(|index| self.record.get(index))
+            .filter(|text| !text.is_empty())
     }
 
     fn fail(&mut self, column: &str, message: String) {
-        self.errors.push(RowError { line: self.line, column: Some(column.into()), message });
+        self.errors.push(RowError {
+            line: self.line,
+            column: Some(column.into()),
+            message,
+        });
     }
 
-    fn optional<T>(&mut self, column: &str, parse: impl Fn(&str) -> Option<T>, expected: &str) -> Option<T> {
+    fn optional<T>(
+        &mut self,
+        column: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Option<T> {
         let text = self.text(column)?;
         let parsed = parse(text);
         if parsed.is_none() {
@@ -165,7 +246,12 @@ impl<P: Fn(&str) -> Option<usize>> Cells<'_, P> {
         parsed
     }
 
-    fn required<T>(&mut self, column: &str, parse: impl Fn(&str) -> Option<T>, expected: &str) -> Option<T> {
+    fn required<T>(
+        &mut self,
+        column: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Option<T> {
         if self.text(column).is_none() {
             self.fail(column, format!("missing value: expected {expected}"));
             return None;
@@ -175,7 +261,15 @@ impl<P: Fn(&str) -> Option<usize>> Cells<'_, P> {
 
     /// A non-negative decimal with a dot, kept with the scale it was written with.
     fn points(&mut self, column: &str) -> Option<Decimal> {
-        self.optional(column, |text| Decimal::from_str_exact(text).ok().filter(|v| !v.is_sign_negative()), "a non-negative number such as 85.36")
+        self.optional(
+            column,
+            |text| {
+                Decimal::from_str_exact(text)
+                    .ok()
+                    .filter(|v| !v.is_sign_negative())
+            },
+            "a non-negative number such as 85.36",
+        )
     }
 }
 
@@ -189,7 +283,10 @@ mod tests {
     fn reads_a_published_row_keeping_the_printed_scale() {
         let csv = format!("{HEADER}2020,provincial,1,Sở Công Thương,90,0,90,90,100,90.0,I\n");
         let rows = parse(csv.as_bytes()).unwrap();
-        assert_eq!(rows[0].published_converted_score.unwrap().to_string(), "90.0");
+        assert_eq!(
+            rows[0].published_converted_score.unwrap().to_string(),
+            "90.0"
+        );
         assert_eq!(rows[0].tier, Tier::Provincial);
         assert_eq!(rows[0].line, 2);
     }
@@ -202,7 +299,10 @@ mod tests {
              2020,district,x,C,100,8,91,95,,,\n"
         );
         let errors = parse(csv.as_bytes()).unwrap_err();
-        let found: Vec<(usize, Option<&str>)> = errors.iter().map(|e| (e.line, e.column.as_deref())).collect();
+        let found: Vec<(usize, Option<&str>)> = errors
+            .iter()
+            .map(|e| (e.line, e.column.as_deref()))
+            .collect();
         assert_eq!(
             found,
             [
@@ -218,6 +318,10 @@ mod tests {
     #[test]
     fn a_missing_column_is_named() {
         let errors = parse(b"year,tier,agency\n2020,district,A\n").unwrap_err();
-        assert!(errors.iter().any(|e| e.column.as_deref() == Some("published_level")));
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.column.as_deref() == Some("published_level"))
+        );
     }
 }

@@ -4,7 +4,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use entity::{ExactDecimal, agency, agency_alias, decision, ranking_index, result};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set,
+};
 
 use super::ImportOptions;
 use super::normalized_csv::ParsedRow;
@@ -36,14 +38,24 @@ struct Planned {
 
 /// Checks every row against the database, then writes them all. Any error refuses the whole
 /// file; the caller's transaction is then dropped, so nothing is written.
-pub(crate) async fn write_rows(txn: &DatabaseTransaction, rows: Vec<ParsedRow>, options: &ImportOptions) -> Result<ImportReport> {
+pub(crate) async fn write_rows(
+    txn: &DatabaseTransaction,
+    rows: Vec<ParsedRow>,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
     let jurisdiction = scope::resolve_jurisdiction(txn, options.jurisdiction.as_deref()).await?;
-    let indices: HashMap<String, i32> =
-        ranking_index::Entity::find().all(txn).await?.into_iter().map(|index| (index.code, index.id)).collect();
+    let indices: HashMap<String, i32> = ranking_index::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|index| (index.code, index.id))
+        .collect();
     let known = KnownAgencies::load(txn, jurisdiction.id).await?;
     let existing: HashSet<(i32, i32, i32)> = result::Entity::find()
         .filter(result::Column::JurisdictionId.eq(jurisdiction.id))
-        .filter(result::Column::Year.is_in(rows.iter().map(|row| row.year).collect::<BTreeSet<_>>()))
+        .filter(
+            result::Column::Year.is_in(rows.iter().map(|row| row.year).collect::<BTreeSet<_>>()),
+        )
         .all(txn)
         .await?
         .into_iter()
@@ -55,13 +67,29 @@ pub(crate) async fn write_rows(txn: &DatabaseTransaction, rows: Vec<ParsedRow>, 
     let mut errors = Vec::new();
     let mut planned = Vec::new();
     for row in rows {
-        let error = |column: &str, message: String| RowError { line: row.line, column: Some(column.into()), message };
-        let index_code = row.index.as_deref().or(options.index.as_deref()).unwrap_or(scope::DEFAULT_INDEX);
+        let error = |column: &str, message: String| RowError {
+            line: row.line,
+            column: Some(column.into()),
+            message,
+        };
+        let index_code = row
+            .index
+            .as_deref()
+            .or(options.index.as_deref())
+            .unwrap_or(scope::DEFAULT_INDEX);
         let Some(&index_id) = indices.get(index_code) else {
-            errors.push(error("index", format!("unknown ranking index `{index_code}`")));
+            errors.push(error(
+                "index",
+                format!("unknown ranking index `{index_code}`"),
+            ));
             continue;
         };
-        let group = GroupKey { jurisdiction_id: jurisdiction.id, index_id, year: row.year, tier: row.tier };
+        let group = GroupKey {
+            jurisdiction_id: jurisdiction.id,
+            index_id,
+            year: row.year,
+            tier: row.tier,
+        };
         let scheme = match schemes.get(&group) {
             Some(scheme) => scheme.clone(),
             None => {
@@ -71,32 +99,67 @@ pub(crate) async fn write_rows(txn: &DatabaseTransaction, rows: Vec<ParsedRow>, 
             }
         };
         let Some(scheme) = scheme else {
-            errors.push(error("year", format!("no scoring scheme for {} {} {} or any earlier year", index_code, row.tier, row.year)));
+            errors.push(error(
+                "year",
+                format!(
+                    "no scoring scheme for {} {} {} or any earlier year",
+                    index_code, row.tier, row.year
+                ),
+            ));
             continue;
         };
         let mut row_ok = true;
         if let Some(code) = row.published_level.as_deref()
             && scheme.level(code).is_none()
         {
-            let codes: Vec<&str> = scheme.levels.iter().map(|level| level.code.as_str()).collect();
-            errors.push(error("published_level", format!("unknown level `{code}` (the {} scale has {})", row.year, codes.join(", "))));
+            let codes: Vec<&str> = scheme
+                .levels
+                .iter()
+                .map(|level| level.code.as_str())
+                .collect();
+            errors.push(error(
+                "published_level",
+                format!(
+                    "unknown level `{code}` (the {} scale has {})",
+                    row.year,
+                    codes.join(", ")
+                ),
+            ));
             row_ok = false;
         }
         let key = names::fold(&row.agency);
         if let Some(line) = first_line.get(&(index_id, row.year, key.clone())) {
-            errors.push(error("agency", format!("`{}` appears twice in {} (first on line {line})", row.agency, row.year)));
+            errors.push(error(
+                "agency",
+                format!(
+                    "`{}` appears twice in {} (first on line {line})",
+                    row.agency, row.year
+                ),
+            ));
             row_ok = false;
         } else {
             first_line.insert((index_id, row.year, key.clone()), row.line);
         }
         let agency_id = known.find(row.tier, &key);
         if agency_id.is_some_and(|id| existing.contains(&(index_id, row.year, id))) {
-            errors.push(error("agency", format!("`{}` already has a {} result in `{index_code}`", row.agency, row.year)));
+            errors.push(error(
+                "agency",
+                format!(
+                    "`{}` already has a {} result in `{index_code}`",
+                    row.agency, row.year
+                ),
+            ));
             row_ok = false;
         }
         if row_ok {
             let decision = row.decision.clone().or_else(|| options.decision.clone());
-            planned.push(Planned { row, group, scheme_id: scheme.id, agency_id, decision });
+            planned.push(Planned {
+                row,
+                group,
+                scheme_id: scheme.id,
+                agency_id,
+                decision,
+            });
         }
     }
     if !errors.is_empty() {
@@ -104,7 +167,11 @@ pub(crate) async fn write_rows(txn: &DatabaseTransaction, rows: Vec<ParsedRow>, 
         return Err(Error::InvalidImport(errors));
     }
 
-    let mut report = ImportReport { rows_read: planned.len(), dry_run: options.dry_run, ..ImportReport::default() };
+    let mut report = ImportReport {
+        rows_read: planned.len(),
+        dry_run: options.dry_run,
+        ..ImportReport::default()
+    };
     let mut known = known;
     let mut decisions = Decisions::load(txn, jurisdiction.id).await?;
     let mut groups = BTreeSet::new();
@@ -116,7 +183,9 @@ pub(crate) async fn write_rows(txn: &DatabaseTransaction, rows: Vec<ParsedRow>, 
             }
             None => {
                 report.agencies_created.push(plan.row.agency.clone());
-                known.create(txn, jurisdiction.id, plan.row.tier, &plan.row.agency).await?
+                known
+                    .create(txn, jurisdiction.id, plan.row.tier, &plan.row.agency)
+                    .await?
             }
         };
         let decision_id = match plan.decision.as_deref() {
@@ -133,7 +202,12 @@ pub(crate) async fn write_rows(txn: &DatabaseTransaction, rows: Vec<ParsedRow>, 
     Ok(report)
 }
 
-async fn insert_result(txn: &DatabaseTransaction, plan: &Planned, agency_id: i32, decision_id: Option<i32>) -> Result<()> {
+async fn insert_result(
+    txn: &DatabaseTransaction,
+    plan: &Planned,
+    agency_id: i32,
+    decision_id: Option<i32>,
+) -> Result<()> {
     let row = &plan.row;
     let exact = |value: Option<rust_decimal::Decimal>| value.map(ExactDecimal);
     result::ActiveModel {
@@ -174,28 +248,46 @@ struct KnownAgencies {
 
 impl KnownAgencies {
     async fn load(txn: &DatabaseTransaction, jurisdiction_id: i32) -> Result<Self> {
-        let agencies = agency::Entity::find().filter(agency::Column::JurisdictionId.eq(jurisdiction_id)).all(txn).await?;
+        let agencies = agency::Entity::find()
+            .filter(agency::Column::JurisdictionId.eq(jurisdiction_id))
+            .all(txn)
+            .await?;
         let aliases = agency_alias::Entity::find()
             .filter(agency_alias::Column::AgencyId.is_in(agencies.iter().map(|a| a.id)))
             .all(txn)
             .await?;
         let tiers: HashMap<i32, String> = agencies.iter().map(|a| (a.id, a.tier.clone())).collect();
-        let mut by_name: HashMap<(String, String), i32> =
-            agencies.iter().map(|a| ((a.tier.clone(), a.search_key.clone()), a.id)).collect();
+        let mut by_name: HashMap<(String, String), i32> = agencies
+            .iter()
+            .map(|a| ((a.tier.clone(), a.search_key.clone()), a.id))
+            .collect();
         for alias in aliases {
             if let Some(tier) = tiers.get(&alias.agency_id) {
-                by_name.entry((tier.clone(), alias.alias_key)).or_insert(alias.agency_id);
+                by_name
+                    .entry((tier.clone(), alias.alias_key))
+                    .or_insert(alias.agency_id);
             }
         }
-        Ok(Self { by_name, codes: agencies.into_iter().map(|a| a.code).collect() })
+        Ok(Self {
+            by_name,
+            codes: agencies.into_iter().map(|a| a.code).collect(),
+        })
     }
 
     fn find(&self, tier: crate::Tier, key: &str) -> Option<i32> {
-        self.by_name.get(&(tier.code().to_owned(), key.to_owned())).copied()
+        self.by_name
+            .get(&(tier.code().to_owned(), key.to_owned()))
+            .copied()
     }
 
     /// Creates the agency, with its name as its first alias, under a code not yet taken.
-    async fn create(&mut self, txn: &DatabaseTransaction, jurisdiction_id: i32, tier: crate::Tier, name: &str) -> Result<i32> {
+    async fn create(
+        &mut self,
+        txn: &DatabaseTransaction,
+        jurisdiction_id: i32,
+        tier: crate::Tier,
+        name: &str,
+    ) -> Result<i32> {
         let base = names::code(name);
         let code = std::iter::once(base.clone())
             .chain((2..).map(|n| format!("{base}-{n}")))
@@ -222,7 +314,8 @@ impl KnownAgencies {
         .insert(txn)
         .await?;
         self.codes.insert(code);
-        self.by_name.insert((tier.code().to_owned(), key), created.id);
+        self.by_name
+            .insert((tier.code().to_owned(), key), created.id);
         Ok(created.id)
     }
 }
@@ -242,7 +335,10 @@ impl Decisions {
             .into_iter()
             .map(|d| (d.number, d.id))
             .collect();
-        Ok(Self { jurisdiction_id, by_number })
+        Ok(Self {
+            jurisdiction_id,
+            by_number,
+        })
     }
 
     async fn find_or_create(&mut self, txn: &DatabaseTransaction, number: &str) -> Result<i32> {

@@ -62,7 +62,11 @@ impl Exact {
         // Half away from zero: floor(|x| + 1/2) carrying the sign of x.
         let half = BigRational::new(BigInt::from(1u8), BigInt::from(2u8));
         let magnitude = (scaled.abs() + half).floor().to_integer();
-        let integer = if scaled.is_negative() { -magnitude } else { magnitude };
+        let integer = if scaled.is_negative() {
+            -magnitude
+        } else {
+            magnitude
+        };
         Decimal::try_from_i128_with_scale(integer.to_i128()?, decimals).ok()
     }
 
@@ -71,7 +75,9 @@ impl Exact {
     pub fn approximate(&self) -> Option<Decimal> {
         let numerator = Decimal::from_i128_with_scale(self.0.numer().to_i128()?, 0);
         let denominator = Decimal::from_i128_with_scale(self.0.denom().to_i128()?, 0);
-        numerator.checked_div(denominator).map(|value| value.normalize())
+        numerator
+            .checked_div(denominator)
+            .map(|value| value.normalize())
     }
 }
 
@@ -93,10 +99,28 @@ mod tests {
 
     #[test]
     fn rounds_half_away_from_zero_at_the_requested_scale() {
-        assert_eq!(Exact::from_decimal(d("83.55")).round(1).unwrap().to_string(), "83.6");
-        assert_eq!(Exact::from_decimal(d("70.01")).round(1).unwrap().to_string(), "70.0");
-        assert_eq!(Exact::from_decimal(d("82.4")).round(2).unwrap().to_string(), "82.40");
-        assert_eq!(Exact::from_decimal(d("-0.5")).round(0).unwrap().to_string(), "-1");
+        assert_eq!(
+            Exact::from_decimal(d("83.55"))
+                .round(1)
+                .unwrap()
+                .to_string(),
+            "83.6"
+        );
+        assert_eq!(
+            Exact::from_decimal(d("70.01"))
+                .round(1)
+                .unwrap()
+                .to_string(),
+            "70.0"
+        );
+        assert_eq!(
+            Exact::from_decimal(d("82.4")).round(2).unwrap().to_string(),
+            "82.40"
+        );
+        assert_eq!(
+            Exact::from_decimal(d("-0.5")).round(0).unwrap().to_string(),
+            "-1"
+        );
         assert_eq!(rate("78.53", "92").round(2).unwrap().to_string(), "85.36");
     }
 

@@ -47,7 +47,8 @@ impl Points {
         match rule {
             ConvertedRule::AchievedPoints => self.achieved.map(Exact::from_decimal),
             ConvertedRule::RateTimesMaxPoints => {
-                let rate = Exact::from_decimal(self.achieved?).checked_div(&Exact::from_decimal(self.required()?))?;
+                let rate = Exact::from_decimal(self.achieved?)
+                    .checked_div(&Exact::from_decimal(self.required()?))?;
                 Some(rate.times_decimal(self.max?))
             }
         }
@@ -92,7 +93,10 @@ pub fn score_group(scheme: &Scheme, members: &[Member]) -> Vec<Scored> {
         .zip(placements)
         .map(|((member, rate), placement)| Scored {
             required_points: member.points.required(),
-            level_code: rate.as_ref().and_then(|r| scheme.level_for(r)).map(|level| level.code.clone()),
+            level_code: rate
+                .as_ref()
+                .and_then(|r| scheme.level_for(r))
+                .map(|level| level.code.clone()),
             converted_score: member.points.converted_score(scheme.converted_rule),
             rate_percent: rate,
             placement,
@@ -143,24 +147,46 @@ mod tests {
         let scheme = scheme_2020(ConvertedRule::RateTimesMaxPoints);
         let p = points(100, 8, Decimal::new(7853, 2));
         assert_eq!(p.required(), Some(Decimal::new(92, 0)));
-        assert_eq!(p.rate_percent().unwrap().round(2), Some(Decimal::new(8536, 2)));
-        assert_eq!(p.converted_score(scheme.converted_rule).unwrap().round(2), Some(Decimal::new(8536, 2)));
-        assert_eq!(scheme.level_for(&p.rate_percent().unwrap()).unwrap().code, "II");
+        assert_eq!(
+            p.rate_percent().unwrap().round(2),
+            Some(Decimal::new(8536, 2))
+        );
+        assert_eq!(
+            p.converted_score(scheme.converted_rule).unwrap().round(2),
+            Some(Decimal::new(8536, 2))
+        );
+        assert_eq!(
+            scheme.level_for(&p.rate_percent().unwrap()).unwrap().code,
+            "II"
+        );
     }
 
     #[test]
     fn a_rate_exactly_on_a_threshold_reaches_the_level() {
         let scheme = scheme_2020(ConvertedRule::AchievedPoints);
         let p = points(100, 0, Decimal::new(90, 0));
-        assert_eq!(scheme.level_for(&p.rate_percent().unwrap()).unwrap().code, "I");
+        assert_eq!(
+            scheme.level_for(&p.rate_percent().unwrap()).unwrap().code,
+            "I"
+        );
         let below = points(100, 0, Decimal::new(8999999, 5));
-        assert_eq!(scheme.level_for(&below.rate_percent().unwrap()).unwrap().code, "II");
+        assert_eq!(
+            scheme
+                .level_for(&below.rate_percent().unwrap())
+                .unwrap()
+                .code,
+            "II"
+        );
     }
 
     #[test]
     fn nothing_required_means_no_rate_and_no_rank() {
         let scheme = scheme_2020(ConvertedRule::AchievedPoints);
-        let member = Member { points: points(90, 90, Decimal::ZERO), published_rank: None, sort_key: "a".into() };
+        let member = Member {
+            points: points(90, 90, Decimal::ZERO),
+            published_rank: None,
+            sort_key: "a".into(),
+        };
         let scored = score_group(&scheme, &[member]);
         assert_eq!(scored[0].rate_percent, None);
         assert_eq!(scored[0].level_code, None);

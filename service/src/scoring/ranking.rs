@@ -32,11 +32,18 @@ pub struct Placement {
 /// one keep their published rank, if any; the rest are unranked and listed last.
 pub fn rank(contenders: &[Contender<'_>]) -> Vec<Placement> {
     let mut ranks: Vec<Option<i32>> = contenders.iter().map(|c| c.published_rank).collect();
-    let mut by_rate: Vec<usize> = (0..contenders.len()).filter(|&i| contenders[i].rate.is_some()).collect();
+    let mut by_rate: Vec<usize> = (0..contenders.len())
+        .filter(|&i| contenders[i].rate.is_some())
+        .collect();
     by_rate.sort_by(|&a, &b| contenders[b].rate.cmp(&contenders[a].rate));
     for (place, &index) in by_rate.iter().enumerate() {
-        let tied_with_previous = place > 0 && contenders[by_rate[place - 1]].rate == contenders[index].rate;
-        ranks[index] = if tied_with_previous { ranks[by_rate[place - 1]] } else { Some(to_i32(place + 1)) };
+        let tied_with_previous =
+            place > 0 && contenders[by_rate[place - 1]].rate == contenders[index].rate;
+        ranks[index] = if tied_with_previous {
+            ranks[by_rate[place - 1]]
+        } else {
+            Some(to_i32(place + 1))
+        };
     }
 
     let mut sharing: HashMap<i32, i32> = HashMap::new();
@@ -55,7 +62,14 @@ pub fn rank(contenders: &[Contender<'_>]) -> Vec<Placement> {
         by_rank.then_with(|| contenders[a].sort_key.cmp(contenders[b].sort_key))
     });
 
-    let mut placements = vec![Placement { rank: None, tied_with: None, position: 0 }; contenders.len()];
+    let mut placements = vec![
+        Placement {
+            rank: None,
+            tied_with: None,
+            position: 0
+        };
+        contenders.len()
+    ];
     for (place, &index) in order.iter().enumerate() {
         let rank = ranks[index];
         placements[index] = Placement {
@@ -83,12 +97,19 @@ mod tests {
 
     #[test]
     fn ties_share_a_rank_and_the_next_rank_skips() {
-        let rates: Vec<Exact> = [100, 100, 100, 100, 100, 99, 98].into_iter().map(|r| exact(r, 0)).collect();
+        let rates: Vec<Exact> = [100, 100, 100, 100, 100, 99, 98]
+            .into_iter()
+            .map(|r| exact(r, 0))
+            .collect();
         let keys = ["e", "d", "c", "b", "a", "f", "g"];
         let contenders: Vec<Contender<'_>> = rates
             .iter()
             .zip(keys)
-            .map(|(rate, sort_key)| Contender { rate: Some(rate), published_rank: None, sort_key })
+            .map(|(rate, sort_key)| Contender {
+                rate: Some(rate),
+                published_rank: None,
+                sort_key,
+            })
             .collect();
         let placements = rank(&contenders);
         let ranks: Vec<_> = placements.iter().map(|p| p.rank.unwrap()).collect();
@@ -104,14 +125,47 @@ mod tests {
     fn unknown_rates_fall_back_to_the_published_rank_then_come_last() {
         let rate = exact(90, 0);
         let contenders = [
-            Contender { rate: None, published_rank: None, sort_key: "a" },
-            Contender { rate: None, published_rank: Some(2), sort_key: "b" },
-            Contender { rate: Some(&rate), published_rank: Some(1), sort_key: "c" },
+            Contender {
+                rate: None,
+                published_rank: None,
+                sort_key: "a",
+            },
+            Contender {
+                rate: None,
+                published_rank: Some(2),
+                sort_key: "b",
+            },
+            Contender {
+                rate: Some(&rate),
+                published_rank: Some(1),
+                sort_key: "c",
+            },
         ];
         let placements = rank(&contenders);
-        assert_eq!(placements[2], Placement { rank: Some(1), tied_with: Some(0), position: 1 });
-        assert_eq!(placements[1], Placement { rank: Some(2), tied_with: Some(0), position: 2 });
-        assert_eq!(placements[0], Placement { rank: None, tied_with: None, position: 3 });
+        assert_eq!(
+            placements[2],
+            Placement {
+                rank: Some(1),
+                tied_with: Some(0),
+                position: 1
+            }
+        );
+        assert_eq!(
+            placements[1],
+            Placement {
+                rank: Some(2),
+                tied_with: Some(0),
+                position: 2
+            }
+        );
+        assert_eq!(
+            placements[0],
+            Placement {
+                rank: None,
+                tied_with: None,
+                position: 3
+            }
+        );
     }
 
     proptest! {

@@ -25,7 +25,9 @@ impl ConvertedRule {
 
     /// Reads a stored code; `None` for an unknown one.
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::AchievedPoints, Self::RateTimesMaxPoints].into_iter().find(|rule| rule.code() == code)
+        [Self::AchievedPoints, Self::RateTimesMaxPoints]
+            .into_iter()
+            .find(|rule| rule.code() == code)
     }
 }
 
@@ -57,7 +59,9 @@ impl Scheme {
     /// The best level whose minimum the exact rate reaches; `None` if the scale has no level
     /// that low (a scale need not start at 0 %).
     pub fn level_for(&self, rate_percent: &Exact) -> Option<&Level> {
-        self.levels.iter().find(|level| rate_percent.reaches(level.min_rate_percent))
+        self.levels
+            .iter()
+            .find(|level| rate_percent.reaches(level.min_rate_percent))
     }
 
     /// The level with this code, if the scale has one.

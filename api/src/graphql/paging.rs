@@ -1,0 +1,70 @@
+//! Relay cursor connections over the service's offset pages.
+
+use async_graphql::connection::{Connection, CursorType, Edge};
+use async_graphql::{OutputType, SimpleObject};
+use service::Page;
+use service::page::PageRequest;
+
+use crate::error::{ApiError, ApiResult};
+
+/// Most items a connection returns at once.
+pub const MAX_PAGE_SIZE: i32 = 100;
+
+/// The extra field every connection carries.
+#[derive(SimpleObject)]
+pub struct ConnectionTotal {
+    /// Number of items in the whole listing, not just this page.
+    pub total_count: u64,
+}
+
+/// A connection whose cursors are positions in the listing.
+pub type OffsetConnection<Node> = Connection<usize, Node, ConnectionTotal>;
+
+/// Checks `first` (at most [`MAX_PAGE_SIZE`], the default) and `after`.
+pub fn page_request(first: Option<i32>, after: Option<String>) -> ApiResult<PageRequest> {
+    let limit = match first {
+        None => MAX_PAGE_SIZE,
+        Some(first) if (0..=MAX_PAGE_SIZE).contains(&first) => first,
+        Some(first) => {
+            return Err(ApiError::bad_input(format!(
+                "`first` must be between 0 and {MAX_PAGE_SIZE}, not {first}"
+            )));
+        }
+    };
+    let offset = match after {
+        None => 0,
+        Some(cursor) => {
+            usize::decode_cursor(&cursor).map_err(|_| {
+                ApiError::bad_input(format!("`{cursor}` is not a cursor of this listing"))
+            })? + 1
+        }
+    };
+    Ok(PageRequest {
+        offset: offset as u64,
+        limit: limit as u64,
+    })
+}
+
+/// Wraps a page as a connection, mapping each item to its GraphQL node.
+pub fn connection<T, Node: OutputType>(
+    page: Page<T>,
+    request: PageRequest,
+    node: impl Fn(T) -> Node,
+) -> OffsetConnection<Node> {
+    let offset = usize::try_from(request.offset).unwrap_or(usize::MAX);
+    let returned = page.items.len() as u64;
+    let mut connection = Connection::with_additional_fields(
+        request.offset > 0,
+        request.offset + returned < page.total,
+        ConnectionTotal {
+            total_count: page.total,
+        },
+    );
+    connection.edges.extend(
+        page.items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| Edge::new(offset + i, node(item))),
+    );
+    connection
+}
