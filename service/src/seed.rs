@@ -15,7 +15,7 @@ use sea_orm::{
 
 use crate::import::{ImportOptions, normalized_csv, write_rows};
 use crate::scoring::ConvertedRule;
-use crate::{Error, Result, Tier};
+use crate::{Result, Tier};
 
 const PROVINCIAL_2020: &[u8] = include_bytes!("../data/cqdt-2020-provincial.csv");
 const DISTRICT_2020: &[u8] = include_bytes!("../data/cqdt-2020-district.csv");
@@ -122,12 +122,11 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
         (PROVINCIAL_2020, "102/QĐ-UBND"),
         (DISTRICT_2020, "3402/QĐ-UBND"),
     ] {
-        let rows = normalized_csv::parse(table).map_err(Error::InvalidImport)?;
         let options = ImportOptions {
             decision: Some(decision.into()),
             ..ImportOptions::default()
         };
-        write_rows(&txn, rows, &options).await?;
+        write_rows(&txn, normalized_csv::parse(table), &options).await?;
     }
     txn.commit().await?;
     tracing::info!("loaded the published 2020 ranking of Thừa Thiên Huế");

@@ -35,6 +35,8 @@ fn default_index() -> Option<String> {
 /// the server's default jurisdiction.
 pub struct Query;
 
+// A resolver's parameters are the field's GraphQL arguments, fixed by the API contract.
+#[allow(clippy::too_many_arguments)]
 #[Object]
 impl Query {
     /// Years that have results in the index, ascending.

@@ -33,9 +33,9 @@ pub async fn import_normalized_csv(
     content: &[u8],
     options: &ImportOptions,
 ) -> Result<ImportReport> {
-    let rows = normalized_csv::parse(content).map_err(crate::Error::InvalidImport)?;
+    let parsed = normalized_csv::parse(content);
     let txn = db.begin().await?;
-    let report = write::write_rows(&txn, rows, options).await?;
+    let report = write::write_rows(&txn, parsed, options).await?;
     if options.dry_run {
         txn.rollback().await?;
     } else {

@@ -45,15 +45,27 @@ pub struct ParsedRow {
     pub decision: Option<String>,
 }
 
-/// Parses the whole file; returns every row, or every error found.
-pub fn parse(content: &[u8]) -> Result<Vec<ParsedRow>, Vec<RowError>> {
+/// A file read cell by cell: the rows that are well-formed, and an error for every bad cell.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    pub rows: Vec<ParsedRow>,
+    pub errors: Vec<RowError>,
+}
+
+/// Parses the whole file, reporting every bad cell rather than stopping at the first.
+pub fn parse(content: &[u8]) -> Parsed {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)
         .from_reader(content);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
-        Err(error) => return Err(vec![whole_row(1, format!("unreadable header: {error}"))]),
+        Err(error) => {
+            return Parsed {
+                rows: Vec::new(),
+                errors: vec![whole_row(1, format!("unreadable header: {error}"))],
+            };
+        }
     };
     let position = |name: &str| {
         headers
@@ -70,7 +82,10 @@ pub fn parse(content: &[u8]) -> Result<Vec<ParsedRow>, Vec<RowError>> {
         })
         .collect();
     if !missing.is_empty() {
-        return Err(missing);
+        return Parsed {
+            rows: Vec::new(),
+            errors: missing,
+        };
     }
 
     let mut rows = Vec::new();
@@ -157,11 +172,7 @@ pub fn parse(content: &[u8]) -> Result<Vec<ParsedRow>, Vec<RowError>> {
             rows.push(row);
         }
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
-    }
+    Parsed { rows, errors }
 }
 
 fn whole_row(line: usize, message: String) -> RowError {
@@ -282,7 +293,8 @@ mod tests {
     #[test]
     fn reads_a_published_row_keeping_the_printed_scale() {
         let csv = format!("{HEADER}2020,provincial,1,Sở Công Thương,90,0,90,90,100,90.0,I\n");
-        let rows = parse(csv.as_bytes()).unwrap();
+        let Parsed { rows, errors } = parse(csv.as_bytes());
+        assert_eq!(errors, []);
         assert_eq!(
             rows[0].published_converted_score.unwrap().to_string(),
             "90.0"
@@ -298,7 +310,12 @@ mod tests {
              2020,county,1,B,90,0,90,-1,100,90.0,I\n\
              2020,district,x,C,100,8,91,95,,,\n"
         );
-        let errors = parse(csv.as_bytes()).unwrap_err();
+        let Parsed { rows, errors } = parse(csv.as_bytes());
+        assert_eq!(
+            rows.len(),
+            1,
+            "the good row is kept for the database checks"
+        );
         let found: Vec<(usize, Option<&str>)> = errors
             .iter()
             .map(|e| (e.line, e.column.as_deref()))
@@ -317,7 +334,7 @@ mod tests {
 
     #[test]
     fn a_missing_column_is_named() {
-        let errors = parse(b"year,tier,agency\n2020,district,A\n").unwrap_err();
+        let errors = parse(b"year,tier,agency\n2020,district,A\n").errors;
         assert!(
             errors
                 .iter()

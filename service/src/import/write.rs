@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::ImportOptions;
-use super::normalized_csv::ParsedRow;
+use super::normalized_csv::{Parsed, ParsedRow};
 use crate::scope::{self, GroupKey};
 use crate::scoring::Scheme;
 use crate::{Error, Result, RowError, materialise, names, schemes};
@@ -36,13 +36,15 @@ struct Planned {
     decision: Option<String>,
 }
 
-/// Checks every row against the database, then writes them all. Any error refuses the whole
-/// file; the caller's transaction is then dropped, so nothing is written.
+/// Checks every well-formed row against the database, then, if neither parsing nor these checks
+/// found an error, writes them all. Any error refuses the whole file with every error found; the
+/// caller's transaction is then dropped, so nothing is written.
 pub(crate) async fn write_rows(
     txn: &DatabaseTransaction,
-    rows: Vec<ParsedRow>,
+    parsed: Parsed,
     options: &ImportOptions,
 ) -> Result<ImportReport> {
+    let Parsed { rows, mut errors } = parsed;
     let jurisdiction = scope::resolve_jurisdiction(txn, options.jurisdiction.as_deref()).await?;
     let indices: HashMap<String, i32> = ranking_index::Entity::find()
         .all(txn)
@@ -64,7 +66,6 @@ pub(crate) async fn write_rows(
 
     let mut schemes: HashMap<GroupKey, Option<Arc<Scheme>>> = HashMap::new();
     let mut first_line: HashMap<(i32, i32, String), usize> = HashMap::new();
-    let mut errors = Vec::new();
     let mut planned = Vec::new();
     for row in rows {
         let error = |column: &str, message: String| RowError {

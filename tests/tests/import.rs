@@ -1,0 +1,132 @@
+//! Importing a normalized CSV: all or nothing, every bad row reported, schemes inherited from
+//! earlier years, results ranked as soon as they land.
+
+use egov_tests::{TestServer, on_both_databases};
+use entity::{agency, result};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::json;
+use service::import::{ImportOptions, import_normalized_csv};
+use service::{Error, RowError};
+
+const HEADER: &str = "year,tier,published_rank,agency,max_points,excluded_points,required_points,achieved_points,published_rate_percent,published_converted_score,published_level,decision\n";
+
+async fn counts(server: &TestServer) -> (u64, u64) {
+    (
+        result::Entity::find().count(server.db()).await.unwrap(),
+        agency::Entity::find().count(server.db()).await.unwrap(),
+    )
+}
+
+async fn a_later_year_is_scored_by_the_latest_earlier_scheme(server: TestServer) {
+    let csv = format!(
+        "{HEADER}\
+         2021,district,1,UBND huyện Nam Đông,100,8,92,88,95.65,95.65,I,1234/QĐ-UBND\n\
+         2021,district,2,UBND Huyện Nam Dong Mới,100,0,100,60,60.00,60.00,NOT_ACHIEVED,1234/QĐ-UBND\n"
+    );
+    let report = import_normalized_csv(server.db(), csv.as_bytes(), &ImportOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(report.rows_read, 2);
+    assert_eq!(report.agencies_matched, 1, "Nam Đông is known from 2020");
+    assert_eq!(report.agencies_created, ["UBND Huyện Nam Dong Mới"]);
+    let data = server
+        .data(
+            r#"{ years ranking(year: 2021, tier: DISTRICT) { nodes { agency { code } rank level { code } ratePercent convertedScore decision { number } } }
+                 agency(code: "ubnd-huyen-nam-dong") { results { year rank } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["years"], json!([2020, 2021]));
+    assert_eq!(
+        data["ranking"]["nodes"],
+        json!([
+            { "agency": { "code": "ubnd-huyen-nam-dong" }, "rank": 1, "level": { "code": "I" }, "ratePercent": "95.65", "convertedScore": "95.65", "decision": { "number": "1234/QĐ-UBND" } },
+            { "agency": { "code": "ubnd-huyen-nam-dong-moi" }, "rank": 2, "level": { "code": "NOT_ACHIEVED" }, "ratePercent": "60.00", "convertedScore": "60.00", "decision": { "number": "1234/QĐ-UBND" } },
+        ])
+    );
+    assert_eq!(
+        data["agency"]["results"],
+        json!([{ "year": 2020, "rank": 1 }, { "year": 2021, "rank": 1 }])
+    );
+}
+
+async fn one_bad_row_anywhere_writes_nothing(server: TestServer) {
+    let before = counts(&server).await;
+    let csv = format!(
+        "{HEADER}\
+         2021,district,1,UBND huyện A,100,8,92,88,,,,\n\
+         2021,district,2,UBND huyện B,100,8,91,80,,,,\n\
+         2021,district,3,UBND huyện C,100,8,92,93,,,,\n\
+         2021,district,4,UBND huyện D,100,8,92,80,,,V,\n\
+         2021,district,5,UBND huyện A,100,8,92,80,,,,\n\
+         2021,county,6,UBND huyện E,100,8,92,abc,,,,\n\
+         1850,district,7,UBND huyện F,100,8,92,80,,,,\n\
+         2020,district,8,UBND huyện Phú Lộc,100,8,92,80,,,,\n"
+    );
+    let error = import_normalized_csv(server.db(), csv.as_bytes(), &ImportOptions::default())
+        .await
+        .unwrap_err();
+    let Error::InvalidImport(rows) = error else {
+        panic!("expected an invalid import, got {error:?}")
+    };
+    let found: Vec<(usize, Option<&str>)> = rows
+        .iter()
+        .map(|e: &RowError| (e.line, e.column.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (3, Some("required_points")),
+            (4, Some("achieved_points")),
+            (5, Some("published_level")),
+            (6, Some("agency")),
+            (7, Some("tier")),
+            (7, Some("achieved_points")),
+            (8, Some("year")),
+            (9, Some("agency")),
+        ]
+    );
+    assert_eq!(counts(&server).await, before, "nothing may be written");
+
+    // The same refusal through GraphQL reads: the 2021 ranking does not exist.
+    let data = server
+        .data(
+            "{ years ranking(year: 2021, tier: DISTRICT) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({ "years": [2020], "ranking": { "totalCount": 0 } })
+    );
+}
+
+async fn a_dry_run_reports_and_writes_nothing(server: TestServer) {
+    let before = counts(&server).await;
+    let csv = format!(
+        "{HEADER}2021,provincial,,Sở Du lịch,90,1,89,88,,,,\n2021,provincial,,Sở Mới,90,0,90,70,,,,\n"
+    );
+    let options = ImportOptions {
+        dry_run: true,
+        ..ImportOptions::default()
+    };
+    let report = import_normalized_csv(server.db(), csv.as_bytes(), &options)
+        .await
+        .unwrap();
+    assert!(report.dry_run);
+    assert_eq!(
+        (
+            report.rows_read,
+            report.agencies_matched,
+            report.agencies_created.len()
+        ),
+        (2, 1, 1)
+    );
+    assert_eq!(counts(&server).await, before);
+}
+
+on_both_databases!(
+    a_later_year_is_scored_by_the_latest_earlier_scheme,
+    one_bad_row_anywhere_writes_nothing,
+    a_dry_run_reports_and_writes_nothing
+);
