@@ -53,6 +53,70 @@ enum Command {
     },
     /// Bring the database schema up to date, and nothing else.
     Migrate,
+    /// Write clearly labelled synthetic jurisdictions (`synthetic-01`, ...) for trying and
+    /// benchmarking: per province about 20 departments, 10 districts and 100 communes, scored
+    /// every year. Never touches real jurisdictions.
+    DemoData {
+        /// How many synthetic provinces.
+        #[arg(long, default_value_t = 1)]
+        provinces: u32,
+        /// Years to generate, e.g. `2016-2025`.
+        #[arg(long, value_parser = parse_years, default_value = "2016-2025")]
+        years: std::ops::RangeInclusive<i32>,
+        /// Random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 2020)]
+        seed: u64,
+    },
+    /// Record a lineage event: agencies renamed, merged, split, created or abolished.
+    Lineage {
+        /// RENAME, MERGE, SPLIT, CREATE or ABOLISH.
+        #[arg(long)]
+        kind: String,
+        /// First year whose results belong to the successors.
+        #[arg(long)]
+        year: i32,
+        /// Codes of the agencies before the event, comma-separated.
+        #[arg(long = "from", value_delimiter = ',')]
+        predecessors: Vec<String>,
+        /// Codes of the agencies after the event, comma-separated.
+        #[arg(long = "to", value_delimiter = ',')]
+        successors: Vec<String>,
+        /// Number of the decision that made the change (already recorded).
+        #[arg(long)]
+        decision: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        jurisdiction: Option<String>,
+    },
+    /// Record another name an agency is published under, so imports match it.
+    Alias {
+        /// The agency's code.
+        #[arg(long)]
+        agency: String,
+        /// The name as a publication prints it.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        jurisdiction: Option<String>,
+    },
+}
+
+/// Parses `A-B` (or a single year) into an inclusive range of years.
+fn parse_years(text: &str) -> Result<std::ops::RangeInclusive<i32>, String> {
+    let parse = |part: &str| {
+        part.trim()
+            .parse::<i32>()
+            .map_err(|_| format!("`{part}` is not a year"))
+    };
+    let (from, to) = match text.split_once('-') {
+        Some((from, to)) => (parse(from)?, parse(to)?),
+        None => (parse(text)?, parse(text)?),
+    };
+    if from > to {
+        return Err(format!("{from} comes after {to}"));
+    }
+    Ok(from..=to)
 }
 
 #[tokio::main]
@@ -93,6 +157,72 @@ async fn run(cli: Cli) -> Result<(), String> {
                 })
                 .await
                 .map_err(|e| e.to_string())
+        }
+        Command::DemoData {
+            provinces,
+            years,
+            seed,
+        } => {
+            database::prepare(&db).await.map_err(|e| e.to_string())?;
+            let options = service::demo::DemoOptions {
+                provinces,
+                years,
+                seed,
+            };
+            let report = service::demo::generate(&db, &options)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "wrote {} synthetic jurisdiction(s) ({}), {} agencies, {} results",
+                report.jurisdictions.len(),
+                report.jurisdictions.join(", "),
+                report.agencies,
+                report.results
+            );
+            Ok(())
+        }
+        Command::Lineage {
+            kind,
+            year,
+            predecessors,
+            successors,
+            decision,
+            note,
+            jurisdiction,
+        } => {
+            database::prepare(&db).await.map_err(|e| e.to_string())?;
+            let kind = kind.parse().map_err(|e: service::Error| e.to_string())?;
+            let event = service::lineage::NewLineageEvent {
+                kind,
+                year,
+                predecessors,
+                successors,
+                decision,
+                note,
+            };
+            let recorded = service::lineage::record(&db, jurisdiction.as_deref(), event)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "recorded {} of {} (event {})",
+                recorded.kind, recorded.year, recorded.id
+            );
+            Ok(())
+        }
+        Command::Alias {
+            agency,
+            name,
+            jurisdiction,
+        } => {
+            database::prepare(&db).await.map_err(|e| e.to_string())?;
+            let jurisdiction = service::scope::resolve_jurisdiction(&db, jurisdiction.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
+            service::agencies::add_alias(&db, &jurisdiction, &agency, &name)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("`{name}` now names {agency}");
+            Ok(())
         }
         Command::Import {
             file,

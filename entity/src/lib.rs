@@ -8,6 +8,8 @@ pub mod agency_alias;
 pub mod decision;
 pub mod exact_decimal;
 pub mod jurisdiction;
+pub mod lineage_event;
+pub mod lineage_link;
 pub mod ranking_index;
 pub mod result;
 pub mod scheme_level;

@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_ranking_tables;
+mod m20261128_000002_create_lineage_tables;
 
 /// Runs the migrations in order; `Migrator::up(db, None)` brings a database to the current schema.
 pub struct Migrator;
@@ -10,6 +11,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_create_ranking_tables::Migration)]
+        vec![
+            Box::new(m20261128_000001_create_ranking_tables::Migration),
+            Box::new(m20261128_000002_create_lineage_tables::Migration),
+        ]
     }
 }

@@ -1,5 +1,7 @@
 //! Decisions (Quyết định) that publish and amend results.
 
+use std::collections::HashMap;
+
 use entity::{decision, jurisdiction, result};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -30,16 +32,35 @@ pub async fn list(
     Ok(decisions)
 }
 
-/// The decision with `id`.
-pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<decision::Model>> {
-    Ok(decision::Entity::find_by_id(id).one(db).await?)
+/// Decisions by id.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<HashMap<i32, decision::Model>> {
+    Ok(decision::Entity::find()
+        .filter(decision::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect())
 }
 
-/// The decisions that amend `id`.
-pub async fn amending(db: &impl ConnectionTrait, id: i32) -> Result<Vec<decision::Model>> {
-    Ok(decision::Entity::find()
-        .filter(decision::Column::AmendsId.eq(id))
+/// The decisions amending each of `ids`, in the order they were recorded.
+pub async fn amending(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<HashMap<i32, Vec<decision::Model>>> {
+    let mut amending: HashMap<i32, Vec<decision::Model>> = HashMap::new();
+    for d in decision::Entity::find()
+        .filter(decision::Column::AmendsId.is_in(ids.iter().copied()))
         .order_by_asc(decision::Column::Id)
         .all(db)
-        .await?)
+        .await?
+    {
+        if let Some(amended) = d.amends_id {
+            amending.entry(amended).or_default().push(d);
+        }
+    }
+    Ok(amending)
 }

@@ -5,10 +5,14 @@
 //! ranks, checked against the published 2020 tables.
 
 pub mod agencies;
+pub mod analytics;
 pub mod database;
 pub mod decisions;
+pub mod demo;
 pub mod error;
 pub mod import;
+pub mod jurisdictions;
+pub mod lineage;
 pub mod materialise;
 pub mod names;
 pub mod page;

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use crate::scope::GroupKey;
-use crate::scoring::{self, Member, Points};
+use crate::scoring::{self, Member, Points, Scored};
 use crate::{Error, Result, schemes};
 
 /// The published points of a stored result.
@@ -59,24 +59,34 @@ pub async fn rescore_group(db: &impl ConnectionTrait, group: GroupKey) -> Result
     let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
     for (row, scored) in rows.into_iter().zip(scored) {
         let mut active = row.into_active_model();
-        active.scheme_id = Set(scheme.id);
-        active.required_points = Set(scored
-            .required_points
-            .map(|value| ExactDecimal(value.normalize())));
-        active.rate_percent = Set(scored
-            .rate_percent
-            .and_then(|rate| rate.approximate())
-            .map(ExactDecimal));
-        active.converted_score = Set(scored
-            .converted_score
-            .and_then(|score| score.approximate())
-            .map(ExactDecimal));
-        active.level_code = Set(scored.level_code);
-        active.rank = Set(scored.placement.rank);
-        active.tied_with = Set(scored.placement.tied_with);
-        active.position = Set(scored.placement.position);
-        active.group_size = Set(group_size);
+        set_computed(&mut active, scheme.id, scored, group_size);
         active.update(db).await?;
     }
     Ok(())
+}
+
+/// Sets the computed columns of a result row from what scoring derived.
+pub fn set_computed(
+    active: &mut result::ActiveModel,
+    scheme_id: i32,
+    scored: Scored,
+    group_size: i32,
+) {
+    active.scheme_id = Set(scheme_id);
+    active.required_points = Set(scored
+        .required_points
+        .map(|value| ExactDecimal(value.normalize())));
+    active.rate_percent = Set(scored
+        .rate_percent
+        .and_then(|rate| rate.approximate())
+        .map(ExactDecimal));
+    active.converted_score = Set(scored
+        .converted_score
+        .and_then(|score| score.approximate())
+        .map(ExactDecimal));
+    active.level_code = Set(scored.level_code);
+    active.rank = Set(scored.placement.rank);
+    active.tied_with = Set(scored.placement.tied_with);
+    active.position = Set(scored.placement.position);
+    active.group_size = Set(group_size);
 }

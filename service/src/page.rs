@@ -13,3 +13,16 @@ pub struct PageRequest {
     pub offset: u64,
     pub limit: u64,
 }
+
+impl<T> Page<T> {
+    /// The requested page of a listing held whole in memory.
+    pub fn of_all(all: Vec<T>, request: PageRequest) -> Self {
+        let total = all.len() as u64;
+        let offset = usize::try_from(request.offset).unwrap_or(usize::MAX);
+        let limit = usize::try_from(request.limit).unwrap_or(usize::MAX);
+        Self {
+            items: all.into_iter().skip(offset).take(limit).collect(),
+            total,
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Reading results: a year's ranking, an agency's series, discrepancies and summaries.
 //! Reads only order and filter materialised values; they never re-rank.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use entity::{agency, decision, ranking_index, result};
@@ -14,7 +14,7 @@ use sea_orm::{
 use crate::page::{Page, PageRequest};
 use crate::scope::{GroupKey, Scope};
 use crate::scoring::{Exact, Level, Scheme, exact::MAX_DECIMALS};
-use crate::{Error, Result, materialise, schemes};
+use crate::{Error, Result, agencies, decisions, materialise, schemes};
 
 /// A result with what reading it needs: its agency, its scheme, its decision and index.
 #[derive(Clone, Debug)]
@@ -122,25 +122,24 @@ pub async fn whole_ranking(db: &impl ConnectionTrait, group: GroupKey) -> Result
     views(db, rows).await
 }
 
-/// An agency's results in one index, oldest first, optionally within a span of years.
-pub async fn of_agency(
+/// The results of several agencies in one index, by agency, each oldest first: one batch for
+/// every agency a GraphQL response shows.
+pub async fn of_agencies(
     db: &impl ConnectionTrait,
-    agency_id: i32,
+    agency_ids: &[i32],
     index_id: i32,
-    from_year: Option<i32>,
-    to_year: Option<i32>,
-) -> Result<Vec<ResultView>> {
-    let mut query = result::Entity::find()
-        .filter(result::Column::AgencyId.eq(agency_id))
-        .filter(result::Column::RankingIndexId.eq(index_id));
-    if let Some(from) = from_year {
-        query = query.filter(result::Column::Year.gte(from));
+) -> Result<HashMap<i32, Vec<ResultView>>> {
+    let rows = result::Entity::find()
+        .filter(result::Column::AgencyId.is_in(agency_ids.iter().copied()))
+        .filter(result::Column::RankingIndexId.eq(index_id))
+        .order_by_asc(result::Column::Year)
+        .all(db)
+        .await?;
+    let mut by_agency: HashMap<i32, Vec<ResultView>> = HashMap::new();
+    for view in views(db, rows).await? {
+        by_agency.entry(view.row.agency_id).or_default().push(view);
     }
-    if let Some(to) = to_year {
-        query = query.filter(result::Column::Year.lte(to));
-    }
-    let rows = query.order_by_asc(result::Column::Year).all(db).await?;
-    views(db, rows).await
+    Ok(by_agency)
 }
 
 /// The years that have results in a scope, ascending.
@@ -158,26 +157,41 @@ pub async fn years(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<i32>>
     Ok(years)
 }
 
+/// The years in which one tier of a scope has results, ascending.
+pub async fn group_years(
+    db: &impl ConnectionTrait,
+    jurisdiction_id: i32,
+    index_id: i32,
+    tier: crate::Tier,
+) -> Result<Vec<i32>> {
+    Ok(result::Entity::find()
+        .select_only()
+        .column(result::Column::Year)
+        .distinct()
+        .filter(result::Column::JurisdictionId.eq(jurisdiction_id))
+        .filter(result::Column::RankingIndexId.eq(index_id))
+        .filter(result::Column::Tier.eq(tier.code()))
+        .order_by_asc(result::Column::Year)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// Attaches agencies, schemes, decisions and index codes to rows, in one query each.
 async fn views(db: &impl ConnectionTrait, rows: Vec<result::Model>) -> Result<Vec<ResultView>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let agencies: HashMap<i32, agency::Model> = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(rows.iter().map(|row| row.agency_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|agency| (agency.id, agency))
-        .collect();
-    let schemes = schemes::by_ids(db, rows.iter().map(|row| row.scheme_id)).await?;
-    let decisions: HashMap<i32, decision::Model> = decision::Entity::find()
-        .filter(decision::Column::Id.is_in(rows.iter().filter_map(|row| row.decision_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|decision| (decision.id, decision))
-        .collect();
+    let ids = |id: fn(&result::Model) -> Option<i32>| -> Vec<i32> {
+        rows.iter()
+            .filter_map(id)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let agencies = agencies::by_ids(db, &ids(|row| Some(row.agency_id))).await?;
+    let schemes = schemes::by_ids(db, ids(|row| Some(row.scheme_id))).await?;
+    let decisions = decisions::by_ids(db, &ids(|row| row.decision_id)).await?;
     let indices: HashMap<i32, String> = ranking_index::Entity::find()
         .all(db)
         .await?
@@ -275,87 +289,4 @@ fn discrepancies_of(view: &ResultView) -> Vec<Discrepancy> {
             })
         })
         .collect()
-}
-
-/// Figures of one ranking group: counts per level and the spread of exact rates.
-#[derive(Clone, Debug)]
-pub struct YearSummary {
-    pub group: GroupKey,
-    pub scheme: Arc<Scheme>,
-    pub count: usize,
-    /// Every level of the scheme, best first, with how many results reached it.
-    pub level_counts: Vec<(Level, usize)>,
-    /// Exact rates of the results that have one, ascending.
-    pub rates: Vec<Exact>,
-}
-
-impl YearSummary {
-    /// Mean rate, exact until rounded.
-    pub fn mean(&self) -> Option<Exact> {
-        let count = Exact::from_decimal(Decimal::from(self.rates.len()));
-        let sum = self
-            .rates
-            .iter()
-            .fold(Exact::from_decimal(Decimal::ZERO), |sum, rate| {
-                sum.plus(rate)
-            });
-        sum.checked_div(&count)
-    }
-
-    /// Median rate: the middle one, or the mean of the two middle ones.
-    pub fn median(&self) -> Option<Exact> {
-        let n = self.rates.len();
-        match n {
-            0 => None,
-            _ if n % 2 == 1 => Some(self.rates[n / 2].clone()),
-            _ => self.rates[n / 2 - 1]
-                .plus(&self.rates[n / 2])
-                .checked_div(&Exact::from_decimal(Decimal::TWO)),
-        }
-    }
-
-    pub fn min(&self) -> Option<Exact> {
-        self.rates.first().cloned()
-    }
-
-    pub fn max(&self) -> Option<Exact> {
-        self.rates.last().cloned()
-    }
-}
-
-/// The summary of a group, or `None` when it has no results.
-pub async fn year_summary(
-    db: &impl ConnectionTrait,
-    group: GroupKey,
-) -> Result<Option<YearSummary>> {
-    let views = whole_ranking(db, group).await?;
-    let Some(first) = views.first() else {
-        return Ok(None);
-    };
-    let scheme = first.scheme.clone();
-    let level_counts = scheme
-        .levels
-        .iter()
-        .map(|level| {
-            (
-                level.clone(),
-                views
-                    .iter()
-                    .filter(|v| v.row.level_code.as_deref() == Some(&level.code))
-                    .count(),
-            )
-        })
-        .collect();
-    let mut rates: Vec<Exact> = views
-        .iter()
-        .filter_map(ResultView::exact_rate_percent)
-        .collect();
-    rates.sort();
-    Ok(Some(YearSummary {
-        group,
-        scheme,
-        count: views.len(),
-        level_counts,
-        rates,
-    }))
 }

@@ -3,10 +3,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use entity::{scheme_level, scoring_scheme};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{ExactDecimal, scheme_level, scoring_scheme};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    Set, TransactionSession, TransactionTrait,
+};
 
 use crate::scope::GroupKey;
+use crate::scoring::exact::MAX_DECIMALS;
 use crate::scoring::{ConvertedRule, Level, Scheme};
 use crate::{Error, Result};
 
@@ -84,4 +88,108 @@ async fn with_levels(
             Ok((row.id, Arc::new(scheme)))
         })
         .collect()
+}
+
+/// A scheme to store for a (jurisdiction, index, year, tier).
+#[derive(Clone, Debug)]
+pub struct NewScheme {
+    pub group: GroupKey,
+    pub name: String,
+    pub converted_rule: ConvertedRule,
+    pub rate_decimals: u32,
+    pub converted_decimals: u32,
+    /// (code, name, minimum rate in percent), best first.
+    pub levels: Vec<(String, String, rust_decimal::Decimal)>,
+}
+
+/// Stores a scheme, replacing the one of the same year if any, and re-scores, in the same
+/// transaction, every year it now governs (from its year until the next scheme).
+pub async fn set(db: &impl TransactionTrait, new: NewScheme) -> Result<Arc<Scheme>> {
+    if new.levels.is_empty() {
+        return Err(Error::BadInput("a scheme needs at least one level".into()));
+    }
+    let mut codes = std::collections::HashSet::new();
+    if let Some((code, _, _)) = new.levels.iter().find(|(code, _, _)| !codes.insert(code)) {
+        return Err(Error::BadInput(format!("level `{code}` appears twice")));
+    }
+    if new.levels.windows(2).any(|pair| pair[0].2 <= pair[1].2) {
+        return Err(Error::BadInput(
+            "levels must be listed best first, each with a lower minimum rate than the one before"
+                .into(),
+        ));
+    }
+    let txn = db.begin().await?;
+    let group = new.group;
+    let existing = scoring_scheme::Entity::find()
+        .filter(scoring_scheme::Column::JurisdictionId.eq(group.jurisdiction_id))
+        .filter(scoring_scheme::Column::RankingIndexId.eq(group.index_id))
+        .filter(scoring_scheme::Column::Tier.eq(group.tier.code()))
+        .filter(scoring_scheme::Column::Year.eq(group.year))
+        .one(&txn)
+        .await?;
+    let precision = |value: u32| {
+        i32::try_from(value)
+            .ok()
+            .filter(|v| *v <= MAX_DECIMALS as i32)
+            .ok_or_else(|| Error::BadInput(format!("a precision of {value} decimals is too many")))
+    };
+    let mut row = scoring_scheme::ActiveModel {
+        id: NotSet,
+        jurisdiction_id: Set(group.jurisdiction_id),
+        ranking_index_id: Set(group.index_id),
+        year: Set(group.year),
+        tier: Set(group.tier.code().into()),
+        name: Set(new.name),
+        converted_rule: Set(new.converted_rule.code().into()),
+        rate_decimals: Set(precision(new.rate_decimals)?),
+        converted_decimals: Set(precision(new.converted_decimals)?),
+        decision_id: Set(None),
+    };
+    let scheme_id = match existing {
+        Some(existing) => {
+            row.id = Set(existing.id);
+            scheme_level::Entity::delete_many()
+                .filter(scheme_level::Column::SchemeId.eq(existing.id))
+                .exec(&txn)
+                .await?;
+            row.update(&txn).await?.id
+        }
+        None => row.insert(&txn).await?.id,
+    };
+    for (ordinal, (code, name, min)) in (1..).zip(new.levels) {
+        scheme_level::ActiveModel {
+            id: NotSet,
+            scheme_id: Set(scheme_id),
+            code: Set(code),
+            name: Set(name),
+            ordinal: Set(ordinal),
+            min_rate_percent: Set(ExactDecimal(min)),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let next = scoring_scheme::Entity::find()
+        .filter(scoring_scheme::Column::JurisdictionId.eq(group.jurisdiction_id))
+        .filter(scoring_scheme::Column::RankingIndexId.eq(group.index_id))
+        .filter(scoring_scheme::Column::Tier.eq(group.tier.code()))
+        .filter(scoring_scheme::Column::Year.gt(group.year))
+        .order_by_asc(scoring_scheme::Column::Year)
+        .one(&txn)
+        .await?
+        .map(|scheme| scheme.year);
+    let years =
+        crate::results::group_years(&txn, group.jurisdiction_id, group.index_id, group.tier)
+            .await?;
+    for year in years
+        .into_iter()
+        .filter(|y| *y >= group.year && next.is_none_or(|n| *y < n))
+    {
+        crate::materialise::rescore_group(&txn, GroupKey { year, ..group }).await?;
+    }
+    let scheme = by_ids(&txn, [scheme_id])
+        .await?
+        .remove(&scheme_id)
+        .ok_or_else(|| Error::Corrupt("the scheme just written is missing".into()))?;
+    txn.commit().await?;
+    Ok(scheme)
 }

@@ -6,7 +6,7 @@
 //! Level thresholds are not printed; the 2020 scale below is the one the district rows fit.
 
 use chrono::NaiveDate;
-use entity::{ExactDecimal, decision, jurisdiction, ranking_index, scheme_level, scoring_scheme};
+use entity::{decision, jurisdiction, ranking_index};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, DatabaseConnection, EntityTrait, NotSet, PaginatorTrait, Set,
@@ -14,6 +14,8 @@ use sea_orm::{
 };
 
 use crate::import::{ImportOptions, normalized_csv, write_rows};
+use crate::schemes::{self, NewScheme};
+use crate::scope::GroupKey;
 use crate::scoring::ConvertedRule;
 use crate::{Result, Tier};
 
@@ -21,13 +23,18 @@ const PROVINCIAL_2020: &[u8] = include_bytes!("../data/cqdt-2020-provincial.csv"
 const DISTRICT_2020: &[u8] = include_bytes!("../data/cqdt-2020-district.csv");
 
 /// The 2020 level scale, for both tiers: (code, printed name, minimum rate in percent).
-const LEVELS_2020: [(&str, &str, i64); 5] = [
-    ("I", "Mức độ I", 90),
-    ("II", "Mức độ II", 85),
-    ("III", "Mức độ III", 80),
-    ("IV", "Mức độ IV", 70),
-    ("NOT_ACHIEVED", "Chưa đạt", 0),
-];
+pub fn levels_2020() -> Vec<(String, String, Decimal)> {
+    [
+        ("I", "Mức độ I", 90),
+        ("II", "Mức độ II", 85),
+        ("III", "Mức độ III", 80),
+        ("IV", "Mức độ IV", 70),
+        ("NOT_ACHIEVED", "Chưa đạt", 0),
+    ]
+    .into_iter()
+    .map(|(code, name, min)| (code.to_owned(), name.to_owned(), Decimal::new(min, 0)))
+    .collect()
+}
 
 /// Loads the published 2020 tables into a database that holds no jurisdiction yet, in one
 /// transaction. A database that already has data is left alone.
@@ -90,32 +97,20 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
         (Tier::Provincial, ConvertedRule::AchievedPoints, 0, 1),
         (Tier::District, ConvertedRule::RateTimesMaxPoints, 2, 2),
     ] {
-        let scheme = scoring_scheme::ActiveModel {
-            id: NotSet,
-            jurisdiction_id: Set(province.id),
-            ranking_index_id: Set(results.id),
-            year: Set(2020),
-            tier: Set(tier.code().into()),
-            name: Set(format!("Mức độ chính quyền điện tử 2020, {tier}")),
-            converted_rule: Set(rule.code().into()),
-            rate_decimals: Set(rate_decimals),
-            converted_decimals: Set(converted_decimals),
-            decision_id: Set(None),
-        }
-        .insert(&txn)
-        .await?;
-        for (ordinal, (code, name, min)) in (1..).zip(LEVELS_2020) {
-            scheme_level::ActiveModel {
-                id: NotSet,
-                scheme_id: Set(scheme.id),
-                code: Set(code.into()),
-                name: Set(name.into()),
-                ordinal: Set(ordinal),
-                min_rate_percent: Set(ExactDecimal(Decimal::new(min, 0))),
-            }
-            .insert(&txn)
-            .await?;
-        }
+        let scheme = NewScheme {
+            group: GroupKey {
+                jurisdiction_id: province.id,
+                index_id: results.id,
+                year: 2020,
+                tier,
+            },
+            name: format!("Mức độ chính quyền điện tử 2020, {tier}"),
+            converted_rule: rule,
+            rate_decimals,
+            converted_decimals,
+            levels: levels_2020(),
+        };
+        schemes::set(&txn, scheme).await?;
     }
 
     for (table, decision) in [

@@ -1,18 +1,27 @@
 //! The GraphQL schema: the query root and how the schema is built.
 
-pub mod objects;
+pub mod agency;
+pub mod decision;
+pub mod loaders;
+pub mod movement;
 pub mod paging;
+pub mod result;
 pub mod scalars;
+pub mod summary;
 
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Object, Schema};
 use sea_orm::DatabaseConnection;
 use service::scope::{self, DEFAULT_INDEX, Scope};
-use service::{agencies, decisions, results};
+use service::{agencies, analytics, decisions, results};
 
-use crate::error::ApiResult;
-use objects::{Agency, Decision, Discrepancy, ResultNode, YearSummary, db};
+use crate::error::{ApiError, ApiResult};
+use agency::Agency;
+use decision::Decision;
+use movement::{LevelTransition, Movement, RankDirection};
 use paging::{OffsetConnection, connection, page_request};
+use result::{Discrepancy, ResultNode};
 use scalars::Tier;
+use summary::YearSummary;
 
 /// The schema served at `/graphql`.
 pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
@@ -22,9 +31,14 @@ pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
     let builder = Schema::build(Query, EmptyMutation, EmptySubscription);
     match db {
-        Some(db) => builder.data(db).finish(),
+        Some(db) => builder.data(loaders::loaders(db.clone())).data(db).finish(),
         None => builder.finish(),
     }
+}
+
+/// The database connection every resolver reads through.
+pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
+    ctx.data_unchecked::<DatabaseConnection>()
 }
 
 fn default_index() -> Option<String> {
@@ -112,11 +126,10 @@ impl Query {
         jurisdiction: Option<String>,
     ) -> ApiResult<Option<YearSummary>> {
         let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
-        Ok(
-            results::year_summary(db(ctx), scope.group(year, tier.into()))
-                .await?
-                .map(YearSummary::from),
-        )
+        let group = scope.group(year, tier.into());
+        Ok(analytics::summary::year_summary(db(ctx), group)
+            .await?
+            .map(YearSummary))
     }
 
     /// Decisions, oldest first; with `year`, those that published results of that year.
@@ -160,4 +173,87 @@ impl Query {
         }
         Ok(found)
     }
+
+    /// Every agency present in either year, as movements: by the later year's rank, agencies
+    /// only in the earlier year last. The years need not be consecutive.
+    async fn compare_years(
+        &self,
+        ctx: &Context<'_>,
+        from: i32,
+        to: i32,
+        tier: Tier,
+        #[graphql(default_with = "default_index()")] index: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        jurisdiction: Option<String>,
+    ) -> ApiResult<OffsetConnection<Movement>> {
+        let request = page_request(first, after)?;
+        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        Ok(connection(
+            service::Page::of_all(movements, request),
+            request,
+            Movement,
+        ))
+    }
+
+    /// The level transition matrix between two years: every (from, to) pair of levels, null
+    /// standing for new (from) and dropped (to) agencies, with counts and agencies.
+    async fn level_transitions(
+        &self,
+        ctx: &Context<'_>,
+        from: i32,
+        to: i32,
+        tier: Tier,
+        #[graphql(default_with = "default_index()")] index: Option<String>,
+        jurisdiction: Option<String>,
+    ) -> ApiResult<Vec<LevelTransition>> {
+        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let cells = analytics::level_transitions(&movements);
+        Ok(cells
+            .into_iter()
+            .map(<LevelTransition as From<_>>::from)
+            .collect())
+    }
+
+    /// The biggest rank gains (UP) or losses (DOWN) between two years, ties broken by the rate
+    /// change, then by name. `limit` is at most 100.
+    async fn top_movers(
+        &self,
+        ctx: &Context<'_>,
+        from: i32,
+        to: i32,
+        tier: Tier,
+        direction: RankDirection,
+        #[graphql(default = 5)] limit: i32,
+        #[graphql(default_with = "default_index()")] index: Option<String>,
+        jurisdiction: Option<String>,
+    ) -> ApiResult<Vec<Movement>> {
+        let limit = usize::try_from(limit)
+            .ok()
+            .filter(|l| *l <= paging::MAX_PAGE_SIZE as usize)
+            .ok_or_else(|| {
+                ApiError::bad_input(format!(
+                    "`limit` must be between 0 and {}, not {limit}",
+                    paging::MAX_PAGE_SIZE
+                ))
+            })?;
+        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        Ok(analytics::top_movers(movements, direction.into(), limit)
+            .into_iter()
+            .map(Movement)
+            .collect())
+    }
+}
+
+/// The movements between two years of a tier.
+async fn movements(
+    ctx: &Context<'_>,
+    from: i32,
+    to: i32,
+    tier: Tier,
+    index: Option<String>,
+    jurisdiction: Option<String>,
+) -> ApiResult<Vec<analytics::Movement>> {
+    let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
+    Ok(analytics::compare_years(db(ctx), scope.group(from, tier.into()), to).await?)
 }

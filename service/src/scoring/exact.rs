@@ -11,7 +11,7 @@ use num_rational::BigRational;
 use num_traits::{Signed, ToPrimitive, Zero};
 use rust_decimal::Decimal;
 
-/// An exact, non-negative quantity derived from published points.
+/// An exact quantity derived from published points: a rate, a score, or a change between years.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Exact(BigRational);
 
@@ -34,6 +34,11 @@ impl Exact {
     /// `self + other`.
     pub fn plus(&self, other: &Exact) -> Self {
         Self(&self.0 + &other.0)
+    }
+
+    /// `self - other`; may be negative (a change between years).
+    pub fn minus(&self, other: &Exact) -> Self {
+        Self(&self.0 - &other.0)
     }
 
     /// `self * factor`.

@@ -1,0 +1,102 @@
+//! The `Agency` type.
+
+use async_graphql::{Context, ID, Object};
+use entity::agency;
+
+use super::loaders::{AliasesOf, IndexCode, Loaders, SeriesKey};
+use super::result::ResultNode;
+use super::scalars::Tier;
+use crate::error::{ApiError, ApiResult};
+
+/// A public agency that is scored each year.
+pub struct Agency(pub agency::Model);
+
+#[Object]
+impl Agency {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Stable ASCII code derived from the name, e.g. `so-cong-thuong`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The Vietnamese name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn tier(&self) -> ApiResult<Tier> {
+        let tier: service::Tier = self.0.tier.parse().map_err(|_| {
+            service::Error::Corrupt(format!("agency {} has tier `{}`", self.0.id, self.0.tier))
+        })?;
+        Ok(tier.into())
+    }
+
+    /// Every name the agency was published under.
+    async fn aliases(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .load_one(AliasesOf(self.0.id))
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// The agency's results in one index (default `cqdt-results`), oldest first, optionally
+    /// within a span of years.
+    async fn results(
+        &self,
+        ctx: &Context<'_>,
+        index: Option<String>,
+        from_year: Option<i32>,
+        to_year: Option<i32>,
+    ) -> ApiResult<Vec<ResultNode>> {
+        let series = self.series(ctx, index).await?;
+        Ok(series
+            .iter()
+            .filter(|view| from_year.is_none_or(|from| view.row.year >= from))
+            .filter(|view| to_year.is_none_or(|to| view.row.year <= to))
+            .map(|view| ResultNode::from(view.clone()))
+            .collect())
+    }
+
+    /// The agency's result of one year.
+    async fn result(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        index: Option<String>,
+    ) -> ApiResult<Option<ResultNode>> {
+        let series = self.series(ctx, index).await?;
+        Ok(series
+            .iter()
+            .find(|view| view.row.year == year)
+            .map(|view| ResultNode::from(view.clone())))
+    }
+}
+
+impl Agency {
+    /// The agency's results in an index, through the batching loader.
+    async fn series(
+        &self,
+        ctx: &Context<'_>,
+        index: Option<String>,
+    ) -> ApiResult<std::sync::Arc<Vec<service::results::ResultView>>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let code = index.unwrap_or_else(|| service::scope::DEFAULT_INDEX.to_owned());
+        let index = loaders
+            .load_one(IndexCode(code.clone()))
+            .await?
+            .ok_or_else(|| {
+                ApiError::from(service::Error::NotFound(format!(
+                    "no ranking index with code `{code}`"
+                )))
+            })?;
+        let key = SeriesKey {
+            agency_id: self.0.id,
+            index_id: index.id,
+        };
+        Ok(loaders.load_one(key).await?.unwrap_or_default())
+    }
+}

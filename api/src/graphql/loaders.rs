@@ -1,0 +1,212 @@
+//! Batched lookups behind fields (DataLoader), so a response costs a fixed number of SQL
+//! statements however many rows it shows. One loader, keyed by a type per kind of lookup; no
+//! cache between requests (the data may change with any write).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{decision, ranking_index};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use service::analytics::{self, Movement};
+use service::lineage::Lineage;
+use service::results::{self, ResultView};
+use service::scope::GroupKey;
+use service::{agencies, decisions};
+
+use crate::error::ApiError;
+
+/// The loader every resolver shares.
+pub type Loaders = DataLoader<Batch>;
+
+/// Builds the loaders over a connection.
+pub fn loaders(db: DatabaseConnection) -> Loaders {
+    DataLoader::new(Batch { db }, tokio::spawn)
+}
+
+/// Runs the batched queries.
+pub struct Batch {
+    db: DatabaseConnection,
+}
+
+/// An agency's results in one index, oldest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SeriesKey {
+    pub agency_id: i32,
+    pub index_id: i32,
+}
+
+impl Loader<SeriesKey> for Batch {
+    type Value = Arc<Vec<ResultView>>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[SeriesKey]) -> Result<HashMap<SeriesKey, Self::Value>, ApiError> {
+        let mut by_index: HashMap<i32, Vec<i32>> = HashMap::new();
+        for key in keys {
+            by_index
+                .entry(key.index_id)
+                .or_default()
+                .push(key.agency_id);
+        }
+        let mut loaded = HashMap::new();
+        for (index_id, agency_ids) in by_index {
+            let mut series = results::of_agencies(&self.db, &agency_ids, index_id).await?;
+            for agency_id in agency_ids {
+                let views = series.remove(&agency_id).unwrap_or_default();
+                loaded.insert(
+                    SeriesKey {
+                        agency_id,
+                        index_id,
+                    },
+                    Arc::new(views),
+                );
+            }
+        }
+        Ok(loaded)
+    }
+}
+
+/// The names an agency was published under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AliasesOf(pub i32);
+
+impl Loader<AliasesOf> for Batch {
+    type Value = Vec<String>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[AliasesOf]) -> Result<HashMap<AliasesOf, Vec<String>>, ApiError> {
+        let ids: Vec<i32> = keys.iter().map(|key| key.0).collect();
+        let mut aliases = agencies::aliases_of(&self.db, &ids).await?;
+        Ok(ids
+            .into_iter()
+            .map(|id| (AliasesOf(id), aliases.remove(&id).unwrap_or_default()))
+            .collect())
+    }
+}
+
+/// A decision by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DecisionId(pub i32);
+
+impl Loader<DecisionId> for Batch {
+    type Value = decision::Model;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[DecisionId],
+    ) -> Result<HashMap<DecisionId, decision::Model>, ApiError> {
+        let ids: Vec<i32> = keys.iter().map(|key| key.0).collect();
+        let found = decisions::by_ids(&self.db, &ids).await?;
+        Ok(found
+            .into_iter()
+            .map(|(id, d)| (DecisionId(id), d))
+            .collect())
+    }
+}
+
+/// The decisions amending a decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AmendmentsOf(pub i32);
+
+impl Loader<AmendmentsOf> for Batch {
+    type Value = Vec<decision::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[AmendmentsOf],
+    ) -> Result<HashMap<AmendmentsOf, Self::Value>, ApiError> {
+        let ids: Vec<i32> = keys.iter().map(|key| key.0).collect();
+        let mut found = decisions::amending(&self.db, &ids).await?;
+        Ok(ids
+            .into_iter()
+            .map(|id| (AmendmentsOf(id), found.remove(&id).unwrap_or_default()))
+            .collect())
+    }
+}
+
+/// A ranking index by code.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IndexCode(pub String);
+
+impl Loader<IndexCode> for Batch {
+    type Value = ranking_index::Model;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[IndexCode]) -> Result<HashMap<IndexCode, Self::Value>, ApiError> {
+        let found = ranking_index::Entity::find()
+            .filter(ranking_index::Column::Code.is_in(keys.iter().map(|key| key.0.clone())))
+            .all(&self.db)
+            .await
+            .map_err(service::Error::from)?;
+        Ok(found
+            .into_iter()
+            .map(|index| (IndexCode(index.code.clone()), index))
+            .collect())
+    }
+}
+
+/// The lineage events of a jurisdiction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LineageOf(pub i32);
+
+impl Loader<LineageOf> for Batch {
+    type Value = Arc<Lineage>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[LineageOf]) -> Result<HashMap<LineageOf, Self::Value>, ApiError> {
+        let mut loaded = HashMap::new();
+        for key in keys {
+            loaded.insert(*key, Arc::new(Lineage::load(&self.db, key.0).await?));
+        }
+        Ok(loaded)
+    }
+}
+
+/// The years in which a tier of a jurisdiction has results in an index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct YearsOf {
+    pub jurisdiction_id: i32,
+    pub index_id: i32,
+    pub tier: service::Tier,
+}
+
+impl Loader<YearsOf> for Batch {
+    type Value = Vec<i32>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[YearsOf]) -> Result<HashMap<YearsOf, Vec<i32>>, ApiError> {
+        let mut loaded = HashMap::new();
+        for key in keys {
+            let years =
+                results::group_years(&self.db, key.jurisdiction_id, key.index_id, key.tier).await?;
+            loaded.insert(*key, years);
+        }
+        Ok(loaded)
+    }
+}
+
+/// Every movement of a tier from `from` to the year `to`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MovementsBetween {
+    pub from: GroupKey,
+    pub to: i32,
+}
+
+impl Loader<MovementsBetween> for Batch {
+    type Value = Arc<Vec<Movement>>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[MovementsBetween],
+    ) -> Result<HashMap<MovementsBetween, Self::Value>, ApiError> {
+        let mut loaded = HashMap::new();
+        for key in keys {
+            let movements = analytics::compare_years(&self.db, key.from, key.to).await?;
+            loaded.insert(*key, Arc::new(movements));
+        }
+        Ok(loaded)
+    }
+}

@@ -1,0 +1,190 @@
+//! Movements between years: `Movement`, `LevelTransition` and their enums.
+
+use async_graphql::{Context, Enum, Object, SimpleObject};
+use service::analytics;
+use service::results;
+
+use super::agency::Agency;
+use super::loaders::{Loaders, MovementsBetween, YearsOf};
+use super::result::{Level, ResultNode};
+use super::scalars::Decimal;
+use crate::error::ApiResult;
+
+/// How an agency's level moved between two years.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LevelDirection {
+    Up,
+    Down,
+    Same,
+    /// Only in the later year.
+    New,
+    /// Only in the earlier year.
+    Dropped,
+    /// Different level scales, an unknown level, or a merge or split in between.
+    NotComparable,
+}
+
+impl From<analytics::LevelDirection> for LevelDirection {
+    fn from(direction: analytics::LevelDirection) -> Self {
+        use analytics::LevelDirection as D;
+        match direction {
+            D::Up => Self::Up,
+            D::Down => Self::Down,
+            D::Same => Self::Same,
+            D::New => Self::New,
+            D::Dropped => Self::Dropped,
+            D::NotComparable => Self::NotComparable,
+        }
+    }
+}
+
+/// Which movers `topMovers` lists.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankDirection {
+    /// The biggest rank gains.
+    Up,
+    /// The biggest rank losses.
+    Down,
+}
+
+impl From<RankDirection> for analytics::RankDirection {
+    fn from(direction: RankDirection) -> Self {
+        match direction {
+            RankDirection::Up => Self::Up,
+            RankDirection::Down => Self::Down,
+        }
+    }
+}
+
+/// One agency between two years.
+pub struct Movement(pub analytics::Movement);
+
+fn node(view: &Option<results::ResultView>) -> Option<ResultNode> {
+    view.clone().map(ResultNode::from)
+}
+
+/// A change rounded half away from zero; by default at the finer of the two years' precisions.
+fn change(
+    movement: &analytics::Movement,
+    value: Option<service::scoring::Exact>,
+    decimals: Option<i32>,
+    precision: fn(&service::scoring::Scheme) -> u32,
+) -> ApiResult<Option<Decimal>> {
+    let default = [&movement.from, &movement.to]
+        .into_iter()
+        .flatten()
+        .map(|view| precision(&view.scheme))
+        .max()
+        .unwrap_or(0);
+    let decimals = results::precision(decimals, default)?;
+    Ok(value.and_then(|v| v.round(decimals)).map(Decimal))
+}
+
+#[Object]
+impl Movement {
+    /// The later year's agency (the earlier year's for a dropped one).
+    async fn agency(&self) -> Agency {
+        Agency(self.0.agency.clone())
+    }
+
+    /// The earlier result: the agency's own, or its former self's across renames.
+    async fn from(&self) -> Option<ResultNode> {
+        node(&self.0.from)
+    }
+
+    async fn to(&self) -> Option<ResultNode> {
+        node(&self.0.to)
+    }
+
+    /// Across a merge or split: the earlier results of the agencies it descends from.
+    async fn predecessors(&self) -> Vec<ResultNode> {
+        self.0
+            .predecessors
+            .iter()
+            .cloned()
+            .map(ResultNode::from)
+            .collect()
+    }
+
+    /// from.rank - to.rank: positive means the agency moved up.
+    async fn rank_change(&self) -> Option<i32> {
+        self.0.rank_change()
+    }
+
+    async fn level_direction(&self) -> LevelDirection {
+        self.0.level_direction.into()
+    }
+
+    /// to.ratePercent - from.ratePercent, computed exactly and rounded to `decimals` places.
+    async fn rate_percent_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        change(&self.0, self.0.rate_percent_change(), decimals, |s| {
+            s.rate_decimals
+        })
+    }
+
+    /// to.convertedScore - from.convertedScore, computed exactly and rounded to `decimals` places.
+    async fn converted_score_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        change(&self.0, self.0.converted_score_change(), decimals, |s| {
+            s.converted_decimals
+        })
+    }
+}
+
+/// One cell of a level transition matrix.
+#[derive(SimpleObject)]
+pub struct LevelTransition {
+    /// Null for agencies new in the later year.
+    pub from: Option<Level>,
+    /// Null for agencies dropped by the later year.
+    pub to: Option<Level>,
+    pub count: i32,
+    pub agencies: Vec<Agency>,
+}
+
+impl From<analytics::Transition> for LevelTransition {
+    fn from(cell: analytics::Transition) -> Self {
+        Self {
+            from: cell.from.as_ref().map(Level::from),
+            to: cell.to.as_ref().map(Level::from),
+            count: i32::try_from(cell.agencies.len()).unwrap_or(i32::MAX),
+            agencies: cell.agencies.into_iter().map(Agency).collect(),
+        }
+    }
+}
+
+/// The movement of a result against the latest earlier year in which the agency (or what it
+/// descends from) has a result; `None` when it has none.
+pub async fn movement_of(
+    ctx: &Context<'_>,
+    view: &results::ResultView,
+) -> ApiResult<Option<analytics::Movement>> {
+    let loaders = ctx.data_unchecked::<Loaders>();
+    let group = service::scope::GroupKey {
+        jurisdiction_id: view.row.jurisdiction_id,
+        index_id: view.row.ranking_index_id,
+        year: view.row.year,
+        tier: view.row.tier.parse().map_err(service::Error::Corrupt)?,
+    };
+    let tier_key = YearsOf {
+        jurisdiction_id: group.jurisdiction_id,
+        index_id: group.index_id,
+        tier: group.tier,
+    };
+    let years = loaders.load_one(tier_key).await?.unwrap_or_default();
+    for year in years.into_iter().filter(|y| *y < group.year).rev() {
+        let key = MovementsBetween {
+            from: service::scope::GroupKey { year, ..group },
+            to: group.year,
+        };
+        let movements = loaders.load_one(key).await?.unwrap_or_default();
+        let found = movements
+            .iter()
+            .find(|m| m.to.as_ref().is_some_and(|to| to.row.id == view.row.id));
+        if let Some(movement) =
+            found.filter(|m| m.level_direction != analytics::LevelDirection::New)
+        {
+            return Ok(Some(movement.clone()));
+        }
+    }
+    Ok(None)
+}

@@ -1,0 +1,178 @@
+//! The `Result` type and what hangs off it: levels, published values, discrepancies.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, SimpleObject};
+use service::results::{self, ResultView};
+use service::scoring::Level as SchemeLevel;
+
+use super::agency::Agency;
+use super::decision::Decision;
+use super::movement::{Movement, movement_of};
+use super::scalars::Decimal;
+use crate::error::ApiResult;
+
+/// A level of a scheme's scale.
+#[derive(SimpleObject, Clone)]
+pub struct Level {
+    /// `I`, `II`, `III`, `IV`, `NOT_ACHIEVED`, or another scale's codes.
+    pub code: String,
+    /// As printed: `Mức độ I`, `Chưa đạt`.
+    pub name: String,
+    /// 1 is the best.
+    pub ordinal: i32,
+}
+
+impl From<&SchemeLevel> for Level {
+    fn from(level: &SchemeLevel) -> Self {
+        Self {
+            code: level.code.clone(),
+            name: level.name.clone(),
+            ordinal: level.ordinal,
+        }
+    }
+}
+
+/// The values exactly as the decision printed them; null where not published.
+#[derive(SimpleObject)]
+pub struct PublishedValues {
+    pub rank: Option<i32>,
+    pub rate_percent: Option<Decimal>,
+    pub converted_score: Option<Decimal>,
+    pub level: Option<Level>,
+}
+
+/// One agency's result in one ranking of one year: the published points, the values computed
+/// from them and the values as published.
+pub struct ResultNode(pub Arc<ResultView>);
+
+impl From<ResultView> for ResultNode {
+    fn from(view: ResultView) -> Self {
+        Self(Arc::new(view))
+    }
+}
+
+fn decimal(value: Option<entity::ExactDecimal>) -> Option<Decimal> {
+    value.map(|value| Decimal(value.0))
+}
+
+#[Object(name = "Result")]
+impl ResultNode {
+    async fn agency(&self) -> Agency {
+        Agency(self.0.agency.clone())
+    }
+
+    async fn year(&self) -> i32 {
+        self.0.row.year
+    }
+
+    /// The ranking index code, e.g. `cqdt-results`.
+    async fn index(&self) -> &str {
+        &self.0.index_code
+    }
+
+    /// Điểm tối đa, as published.
+    async fn max_points(&self) -> Option<Decimal> {
+        decimal(self.0.row.max_points)
+    }
+
+    /// Số điểm không đưa vào đánh giá, as published.
+    async fn excluded_points(&self) -> Option<Decimal> {
+        decimal(self.0.row.excluded_points)
+    }
+
+    /// maxPoints - excludedPoints.
+    async fn required_points(&self) -> Option<Decimal> {
+        decimal(self.0.row.required_points)
+    }
+
+    /// Số điểm thực hiện, as published.
+    async fn achieved_points(&self) -> Option<Decimal> {
+        decimal(self.0.row.achieved_points)
+    }
+
+    /// achievedPoints / requiredPoints x 100, rounded half away from zero to `decimals` places
+    /// (by default the scheme's printing precision).
+    async fn rate_percent(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        Ok(self.0.rate_percent(decimals)?.map(Decimal))
+    }
+
+    /// The converted score by the scheme's rule, rounded half away from zero to `decimals`
+    /// places (by default the scheme's printing precision).
+    async fn converted_score(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        Ok(self.0.converted_score(decimals)?.map(Decimal))
+    }
+
+    /// The level the exact rate reaches under the year's scheme.
+    async fn level(&self) -> Option<Level> {
+        self.0.level().map(Level::from)
+    }
+
+    /// Standard competition rank by exact rate (ties share a rank: 1,1,1,1,1,6); for a result
+    /// without points, the published rank.
+    async fn rank(&self) -> Option<i32> {
+        self.0.row.rank
+    }
+
+    /// How many other results share this rank.
+    async fn tied_with(&self) -> Option<i32> {
+        self.0.row.tied_with
+    }
+
+    /// How many results the ranking has.
+    async fn group_size(&self) -> i32 {
+        self.0.row.group_size
+    }
+
+    /// The values as printed by the decision.
+    async fn published(&self) -> PublishedValues {
+        let row = &self.0.row;
+        PublishedValues {
+            rank: row.published_rank,
+            rate_percent: decimal(row.published_rate_percent),
+            converted_score: decimal(row.published_converted_score),
+            level: self.0.published_level().map(Level::from),
+        }
+    }
+
+    /// The decision that published these values.
+    async fn decision(&self) -> Option<Decision> {
+        self.0.decision.clone().map(Decision)
+    }
+
+    /// The agency's result in the latest earlier year it has one (its former self's across a
+    /// rename); null across a merge or split, whose predecessors `movement` lists.
+    async fn previous(&self, ctx: &Context<'_>) -> ApiResult<Option<ResultNode>> {
+        let movement = movement_of(ctx, &self.0).await?;
+        Ok(movement.and_then(|m| m.from).map(ResultNode::from))
+    }
+
+    /// The movement against the latest earlier year with data for this agency; null when
+    /// there is none.
+    async fn movement(&self, ctx: &Context<'_>) -> ApiResult<Option<Movement>> {
+        let movement = movement_of(ctx, &self.0).await?;
+        Ok(movement.map(Movement))
+    }
+}
+
+/// A published value that a recomputation from the published points, at the published
+/// precision, does not give. Both are shown; neither is overwritten.
+#[derive(SimpleObject)]
+pub struct Discrepancy {
+    pub result: ResultNode,
+    /// `rank`, `ratePercent`, `convertedScore` or `level`.
+    pub field: String,
+    pub published: String,
+    pub recomputed: String,
+}
+
+impl From<results::Discrepancy> for Discrepancy {
+    fn from(found: results::Discrepancy) -> Self {
+        Self {
+            result: found.result.into(),
+            field: found.field.into(),
+            published: found.published,
+            recomputed: found.recomputed,
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The `YearSummary` type.
+
+use async_graphql::{Object, SimpleObject};
+use service::analytics::summary;
+use service::results;
+use service::scoring::Exact;
+
+use super::result::Level;
+use super::scalars::{Decimal, Tier};
+use crate::error::ApiResult;
+
+/// How many results reached a level.
+#[derive(SimpleObject)]
+pub struct LevelCount {
+    pub level: Level,
+    pub count: i32,
+    /// count minus the previous year's count at the same level; null without a previous year
+    /// or when its level scale differs.
+    pub change: Option<i32>,
+}
+
+/// Figures of one year's ranking of one tier, and the previous year's beside them.
+pub struct YearSummary(pub summary::YearSummary);
+
+fn rounded(
+    value: Option<Exact>,
+    decimals: Option<i32>,
+    default: u32,
+) -> ApiResult<Option<Decimal>> {
+    let decimals = results::precision(decimals, default)?;
+    Ok(value.and_then(|value| value.round(decimals)).map(Decimal))
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// Rate figures are null when no result of the year has published points; mean and median are
+/// rounded by default to two more places than the scheme prints rates with.
+#[Object]
+impl YearSummary {
+    async fn year(&self) -> i32 {
+        self.0.group.year
+    }
+
+    async fn tier(&self) -> Tier {
+        self.0.group.tier.into()
+    }
+
+    /// Number of results, ranked or not.
+    async fn count(&self) -> i32 {
+        count(self.0.count)
+    }
+
+    /// Every level of the year's scale, best first.
+    async fn level_counts(&self) -> Vec<LevelCount> {
+        self.0
+            .level_counts
+            .iter()
+            .map(|(level, n)| LevelCount {
+                level: level.into(),
+                count: count(*n),
+                change: self
+                    .0
+                    .level_count_change(level)
+                    .map(|c| i32::try_from(c).unwrap_or(i32::MAX)),
+            })
+            .collect()
+    }
+
+    async fn mean_rate_percent(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        rounded(self.0.mean(), decimals, self.0.scheme.rate_decimals + 2)
+    }
+
+    async fn median_rate_percent(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        rounded(self.0.median(), decimals, self.0.scheme.rate_decimals + 2)
+    }
+
+    async fn min_rate_percent(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        rounded(self.0.min(), decimals, self.0.scheme.rate_decimals)
+    }
+
+    async fn max_rate_percent(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        rounded(self.0.max(), decimals, self.0.scheme.rate_decimals)
+    }
+
+    /// The latest earlier year of the same tier that has results.
+    async fn previous(&self) -> Option<YearSummary> {
+        self.0.previous.as_deref().cloned().map(YearSummary)
+    }
+}

@@ -1,0 +1,273 @@
+//! Comparing years: rank movements, level changes, transitions and top movers.
+//!
+//! Everything here reads materialised ranks and levels and the lineage between agencies; nothing
+//! re-ranks. An agency of the later year is paired with its own result of the earlier year, or
+//! with its former self across renames; across a merge or split it shows its predecessors'
+//! results instead and is not comparable rank for rank.
+
+pub mod summary;
+
+use std::collections::{BTreeSet, HashMap};
+
+use entity::agency;
+use sea_orm::ConnectionTrait;
+
+use crate::Result;
+use crate::lineage::Lineage;
+use crate::results::{self, ResultView};
+use crate::scope::GroupKey;
+use crate::scoring::{Exact, Scheme};
+
+/// How an agency's level moved between two years.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LevelDirection {
+    /// A better level (a lower ordinal).
+    Up,
+    Down,
+    Same,
+    /// Only in the later year.
+    New,
+    /// Only in the earlier year.
+    Dropped,
+    /// The years' level scales differ, a level is unknown, or a merge or split lies in between.
+    NotComparable,
+}
+
+/// One agency between two years.
+#[derive(Clone, Debug)]
+pub struct Movement {
+    /// The later year's agency, or the earlier year's for a dropped one.
+    pub agency: agency::Model,
+    pub from: Option<ResultView>,
+    pub to: Option<ResultView>,
+    /// Across a merge or split: the earlier results the agency descends from.
+    pub predecessors: Vec<ResultView>,
+    pub level_direction: LevelDirection,
+}
+
+impl Movement {
+    /// from.rank - to.rank: positive means the agency moved up.
+    pub fn rank_change(&self) -> Option<i32> {
+        Some(self.from.as_ref()?.row.rank? - self.to.as_ref()?.row.rank?)
+    }
+
+    /// to.rate - from.rate, exact, in percentage points.
+    pub fn rate_percent_change(&self) -> Option<Exact> {
+        let from = self.from.as_ref()?.exact_rate_percent()?;
+        Some(self.to.as_ref()?.exact_rate_percent()?.minus(&from))
+    }
+
+    /// to.convertedScore - from.convertedScore, exact.
+    pub fn converted_score_change(&self) -> Option<Exact> {
+        let from = self.from.as_ref()?.exact_converted_score()?;
+        Some(self.to.as_ref()?.exact_converted_score()?.minus(&from))
+    }
+}
+
+/// Whether two schemes' levels can be compared: the same codes at the same ordinals.
+pub fn comparable_scales(a: &Scheme, b: &Scheme) -> bool {
+    let scale = |s: &Scheme| {
+        s.levels
+            .iter()
+            .map(|l| (l.code.clone(), l.ordinal))
+            .collect::<Vec<_>>()
+    };
+    scale(a) == scale(b)
+}
+
+fn direction(from: &ResultView, to: &ResultView) -> LevelDirection {
+    if !comparable_scales(&from.scheme, &to.scheme) {
+        return LevelDirection::NotComparable;
+    }
+    match (from.level(), to.level()) {
+        (Some(before), Some(after)) => match after.ordinal.cmp(&before.ordinal) {
+            std::cmp::Ordering::Less => LevelDirection::Up,
+            std::cmp::Ordering::Greater => LevelDirection::Down,
+            std::cmp::Ordering::Equal => LevelDirection::Same,
+        },
+        _ => LevelDirection::NotComparable,
+    }
+}
+
+/// Pairs two whole rankings into movements, in the later year's order, dropped agencies last
+/// (in the earlier year's order).
+pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Vec<Movement> {
+    let (Some(from_year), Some(to_year)) = (
+        from.first().map(|v| v.row.year),
+        to.first().map(|v| v.row.year),
+    ) else {
+        // One side is empty: everything is new, or everything dropped.
+        let new = to.into_iter().map(|view| Movement {
+            agency: view.agency.clone(),
+            from: None,
+            to: Some(view),
+            predecessors: Vec::new(),
+            level_direction: LevelDirection::New,
+        });
+        let dropped = from.into_iter().map(|view| Movement {
+            agency: view.agency.clone(),
+            from: Some(view),
+            to: None,
+            predecessors: Vec::new(),
+            level_direction: LevelDirection::Dropped,
+        });
+        return new.chain(dropped).collect();
+    };
+    let earlier: HashMap<i32, &ResultView> = from.iter().map(|v| (v.row.agency_id, v)).collect();
+    let mut claimed: BTreeSet<i32> = BTreeSet::new();
+    let mut movements = Vec::with_capacity(to.len());
+    for view in &to {
+        let origin = lineage.origin(view.row.agency_id, from_year, to_year);
+        let found: Vec<&ResultView> = origin
+            .agencies
+            .iter()
+            .filter_map(|id| earlier.get(id).copied())
+            .collect();
+        claimed.extend(found.iter().map(|v| v.row.agency_id));
+        let movement = match (origin.composite, found.as_slice()) {
+            (false, [single]) => Movement {
+                agency: view.agency.clone(),
+                from: Some((*single).clone()),
+                to: Some(view.clone()),
+                predecessors: Vec::new(),
+                level_direction: direction(single, view),
+            },
+            (_, []) => Movement {
+                agency: view.agency.clone(),
+                from: None,
+                to: Some(view.clone()),
+                predecessors: Vec::new(),
+                level_direction: LevelDirection::New,
+            },
+            (_, several) => Movement {
+                agency: view.agency.clone(),
+                from: None,
+                to: Some(view.clone()),
+                predecessors: several.iter().map(|v| (*v).clone()).collect(),
+                level_direction: LevelDirection::NotComparable,
+            },
+        };
+        movements.push(movement);
+    }
+    movements.extend(
+        from.iter()
+            .filter(|v| !claimed.contains(&v.row.agency_id))
+            .map(|view| Movement {
+                agency: view.agency.clone(),
+                from: Some(view.clone()),
+                to: None,
+                predecessors: Vec::new(),
+                level_direction: LevelDirection::Dropped,
+            }),
+    );
+    movements
+}
+
+/// Every movement of a tier between two years of a scope (the years need not be consecutive).
+pub async fn compare_years(
+    db: &impl ConnectionTrait,
+    from: GroupKey,
+    to_year: i32,
+) -> Result<Vec<Movement>> {
+    let to = GroupKey {
+        year: to_year,
+        ..from
+    };
+    let lineage = Lineage::load(db, from.jurisdiction_id).await?;
+    let earlier = results::whole_ranking(db, from).await?;
+    let later = results::whole_ranking(db, to).await?;
+    Ok(pair(earlier, later, &lineage))
+}
+
+/// One cell of a transition matrix.
+#[derive(Clone, Debug)]
+pub struct Transition {
+    /// `None` for agencies new in the later year (or not comparable to one level).
+    pub from: Option<crate::scoring::Level>,
+    /// `None` for agencies dropped by the later year.
+    pub to: Option<crate::scoring::Level>,
+    pub agencies: Vec<agency::Model>,
+}
+
+/// The level transition matrix between two years: every pair of the earlier scale's levels (and
+/// none) and the later scale's levels (and none), best first, with the agencies in each cell.
+pub fn level_transitions(movements: &[Movement]) -> Vec<Transition> {
+    let scale = |view: Option<&ResultView>| view.map(|v| v.scheme.levels.clone());
+    let from_scale = movements
+        .iter()
+        .find_map(|m| scale(m.from.as_ref()))
+        .unwrap_or_default();
+    let to_scale = movements
+        .iter()
+        .find_map(|m| scale(m.to.as_ref()))
+        .unwrap_or_default();
+    let from_levels: Vec<Option<&crate::scoring::Level>> =
+        from_scale.iter().map(Some).chain([None]).collect();
+    let to_levels: Vec<Option<&crate::scoring::Level>> =
+        to_scale.iter().map(Some).chain([None]).collect();
+    let code = |view: Option<&ResultView>| view.and_then(|v| v.level()).map(|l| l.code.clone());
+    let mut cells = Vec::new();
+    for from in &from_levels {
+        for to in &to_levels {
+            if from.is_none() && to.is_none() {
+                continue;
+            }
+            let agencies = movements
+                .iter()
+                .filter(|m| {
+                    code(m.from.as_ref()) == from.map(|l| l.code.clone())
+                        && code(m.to.as_ref()) == to.map(|l| l.code.clone())
+                })
+                .map(|m| m.agency.clone())
+                .collect();
+            cells.push(Transition {
+                from: from.cloned(),
+                to: to.cloned(),
+                agencies,
+            });
+        }
+    }
+    cells
+}
+
+/// Which way to look for movers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankDirection {
+    Up,
+    Down,
+}
+
+/// The biggest rank gains (or losses), ties broken by the rate change, then by name.
+pub fn top_movers(
+    movements: Vec<Movement>,
+    direction: RankDirection,
+    limit: usize,
+) -> Vec<Movement> {
+    let mut movers: Vec<(i32, Option<Exact>, Movement)> = movements
+        .into_iter()
+        .filter_map(|m| {
+            let change = m.rank_change()?;
+            let wanted = match direction {
+                RankDirection::Up => change > 0,
+                RankDirection::Down => change < 0,
+            };
+            wanted.then(|| (change, m.rate_percent_change(), m))
+        })
+        .collect();
+    movers.sort_by(|(a, rate_a, ma), (b, rate_b, mb)| {
+        let (by_rank, by_rate) = match direction {
+            RankDirection::Up => (b.cmp(a), rate_b.cmp(rate_a)),
+            RankDirection::Down => (a.cmp(b), rate_a.cmp(rate_b)),
+        };
+        by_rank
+            .then(by_rate)
+            .then_with(|| ma.agency.sort_key.cmp(&mb.agency.sort_key))
+    });
+    movers.into_iter().take(limit).map(|(_, _, m)| m).collect()
+}
+
+/// The latest year before `year` in which the tier has results in the scope, if any.
+pub async fn previous_year(db: &impl ConnectionTrait, group: GroupKey) -> Result<Option<i32>> {
+    let years = results::group_years(db, group.jurisdiction_id, group.index_id, group.tier).await?;
+    Ok(years.into_iter().filter(|y| *y < group.year).max())
+}
