@@ -188,18 +188,23 @@ pub struct TestServer {
 impl TestServer {
     /// Starts the server over `test_db`.
     pub async fn start(test_db: &TestDb) -> Self {
+        Self::start_on(test_db.db.clone(), test_db.backend).await
+    }
+
+    /// Starts the server over a connection of `backend` (e.g. one with a metric callback).
+    pub async fn start_on(db: DatabaseConnection, backend: Backend) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
         let address = listener.local_addr().expect("the bound address");
-        let app = api::router(test_db.db.clone());
+        let app = api::router(db.clone());
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
         Self {
             base_url: format!("http://{address}"),
-            backend: test_db.backend,
-            db: test_db.db.clone(),
+            backend,
+            db,
             client: reqwest::Client::new(),
             task,
         }
