@@ -7,4 +7,4 @@ pub mod graphql;
 pub mod server;
 
 pub use graphql::{AppSchema, build_schema};
-pub use server::router;
+pub use server::{ServerOptions, router};

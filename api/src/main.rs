@@ -151,7 +151,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
             tracing::info!("serving GraphQL on http://{bind}/graphql");
-            axum::serve(listener, api::router(db))
+            axum::serve(listener, api::router(db, api::ServerOptions::default()))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })

@@ -193,11 +193,20 @@ impl TestServer {
 
     /// Starts the server over a connection of `backend` (e.g. one with a metric callback).
     pub async fn start_on(db: DatabaseConnection, backend: Backend) -> Self {
+        Self::start_with(db, backend, api::ServerOptions::default()).await
+    }
+
+    /// Starts the server with non-default options.
+    pub async fn start_with(
+        db: DatabaseConnection,
+        backend: Backend,
+        options: api::ServerOptions,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
         let address = listener.local_addr().expect("the bound address");
-        let app = api::router(db.clone());
+        let app = api::router(db.clone(), options);
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });

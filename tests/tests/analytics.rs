@@ -30,7 +30,9 @@ async fn lineage(server: &TestServer, kind: LineageKind, year: i32, from: &[&str
         decision: None,
         note: None,
     };
-    record(server.db(), None, event).await.expect("the lineage event records");
+    record(server.db(), None, event)
+        .await
+        .expect("the lineage event records");
 }
 
 /// Rates of 2021 (required 92): Nam Đông and Phú Vang tie at 95 %.
@@ -51,9 +53,22 @@ async fn fixture(server: &TestServer) {
          2021,provincial,,Sở Nội vụ,90,0,90,72,,,,21/QĐ-UBND\n",
     )
     .await;
-    lineage(server, LineageKind::Rename, 2021, &["ubnd-thi-xa-huong-thuy"], &["ubnd-thanh-pho-huong-thuy"]).await;
-    lineage(server, LineageKind::Merge, 2021, &["so-du-lich", "so-van-hoa-the-thao"], &["so-van-hoa-the-thao-va-du-lich"])
-        .await;
+    lineage(
+        server,
+        LineageKind::Rename,
+        2021,
+        &["ubnd-thi-xa-huong-thuy"],
+        &["ubnd-thanh-pho-huong-thuy"],
+    )
+    .await;
+    lineage(
+        server,
+        LineageKind::Merge,
+        2021,
+        &["so-du-lich", "so-van-hoa-the-thao"],
+        &["so-van-hoa-the-thao-va-du-lich"],
+    )
+    .await;
 
     let scope = Scope::resolve(server.db(), None, None).await.unwrap();
     let levels = [("A", "Tốt", 90), ("B", "Khá", 75), ("C", "Trung bình", 0)];
@@ -65,7 +80,10 @@ async fn fixture(server: &TestServer) {
             converted_rule: ConvertedRule::RateTimesMaxPoints,
             rate_decimals: 2,
             converted_decimals: 2,
-            levels: levels.iter().map(|(c, n, m)| ((*c).into(), (*n).into(), Decimal::from(*m))).collect(),
+            levels: levels
+                .iter()
+                .map(|(c, n, m)| ((*c).into(), (*n).into(), Decimal::from(*m)))
+                .collect(),
         },
     )
     .await
@@ -114,7 +132,12 @@ fn row(code: &str, change: Option<i64>, direction: &str) -> (String, Option<i64>
 
 async fn movements_follow_ranks_renames_and_drops(server: TestServer) {
     fixture(&server).await;
-    let data = server.data(COMPARE, json!({ "from": 2020, "to": 2021, "tier": "DISTRICT" })).await;
+    let data = server
+        .data(
+            COMPARE,
+            json!({ "from": 2020, "to": 2021, "tier": "DISTRICT" }),
+        )
+        .await;
     assert_eq!(data["compareYears"]["totalCount"], json!(10));
     assert_eq!(
         rows(&data),
@@ -133,8 +156,17 @@ async fn movements_follow_ranks_renames_and_drops(server: TestServer) {
     );
     let nodes = &data["compareYears"]["nodes"];
     // The tie of 2021 shares rank 1; the renamed district compares with its former self.
-    assert_eq!((nodes[0]["to"]["rank"].clone(), nodes[1]["to"]["rank"].clone()), (json!(1), json!(1)));
-    assert_eq!(nodes[2]["from"]["agency"]["code"], json!("ubnd-thi-xa-huong-thuy"));
+    assert_eq!(
+        (
+            nodes[0]["to"]["rank"].clone(),
+            nodes[1]["to"]["rank"].clone()
+        ),
+        (json!(1), json!(1))
+    );
+    assert_eq!(
+        nodes[2]["from"]["agency"]["code"],
+        json!("ubnd-thi-xa-huong-thuy")
+    );
     assert_eq!(nodes[2]["from"]["rank"], json!(5));
     // 95 % - 78.53 / 92 = 9.6413...
     assert_eq!(nodes[0]["ratePercentChange"], json!("9.64"));
@@ -146,51 +178,109 @@ async fn movements_follow_ranks_renames_and_drops(server: TestServer) {
             json!({}),
         )
         .await;
-    let codes: Vec<&str> =
-        page["compareYears"]["nodes"].as_array().unwrap().iter().map(|n| n["agency"]["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["ubnd-thanh-pho-hue", "ubnd-huyen-moi-lap", "ubnd-huyen-phu-loc"]);
+    let codes: Vec<&str> = page["compareYears"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["agency"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "ubnd-thanh-pho-hue",
+            "ubnd-huyen-moi-lap",
+            "ubnd-huyen-phu-loc"
+        ]
+    );
 }
 
 async fn a_merge_shows_its_predecessors_and_does_not_compare(server: TestServer) {
     fixture(&server).await;
-    let data = server.data(COMPARE, json!({ "from": 2020, "to": 2021, "tier": "PROVINCIAL" })).await;
+    let data = server
+        .data(
+            COMPARE,
+            json!({ "from": 2020, "to": 2021, "tier": "PROVINCIAL" }),
+        )
+        .await;
     let nodes = data["compareYears"]["nodes"].as_array().unwrap();
-    let merged = nodes.iter().find(|n| n["agency"]["code"] == json!("so-van-hoa-the-thao-va-du-lich")).unwrap();
+    let merged = nodes
+        .iter()
+        .find(|n| n["agency"]["code"] == json!("so-van-hoa-the-thao-va-du-lich"))
+        .unwrap();
     assert_eq!(merged["levelDirection"], json!("NOT_COMPARABLE"));
     assert_eq!(merged["rankChange"], json!(null));
     assert_eq!(merged["from"], json!(null));
-    let mut predecessors: Vec<&str> =
-        merged["predecessors"].as_array().unwrap().iter().map(|p| p["agency"]["name"].as_str().unwrap()).collect();
+    let mut predecessors: Vec<&str> = merged["predecessors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["agency"]["name"].as_str().unwrap())
+        .collect();
     predecessors.sort_unstable();
     assert_eq!(predecessors, ["Sở Du lịch", "Sở Văn hóa - Thể thao"]);
     // 20 agencies of 2020: 2 continue, 2 merged, 16 dropped; 3 agencies of 2021.
     assert_eq!(data["compareYears"]["totalCount"], json!(3 + 16));
-    let dropped: Vec<&Value> = nodes.iter().filter(|n| n["levelDirection"] == json!("DROPPED")).collect();
+    let dropped: Vec<&Value> = nodes
+        .iter()
+        .filter(|n| n["levelDirection"] == json!("DROPPED"))
+        .collect();
     assert_eq!(dropped.len(), 16);
-    assert!(dropped.iter().all(|n| n["agency"]["code"] != json!("so-du-lich")));
+    assert!(
+        dropped
+            .iter()
+            .all(|n| n["agency"]["code"] != json!("so-du-lich"))
+    );
 }
 
 async fn a_scheme_change_makes_levels_incomparable(server: TestServer) {
     fixture(&server).await;
-    let data = server.data(COMPARE, json!({ "from": 2021, "to": 2022, "tier": "DISTRICT" })).await;
+    let data = server
+        .data(
+            COMPARE,
+            json!({ "from": 2021, "to": 2022, "tier": "DISTRICT" }),
+        )
+        .await;
     let rows = rows(&data);
-    assert_eq!(rows[0], row("ubnd-huyen-nam-dong", Some(0), "NOT_COMPARABLE"));
-    assert_eq!(rows[1], row("ubnd-huyen-phu-vang", Some(-1), "NOT_COMPARABLE"));
-    assert_eq!(data["compareYears"]["nodes"][0]["to"]["level"]["code"], json!("A"));
+    assert_eq!(
+        rows[0],
+        row("ubnd-huyen-nam-dong", Some(0), "NOT_COMPARABLE")
+    );
+    assert_eq!(
+        rows[1],
+        row("ubnd-huyen-phu-vang", Some(-1), "NOT_COMPARABLE")
+    );
+    assert_eq!(
+        data["compareYears"]["nodes"][0]["to"]["level"]["code"],
+        json!("A")
+    );
     assert_eq!(rows.iter().filter(|r| r.2 == "DROPPED").count(), 9 - 4);
 
     // Years need not be consecutive: 2020 -> 2022 skips 2021 and does not fill it in.
-    let data = server.data(COMPARE, json!({ "from": 2020, "to": 2022, "tier": "DISTRICT" })).await;
+    let data = server
+        .data(
+            COMPARE,
+            json!({ "from": 2020, "to": 2022, "tier": "DISTRICT" }),
+        )
+        .await;
     let rows = self::rows(&data);
-    assert_eq!(rows[0], row("ubnd-huyen-nam-dong", Some(0), "NOT_COMPARABLE"));
-    assert_eq!(rows[2], row("ubnd-thanh-pho-huong-thuy", Some(3), "NOT_COMPARABLE"));
+    assert_eq!(
+        rows[0],
+        row("ubnd-huyen-nam-dong", Some(0), "NOT_COMPARABLE")
+    );
+    assert_eq!(
+        rows[2],
+        row("ubnd-thanh-pho-huong-thuy", Some(3), "NOT_COMPARABLE")
+    );
     assert_eq!(rows[3], row("ubnd-huyen-moi-lap", None, "NEW"));
 
     let summary = server
         .data("{ yearSummary(year: 2022, tier: DISTRICT) { levelCounts { level { code } count change } previous { year } } }", json!({}))
         .await;
     assert_eq!(summary["yearSummary"]["previous"]["year"], json!(2021));
-    assert_eq!(summary["yearSummary"]["levelCounts"][0], json!({ "level": { "code": "A" }, "count": 3, "change": null }));
+    assert_eq!(
+        summary["yearSummary"]["levelCounts"][0],
+        json!({ "level": { "code": "A" }, "count": 3, "change": null })
+    );
 }
 
 async fn transitions_and_top_movers(server: TestServer) {
@@ -205,7 +295,11 @@ async fn transitions_and_top_movers(server: TestServer) {
         )
         .await;
     let cells = data["levelTransitions"].as_array().unwrap();
-    assert_eq!(cells.len(), 6 * 6 - 1, "every pair of levels and none, but none to none");
+    assert_eq!(
+        cells.len(),
+        6 * 6 - 1,
+        "every pair of levels and none, but none to none"
+    );
     let count = |from: Value, to: Value| {
         cells
             .iter()
@@ -222,20 +316,52 @@ async fn transitions_and_top_movers(server: TestServer) {
     assert_eq!(count(code("IV"), code("NOT_ACHIEVED")), 1);
     assert_eq!(count(Value::Null, code("NOT_ACHIEVED")), 1);
     assert_eq!(count(code("NOT_ACHIEVED"), Value::Null), 1);
-    assert_eq!(cells.iter().map(|c| c["count"].as_i64().unwrap()).sum::<i64>(), 10);
+    assert_eq!(
+        cells
+            .iter()
+            .map(|c| c["count"].as_i64().unwrap())
+            .sum::<i64>(),
+        10
+    );
 
     // Hương Thủy and Quảng Điền both gained 2 ranks; Hương Thủy's rate gained more.
     let codes = |key: &str| -> Vec<String> {
-        data[key].as_array().unwrap().iter().map(|m| m["agency"]["code"].as_str().unwrap().to_owned()).collect()
+        data[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["agency"]["code"].as_str().unwrap().to_owned())
+            .collect()
     };
-    assert_eq!(codes("up"), ["ubnd-thanh-pho-huong-thuy", "ubnd-huyen-quang-dien", "ubnd-huyen-phu-vang"]);
+    assert_eq!(
+        codes("up"),
+        [
+            "ubnd-thanh-pho-huong-thuy",
+            "ubnd-huyen-quang-dien",
+            "ubnd-huyen-phu-vang"
+        ]
+    );
     // Four lost one rank each; the biggest rate loss comes first.
-    assert_eq!(codes("down"), ["ubnd-thanh-pho-hue", "ubnd-huyen-phong-dien", "ubnd-thi-xa-huong-tra", "ubnd-huyen-a-luoi"]);
+    assert_eq!(
+        codes("down"),
+        [
+            "ubnd-thanh-pho-hue",
+            "ubnd-huyen-phong-dien",
+            "ubnd-thi-xa-huong-tra",
+            "ubnd-huyen-a-luoi"
+        ]
+    );
 
     let summary = &data["yearSummary"];
     assert_eq!(summary["previous"], json!({ "year": 2020, "count": 9 }));
-    assert_eq!(summary["levelCounts"][0], json!({ "level": { "code": "I" }, "count": 3, "change": 3 }));
-    assert_eq!(summary["levelCounts"][4], json!({ "level": { "code": "NOT_ACHIEVED" }, "count": 2, "change": 1 }));
+    assert_eq!(
+        summary["levelCounts"][0],
+        json!({ "level": { "code": "I" }, "count": 3, "change": 3 })
+    );
+    assert_eq!(
+        summary["levelCounts"][4],
+        json!({ "level": { "code": "NOT_ACHIEVED" }, "count": 2, "change": 1 })
+    );
 }
 
 async fn an_agency_series_with_previous_and_movement(server: TestServer) {
@@ -252,32 +378,68 @@ async fn an_agency_series_with_previous_and_movement(server: TestServer) {
         .await;
     let renamed = &data["renamed"]["results"];
     assert_eq!(renamed[0]["year"], json!(2021));
-    assert_eq!(renamed[0]["previous"], json!({ "year": 2020, "rank": 5, "agency": { "code": "ubnd-thi-xa-huong-thuy" } }));
-    assert_eq!(renamed[0]["movement"], json!({ "rankChange": 2, "levelDirection": "UP" }));
+    assert_eq!(
+        renamed[0]["previous"],
+        json!({ "year": 2020, "rank": 5, "agency": { "code": "ubnd-thi-xa-huong-thuy" } })
+    );
+    assert_eq!(
+        renamed[0]["movement"],
+        json!({ "rankChange": 2, "levelDirection": "UP" })
+    );
     assert_eq!(renamed[1]["previous"]["year"], json!(2021));
     assert_eq!(data["renamed"]["span"], json!([{ "year": 2022 }]));
 
     let fresh = &data["fresh"]["results"];
-    assert_eq!(fresh[0], json!({ "year": 2021, "movement": null, "previous": null }));
-    assert_eq!(fresh[1]["movement"]["levelDirection"], json!("NOT_COMPARABLE"));
+    assert_eq!(
+        fresh[0],
+        json!({ "year": 2021, "movement": null, "previous": null })
+    );
+    assert_eq!(
+        fresh[1]["movement"]["levelDirection"],
+        json!("NOT_COMPARABLE")
+    );
 
     let merged = &data["merged"]["result"];
     assert_eq!(merged["previous"], json!(null));
-    assert_eq!(merged["movement"]["levelDirection"], json!("NOT_COMPARABLE"));
-    assert_eq!(merged["movement"]["predecessors"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        merged["movement"]["levelDirection"],
+        json!("NOT_COMPARABLE")
+    );
+    assert_eq!(
+        merged["movement"]["predecessors"].as_array().unwrap().len(),
+        2
+    );
 }
 
 async fn aliases_let_imports_match_name_variants(server: TestServer) {
     let scope = Scope::resolve(server.db(), None, None).await.unwrap();
-    agencies::add_alias(server.db(), &scope.jurisdiction, "so-tai-nguyen-moi-truong", "Sở Tài nguyên và Môi trường")
-        .await
-        .unwrap();
-    import(&server, "2021,provincial,,Sở Tài nguyên và Môi trường,90,0,90,80,,,,\n").await;
+    agencies::add_alias(
+        server.db(),
+        &scope.jurisdiction,
+        "so-tai-nguyen-moi-truong",
+        "Sở Tài nguyên và Môi trường",
+    )
+    .await
+    .unwrap();
+    import(
+        &server,
+        "2021,provincial,,Sở Tài nguyên và Môi trường,90,0,90,80,,,,\n",
+    )
+    .await;
     let data = server
-        .data(r#"{ agency(code: "so-tai-nguyen-moi-truong") { aliases results { year } } }"#, json!({}))
+        .data(
+            r#"{ agency(code: "so-tai-nguyen-moi-truong") { aliases results { year } } }"#,
+            json!({}),
+        )
         .await;
-    assert_eq!(data["agency"]["results"], json!([{ "year": 2020 }, { "year": 2021 }]));
-    assert_eq!(data["agency"]["aliases"], json!(["Sở Tài Nguyên Môi trường", "Sở Tài nguyên và Môi trường"]));
+    assert_eq!(
+        data["agency"]["results"],
+        json!([{ "year": 2020 }, { "year": 2021 }])
+    );
+    assert_eq!(
+        data["agency"]["aliases"],
+        json!(["Sở Tài Nguyên Môi trường", "Sở Tài nguyên và Môi trường"])
+    );
 }
 
 on_both_databases!(

@@ -1,11 +1,13 @@
 //! Batched lookups behind fields (DataLoader), so a response costs a fixed number of SQL
-//! statements however many rows it shows. One loader, keyed by a type per kind of lookup; no
-//! cache between requests (the data may change with any write).
+//! statements however many rows it shows. One loader, keyed by a type per kind of lookup, made
+//! per request: its cache answers repeated keys within the request (a result's `previous` and
+//! `movement` need the same comparison) and never outlives it, as any write may change the data.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{decision, ranking_index};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use service::analytics::{self, Movement};
@@ -17,11 +19,12 @@ use service::{agencies, decisions};
 use crate::error::ApiError;
 
 /// The loader every resolver shares.
-pub type Loaders = DataLoader<Batch>;
+pub type Loaders = DataLoader<Batch, HashMapCache>;
 
-/// Builds the loaders over a connection.
-pub fn loaders(db: DatabaseConnection) -> Loaders {
-    DataLoader::new(Batch { db }, tokio::spawn)
+/// Builds the loaders of one request. A batch collects the keys asked for within `delay` of the
+/// first one: long enough for every row of a list to ask, short enough not to be felt.
+pub fn loaders(db: DatabaseConnection, delay: Duration) -> Loaders {
+    DataLoader::with_cache(Batch { db }, tokio::spawn, HashMapCache::default()).delay(delay)
 }
 
 /// Runs the batched queries.

@@ -27,13 +27,23 @@ use summary::YearSummary;
 pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
 /// Builds the schema over a database connection. Without a connection it still builds, for
-/// printing the SDL.
+/// printing the SDL. Each request must also carry its own [`loaders::loaders`]
+/// (see [`with_loaders`]).
 pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
     let builder = Schema::build(Query, EmptyMutation, EmptySubscription);
     match db {
-        Some(db) => builder.data(loaders::loaders(db.clone())).data(db).finish(),
+        Some(db) => builder.data(db).finish(),
         None => builder.finish(),
     }
+}
+
+/// Gives a request the batching loaders it resolves with.
+pub fn with_loaders(
+    request: async_graphql::Request,
+    db: &DatabaseConnection,
+    batch_delay: std::time::Duration,
+) -> async_graphql::Request {
+    request.data(loaders::loaders(db.clone(), batch_delay))
 }
 
 /// The database connection every resolver reads through.

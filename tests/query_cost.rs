@@ -1,0 +1,58 @@
+//! No per-row queries: a `compareYears` with nested agencies, series, movements and decisions
+//! costs the same number of SQL statements for 10 rows as for 100.
+//!
+//! Runs on a current-thread runtime so that DataLoader batches are deterministic: every field of
+//! a list registers its key before the batch is sent.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use egov_tests::{Backend, TestServer, with_database};
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+use service::demo::{DemoOptions, generate};
+
+const QUERY: &str = r#"query ($tier: Tier!, $first: Int!) {
+  compareYears(from: 2020, to: 2021, tier: $tier, first: $first, jurisdiction: "synthetic-01") {
+    totalCount
+    nodes {
+      agency { name aliases results { year rank level { code } } }
+      from { rank decision { number amends { number } } }
+      to { rank previous { rank } movement { rankChange } }
+      rankChange levelDirection
+    }
+  }
+}"#;
+
+async fn statements_do_not_grow_with_rows(backend: Backend, db: DatabaseConnection) {
+    let options = DemoOptions { provinces: 1, years: 2020..=2021, seed: 7 };
+    generate(&db, &options).await.expect("synthetic data");
+    let statements = Arc::new(AtomicUsize::new(0));
+    let mut counted = db.clone();
+    let counter = statements.clone();
+    counted.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    let server = TestServer::start_on(counted, backend).await;
+
+    let mut costs = Vec::new();
+    for (tier, first, rows) in [("DISTRICT", 10, 10), ("COMMUNE", 10, 10), ("COMMUNE", 100, 100)] {
+        statements.store(0, Ordering::Relaxed);
+        let data = server.data(QUERY, json!({ "tier": tier, "first": first })).await;
+        assert_eq!(data["compareYears"]["nodes"].as_array().unwrap().len(), rows);
+        costs.push(statements.load(Ordering::Relaxed));
+    }
+    assert!(costs[0] > 0, "the callback counts statements");
+    assert_eq!(costs[0], costs[2], "statements for 10 rows and for 100 rows: {costs:?}");
+    assert_eq!(costs[1], costs[2], "statements for 10 of 100 rows and for 100: {costs:?}");
+}
+
+#[tokio::test]
+async fn sqlite() {
+    with_database(Backend::Sqlite, true, |db| statements_do_not_grow_with_rows(Backend::Sqlite, db)).await;
+}
+
+#[tokio::test]
+async fn postgres() {
+    with_database(Backend::Postgres, true, |db| statements_do_not_grow_with_rows(Backend::Postgres, db)).await;
+}
