@@ -4,6 +4,7 @@
 pub mod error;
 pub mod graphiql;
 pub mod graphql;
+pub mod response_cache;
 pub mod server;
 
 pub use graphql::{AppSchema, build_schema};

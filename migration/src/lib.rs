@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_ranking_tables;
 mod m20261128_000002_create_lineage_tables;
+mod m20261128_000003_track_data_version;
 
 /// Runs the migrations in order; `Migrator::up(db, None)` brings a database to the current schema.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_create_ranking_tables::Migration),
             Box::new(m20261128_000002_create_lineage_tables::Migration),
+            Box::new(m20261128_000003_track_data_version::Migration),
         ]
     }
 }

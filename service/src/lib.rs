@@ -22,6 +22,7 @@ pub mod scope;
 pub mod scoring;
 pub mod seed;
 pub mod tier;
+pub mod version;
 
 pub use error::{Error, Result, RowError};
 pub use page::Page;

@@ -130,3 +130,30 @@ on_both_databases!(
     one_bad_row_anywhere_writes_nothing,
     a_dry_run_reports_and_writes_nothing
 );
+
+/// Another process's import (here: a direct call, not through this server) shows in answers the
+/// server keeps once it reads the new data version.
+async fn kept_answers_give_way_to_new_data(server: TestServer) {
+    let before = service::version::current(server.db()).await.unwrap();
+    let query = "{ ranking(year: 2021, tier: PROVINCIAL) { totalCount } }";
+    assert_eq!(
+        server.data(query, json!({})).await["ranking"]["totalCount"],
+        json!(0)
+    );
+    let csv = format!("{HEADER}2021,provincial,,Sở Du lịch,90,1,89,88,,,,\n");
+    import_normalized_csv(server.db(), csv.as_bytes(), &ImportOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        service::version::current(server.db()).await.unwrap() > before,
+        "an import moves the data version"
+    );
+    let poll = api::ServerOptions::default().version_poll;
+    tokio::time::sleep(poll + std::time::Duration::from_millis(50)).await;
+    assert_eq!(
+        server.data(query, json!({})).await["ranking"]["totalCount"],
+        json!(1)
+    );
+}
+
+on_both_databases!(kept_answers_give_way_to_new_data);

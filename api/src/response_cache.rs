@@ -1,0 +1,95 @@
+//! Answers to read-only queries, reused while the data version holds.
+//!
+//! Rankings change a few times a year; dashboards ask the same questions all day. An answer is
+//! kept under the exact request body and the data version it was computed at (see
+//! `service::version`: database triggers increment it on every write, whichever process
+//! writes). The version is read at most once per `poll` interval, so another process's write is
+//! seen within that interval; then every kept answer is dropped at once.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use sea_orm::DatabaseConnection;
+
+/// The kept answers of one data version.
+pub struct ResponseCache {
+    state: Mutex<State>,
+    poll: Duration,
+    capacity: usize,
+}
+
+struct State {
+    /// The data version and when it was read.
+    version: Option<(i64, Instant)>,
+    answers: HashMap<Bytes, Bytes>,
+}
+
+impl ResponseCache {
+    /// Keeps at most `capacity` answers (none when 0), reading the version every `poll`.
+    pub fn new(capacity: usize, poll: Duration) -> Self {
+        Self {
+            state: Mutex::new(State {
+                version: None,
+                answers: HashMap::new(),
+            }),
+            poll,
+            capacity,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the map half-updated in a harmful way.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The data version, read from the database when the last reading is older than `poll`.
+    /// `None` when caching is off or the version cannot be read (then nothing is reused).
+    pub async fn version(&self, db: &DatabaseConnection) -> Option<i64> {
+        if self.capacity == 0 {
+            return None;
+        }
+        if let Some((version, read_at)) = self.lock().version
+            && read_at.elapsed() < self.poll
+        {
+            return Some(version);
+        }
+        let version = match service::version::current(db).await {
+            Ok(version) => version,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the data version; answering without the cache");
+                return None;
+            }
+        };
+        let mut state = self.lock();
+        if state.version.map(|(known, _)| known) != Some(version) {
+            state.answers.clear();
+        }
+        state.version = Some((version, Instant::now()));
+        Some(version)
+    }
+
+    /// The answer kept for this request body at this version.
+    pub fn get(&self, version: i64, body: &Bytes) -> Option<Bytes> {
+        let state = self.lock();
+        match state.version {
+            Some((current, _)) if current == version => state.answers.get(body).cloned(),
+            _ => None,
+        }
+    }
+
+    /// Keeps an answer computed at `version`, unless the version has moved on meanwhile.
+    pub fn put(&self, version: i64, body: Bytes, answer: Bytes) {
+        let mut state = self.lock();
+        if state.version.map(|(current, _)| current) != Some(version) {
+            return;
+        }
+        if state.answers.len() >= self.capacity {
+            state.answers.clear();
+        }
+        state.answers.insert(body, answer);
+    }
+}

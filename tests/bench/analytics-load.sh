@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Load benchmark of the three dashboard queries on national-scale synthetic data.
+#
+# Loads 63 synthetic provinces x 10 years (about 82 000 results) with `egov-rank demo-data`,
+# starts the release server on loopback, and measures with wrk (bounded by time) req/s and
+# p50 / p99 latency of: one year's ranking of one tier (50 rows), compareYears for one tier
+# (50 rows), and one agency's ten-year series, at concurrency 16 and 64, on SQLite and on
+# PostgreSQL. Each request picks one of the 63 provinces at random.
+#
+# Usage: tests/bench/analytics-load.sh            (both engines, 10 s per run)
+#        DURATION=30s BACKENDS=sqlite tests/bench/analytics-load.sh
+# Needs wrk (apt-get install wrk) and, for PostgreSQL, a server at 127.0.0.1:5432 (user postgres).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+duration=${DURATION:-10s}
+backends=${BACKENDS:-sqlite postgres}
+port=${PORT:-18080}
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+
+cargo build --release -p api --manifest-path "$root/Cargo.toml" >&2
+bin="$root/target/release/egov-rank"
+work=$(mktemp -d)
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+# A wrk script that POSTs one GraphQL query, with the province chosen at random per request.
+write_script() { # name query
+  cat > "$work/$1.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local query = [[$2]]
+request = function()
+  local j = string.format("synthetic-%02d", math.random(1, 63))
+  local body = '{"query":' .. string.format("%q", query) .. ',"variables":{"j":"' .. j .. '"}}'
+  return wrk.format(nil, nil, nil, body)
+end
+LUA
+}
+write_script ranking 'query($j: String) { ranking(year: 2025, tier: COMMUNE, first: 50, jurisdiction: $j) { totalCount nodes { rank tiedWith agency { code name } ratePercent convertedScore level { code } } } }'
+write_script compare 'query($j: String) { compareYears(from: 2024, to: 2025, tier: COMMUNE, first: 50, jurisdiction: $j) { totalCount nodes { agency { code } rankChange levelDirection ratePercentChange from { rank } to { rank } } } }'
+write_script series 'query($j: String) { agency(code: "so-tai-chinh", jurisdiction: $j) { name results { year rank ratePercent convertedScore level { code } } } }'
+
+printf '%-9s %-8s %5s %10s %9s %9s %7s\n' engine query conc req/s p50 p99 errors
+for backend in $backends; do
+  case $backend in
+    sqlite) url="sqlite://$work/bench.db" ;;
+    postgres)
+      psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS egov_bench WITH (FORCE)" >&2
+      psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE egov_bench" >&2
+      url="postgres://postgres@127.0.0.1:5432/egov_bench" ;;
+    *) echo "unknown engine $backend" >&2; exit 1 ;;
+  esac
+  RUST_LOG=warn "$bin" --database-url "$url" demo-data --provinces 63 --years 2016-2025 >&2
+  RUST_LOG=warn "$bin" --database-url "$url" serve --bind "127.0.0.1:$port" >&2 &
+  server=$!
+  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  # Each query must answer without GraphQL errors before it is measured.
+  for name in ranking compare series; do
+    body=$(curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
+      -d "{\"query\":$(sed -n 's/^local query = \[\[\(.*\)\]\]$/\1/p' "$work/$name.lua" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().strip()))'),\"variables\":{\"j\":\"synthetic-07\"}}")
+    if echo "$body" | grep -q '"errors"'; then echo "$name failed: $body" >&2; exit 1; fi
+  done
+  for name in ranking compare series; do
+    for conc in 16 64; do
+      out=$(wrk -t2 -c"$conc" -d"$duration" --latency -s "$work/$name.lua" "http://127.0.0.1:$port/graphql")
+      rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+      p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+      p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+      errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {n++} END {print n + 0}')
+      printf '%-9s %-8s %5s %10s %9s %9s %7s\n' "$backend" "$name" "$conc" "$rps" "$p50" "$p99" "$errors"
+    done
+  done
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+done
