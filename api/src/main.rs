@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 use service::database;
 use service::import::{self, ImportOptions};
 use tracing_subscriber::EnvFilter;
@@ -28,11 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve GraphQL at /graphql (GraphiQL in a browser) and /healthz. The default command.
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8000")]
-        bind: SocketAddr,
-    },
+    Serve(ServeArgs),
     /// Import a normalized CSV in one transaction: every row is checked, and on any error every
     /// bad row is reported with its line and column and nothing is written.
     Import {
@@ -102,6 +98,29 @@ enum Command {
     },
 }
 
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    bind: SocketAddr,
+    /// How many answers to read-only queries to keep for reuse while the data is unchanged
+    /// (0 turns the cache off).
+    #[arg(long, env = "EGOV_CACHE_ENTRIES", default_value_t = 10_000)]
+    cache_entries: usize,
+    /// How often, in milliseconds, to check whether another process changed the data.
+    #[arg(long, env = "EGOV_VERSION_POLL_MS", default_value_t = 250)]
+    version_poll_ms: u64,
+}
+
+impl ServeArgs {
+    /// `serve` with every flag at its default (or environment) value: the command run when
+    /// none is given.
+    fn defaults() -> Result<Self, String> {
+        let command = Self::augment_args(clap::Command::new("serve"));
+        Self::from_arg_matches(&command.get_matches_from(["serve"])).map_err(|e| e.to_string())
+    }
+}
+
 /// Parses `A-B` (or a single year) into an inclusive range of years.
 fn parse_years(text: &str) -> Result<std::ops::RangeInclusive<i32>, String> {
     let parse = |part: &str| {
@@ -141,17 +160,28 @@ async fn run(cli: Cli) -> Result<(), String> {
     let db = database::connect(&cli.database_url)
         .await
         .map_err(|e| e.to_string())?;
-    match cli.command.unwrap_or(Command::Serve {
-        bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
-    }) {
+    let command = match cli.command {
+        Some(command) => command,
+        None => Command::Serve(ServeArgs::defaults()?),
+    };
+    match command {
         Command::Migrate => database::migrate(&db).await.map_err(|e| e.to_string()),
-        Command::Serve { bind } => {
+        Command::Serve(ServeArgs {
+            bind,
+            cache_entries,
+            version_poll_ms,
+        }) => {
             database::prepare(&db).await.map_err(|e| e.to_string())?;
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
             tracing::info!("serving GraphQL on http://{bind}/graphql");
-            axum::serve(listener, api::router(db, api::ServerOptions::default()))
+            let options = api::ServerOptions {
+                cache_entries,
+                version_poll: std::time::Duration::from_millis(version_poll_ms),
+                ..api::ServerOptions::default()
+            };
+            axum::serve(listener, api::router(db, options))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })

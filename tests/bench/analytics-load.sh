@@ -7,6 +7,9 @@
 # (50 rows), and one agency's ten-year series, at concurrency 16 and 64, on SQLite and on
 # PostgreSQL. Each request picks one of the 63 provinces at random.
 #
+# Before each query is measured, a 3 s run at concurrency 16 warms the server (its kept answers,
+# see api/src/response_cache.rs); set EGOV_CACHE_ENTRIES=0 to measure without kept answers.
+#
 # Usage: tests/bench/analytics-load.sh            (both engines, 10 s per run)
 #        DURATION=30s BACKENDS=sqlite tests/bench/analytics-load.sh
 # Needs wrk (apt-get install wrk) and, for PostgreSQL, a server at 127.0.0.1:5432 (user postgres).
@@ -62,6 +65,7 @@ for backend in $backends; do
     if echo "$body" | grep -q '"errors"'; then echo "$name failed: $body" >&2; exit 1; fi
   done
   for name in ranking compare series; do
+    wrk -t2 -c16 -d3s -s "$work/$name.lua" "http://127.0.0.1:$port/graphql" >/dev/null
     for conc in 16 64; do
       out=$(wrk -t2 -c"$conc" -d"$duration" --latency -s "$work/$name.lua" "http://127.0.0.1:$port/graphql")
       rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')

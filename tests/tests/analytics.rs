@@ -442,7 +442,72 @@ async fn aliases_let_imports_match_name_variants(server: TestServer) {
     );
 }
 
+/// Replacing a year's scheme re-scores that year (and the years it governs) at once.
+async fn a_new_scheme_rescores_the_years_it_governs(server: TestServer) {
+    let query = "{ ranking(year: 2020, tier: DISTRICT, first: 1) { nodes { level { code name } published { level { code } } } } }";
+    let before = server.data(query, json!({})).await;
+    assert_eq!(before["ranking"]["nodes"][0]["level"]["code"], json!("II"));
+    fixture(&server).await;
+    let scope = Scope::resolve(server.db(), None, None).await.unwrap();
+    let levels = [
+        ("I", "Mức độ I", 85),
+        ("II", "Mức độ II", 80),
+        ("NOT_ACHIEVED", "Chưa đạt", 0),
+    ];
+    set(
+        server.db(),
+        NewScheme {
+            group: scope.group(2020, Tier::District),
+            name: "2020, stricter".into(),
+            converted_rule: ConvertedRule::RateTimesMaxPoints,
+            rate_decimals: 2,
+            converted_decimals: 2,
+            levels: levels
+                .iter()
+                .map(|(c, n, m)| ((*c).into(), (*n).into(), Decimal::from(*m)))
+                .collect(),
+        },
+    )
+    .await
+    .unwrap();
+    let poll = api::ServerOptions::default().version_poll;
+    tokio::time::sleep(poll + std::time::Duration::from_millis(50)).await;
+    let after = server.data(query, json!({})).await;
+    // Nam Đông's 85.36 % now reaches level I; the published level stays as printed.
+    assert_eq!(
+        after["ranking"]["nodes"][0]["level"],
+        json!({ "code": "I", "name": "Mức độ I" })
+    );
+    assert_eq!(
+        after["ranking"]["nodes"][0]["published"]["level"]["code"],
+        json!("II")
+    );
+    let data = server
+        .data(
+            r#"{ ranking(year: 2021, tier: DISTRICT, first: 3) { nodes { level { code } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["ranking"]["nodes"][2]["level"]["code"],
+        json!("I"),
+        "2021 inherits the 2020 scheme: 90 % reaches I"
+    );
+    let data = server
+        .data(r#"{ ranking(year: 2021, tier: DISTRICT) { nodes { agency { code } level { code } } } }"#, json!({}))
+        .await;
+    let a_luoi = data["ranking"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["agency"]["code"] == json!("ubnd-huyen-a-luoi"))
+        .unwrap()
+        .clone();
+    assert_eq!(a_luoi["level"]["code"], json!("I"), "88 % reaches I at 85");
+}
+
 on_both_databases!(
+    a_new_scheme_rescores_the_years_it_governs,
     movements_follow_ranks_renames_and_drops,
     a_merge_shows_its_predecessors_and_does_not_compare,
     a_scheme_change_makes_levels_incomparable,
