@@ -164,14 +164,18 @@ async fn run(cli: Cli) -> Result<(), String> {
         Some(command) => command,
         None => Command::Serve(ServeArgs::defaults()?),
     };
+    if matches!(command, Command::Migrate) {
+        return database::migrate(&db).await.map_err(|e| e.to_string());
+    }
+    // Every other command works on a migrated database holding at least the published data.
+    database::prepare(&db).await.map_err(|e| e.to_string())?;
     match command {
-        Command::Migrate => database::migrate(&db).await.map_err(|e| e.to_string()),
+        Command::Migrate => Ok(()),
         Command::Serve(ServeArgs {
             bind,
             cache_entries,
             version_poll_ms,
         }) => {
-            database::prepare(&db).await.map_err(|e| e.to_string())?;
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
@@ -193,7 +197,6 @@ async fn run(cli: Cli) -> Result<(), String> {
             years,
             seed,
         } => {
-            database::prepare(&db).await.map_err(|e| e.to_string())?;
             let options = service::demo::DemoOptions {
                 provinces,
                 years,
@@ -220,7 +223,6 @@ async fn run(cli: Cli) -> Result<(), String> {
             note,
             jurisdiction,
         } => {
-            database::prepare(&db).await.map_err(|e| e.to_string())?;
             let kind = kind.parse().map_err(|e: service::Error| e.to_string())?;
             let event = service::lineage::NewLineageEvent {
                 kind,
@@ -244,7 +246,6 @@ async fn run(cli: Cli) -> Result<(), String> {
             name,
             jurisdiction,
         } => {
-            database::prepare(&db).await.map_err(|e| e.to_string())?;
             let jurisdiction = service::scope::resolve_jurisdiction(&db, jurisdiction.as_deref())
                 .await
                 .map_err(|e| e.to_string())?;
@@ -261,7 +262,6 @@ async fn run(cli: Cli) -> Result<(), String> {
             jurisdiction,
             dry_run,
         } => {
-            database::prepare(&db).await.map_err(|e| e.to_string())?;
             let content =
                 std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let options = ImportOptions {

@@ -35,6 +35,25 @@ async fn lineage(server: &TestServer, kind: LineageKind, year: i32, from: &[&str
         .expect("the lineage event records");
 }
 
+/// Sets the district scheme of `year` with `levels` (code, name, minimum rate), best first.
+async fn district_scheme(server: &TestServer, year: i32, levels: &[(&str, &str, i64)]) {
+    let scope = Scope::resolve(server.db(), None, None).await.unwrap();
+    let scheme = NewScheme {
+        group: scope.group(year, Tier::District),
+        name: format!("Thang đánh giá {year}"),
+        converted_rule: ConvertedRule::RateTimesMaxPoints,
+        rate_decimals: 2,
+        converted_decimals: 2,
+        levels: levels
+            .iter()
+            .map(|(c, n, m)| ((*c).into(), (*n).into(), Decimal::from(*m)))
+            .collect(),
+    };
+    set(server.db(), scheme)
+        .await
+        .expect("the scheme is stored");
+}
+
 /// Rates of 2021 (required 92): Nam Đông and Phú Vang tie at 95 %.
 async fn fixture(server: &TestServer) {
     import(
@@ -70,24 +89,12 @@ async fn fixture(server: &TestServer) {
     )
     .await;
 
-    let scope = Scope::resolve(server.db(), None, None).await.unwrap();
-    let levels = [("A", "Tốt", 90), ("B", "Khá", 75), ("C", "Trung bình", 0)];
-    set(
-        server.db(),
-        NewScheme {
-            group: scope.group(2022, Tier::District),
-            name: "Thang đánh giá 2022".into(),
-            converted_rule: ConvertedRule::RateTimesMaxPoints,
-            rate_decimals: 2,
-            converted_decimals: 2,
-            levels: levels
-                .iter()
-                .map(|(c, n, m)| ((*c).into(), (*n).into(), Decimal::from(*m)))
-                .collect(),
-        },
+    district_scheme(
+        server,
+        2022,
+        &[("A", "Tốt", 90), ("B", "Khá", 75), ("C", "Trung bình", 0)],
     )
-    .await
-    .unwrap();
+    .await;
     import(
         server,
         "2022,district,,UBND huyện Nam Đông,100,8,92,92,,,,\n\
@@ -448,28 +455,16 @@ async fn a_new_scheme_rescores_the_years_it_governs(server: TestServer) {
     let before = server.data(query, json!({})).await;
     assert_eq!(before["ranking"]["nodes"][0]["level"]["code"], json!("II"));
     fixture(&server).await;
-    let scope = Scope::resolve(server.db(), None, None).await.unwrap();
-    let levels = [
-        ("I", "Mức độ I", 85),
-        ("II", "Mức độ II", 80),
-        ("NOT_ACHIEVED", "Chưa đạt", 0),
-    ];
-    set(
-        server.db(),
-        NewScheme {
-            group: scope.group(2020, Tier::District),
-            name: "2020, stricter".into(),
-            converted_rule: ConvertedRule::RateTimesMaxPoints,
-            rate_decimals: 2,
-            converted_decimals: 2,
-            levels: levels
-                .iter()
-                .map(|(c, n, m)| ((*c).into(), (*n).into(), Decimal::from(*m)))
-                .collect(),
-        },
+    district_scheme(
+        &server,
+        2020,
+        &[
+            ("I", "Mức độ I", 85),
+            ("II", "Mức độ II", 80),
+            ("NOT_ACHIEVED", "Chưa đạt", 0),
+        ],
     )
-    .await
-    .unwrap();
+    .await;
     let poll = api::ServerOptions::default().version_poll;
     tokio::time::sleep(poll + std::time::Duration::from_millis(50)).await;
     let after = server.data(query, json!({})).await;
