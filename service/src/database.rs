@@ -1,6 +1,7 @@
 //! Opening the database: SQLite by default, PostgreSQL when `DATABASE_URL` names one.
 
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::{Result, seed};
@@ -18,6 +19,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
     };
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false);
+    // Write-ahead logging: readers (the server) and a writer (an import) do not block each other;
+    // a writer waits up to sqlx's busy timeout (5 s) for another.
+    options.map_sqlx_sqlite_opts(|sqlite| sqlite.journal_mode(SqliteJournalMode::Wal));
     Ok(Database::connect(options).await?)
 }
 
