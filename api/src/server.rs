@@ -92,7 +92,7 @@ async fn graphql(State(app): State<App>, body: Bytes) -> Response {
         Err(error) => {
             let answer = serde_json::json!({ "errors": [{
                 "message": format!("the body is not a GraphQL request: {error}"),
-                "extensions": { "code": "BAD_REQUEST" },
+                "extensions": { "code": "BAD_USER_INPUT" },
             }] });
             return json(StatusCode::BAD_REQUEST, Bytes::from(answer.to_string()));
         }

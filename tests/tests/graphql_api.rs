@@ -109,45 +109,44 @@ async fn years_decisions_and_summary(server: TestServer) {
 }
 
 async fn bad_requests_get_codes(server: TestServer) {
-    let code = server
-        .error_code(
+    let refused = [
+        (
             "{ ranking(year: 2020, tier: PROVINCIAL, first: 101) { totalCount } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(code, "BAD_USER_INPUT");
-    let code = server
-        .error_code(
+            "BAD_USER_INPUT",
+        ),
+        (
             "{ ranking(year: 2020, tier: PROVINCIAL, first: -1) { totalCount } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(code, "BAD_USER_INPUT");
-    let code = server
-        .error_code(
+            "BAD_USER_INPUT",
+        ),
+        (
             r#"{ ranking(year: 2020, tier: PROVINCIAL, after: "abc") { totalCount } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(code, "BAD_USER_INPUT");
-    let code = server
-        .error_code(
-            r#"{ ranking(year: 2020, tier: PROVINCIAL, index: "nope") { totalCount } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(code, "NOT_FOUND");
-    let code = server
-        .error_code(r#"{ years(jurisdiction: "atlantis") }"#, json!({}))
-        .await;
-    assert_eq!(code, "NOT_FOUND");
-    let code = server
-        .error_code(
+            "BAD_USER_INPUT",
+        ),
+        (
             "{ ranking(year: 2020, tier: PROVINCIAL) { nodes { ratePercent(decimals: 29) } } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(code, "BAD_USER_INPUT");
+            "BAD_USER_INPUT",
+        ),
+        (
+            "{ topMovers(from: 2020, to: 2021, tier: DISTRICT, direction: UP, limit: 101) { rankChange } }",
+            "BAD_USER_INPUT",
+        ),
+        (
+            r#"{ ranking(year: 2020, tier: PROVINCIAL, index: "nope") { totalCount } }"#,
+            "NOT_FOUND",
+        ),
+        (r#"{ years(jurisdiction: "atlantis") }"#, "NOT_FOUND"),
+        (
+            r#"{ agency(code: "so-du-lich") { results(index: "nope") { year } } }"#,
+            "NOT_FOUND",
+        ),
+    ];
+    for (query, expected) in refused {
+        assert_eq!(
+            server.error_code(query, json!({})).await,
+            expected,
+            "{query}"
+        );
+    }
     let data = server
         .data(
             "{ ranking(year: 2020, tier: PROVINCIAL, first: 100) { totalCount } }",
