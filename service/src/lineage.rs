@@ -146,11 +146,6 @@ impl Lineage {
         Ok(Self { events })
     }
 
-    /// The events, latest first.
-    pub fn events(&self) -> &[LineageEvent] {
-        &self.events
-    }
-
     /// Where `agency_id` of `to_year` came from in `from_year`, following every event that took
     /// effect after `from_year` and no later than `to_year`, latest first.
     pub fn origin(&self, agency_id: i32, from_year: i32, to_year: i32) -> Origin {
