@@ -29,8 +29,10 @@ struct Cli {
 enum Command {
     /// Serve GraphQL at /graphql (GraphiQL in a browser) and /healthz. The default command.
     Serve(ServeArgs),
-    /// Import a normalized CSV in one transaction: every row is checked, and on any error every
-    /// bad row is reported with its line and column and nothing is written.
+    /// Import a CSV in one transaction: the normalized format, or a table as published
+    /// (Vietnamese headers, decimal commas, `%`, level labels; give --year and --tier). Every row
+    /// is checked; on any error every bad row is reported with its line and column and nothing
+    /// is written.
     Import {
         /// The CSV file (header `year,tier,published_rank,agency,...`).
         file: PathBuf,
@@ -46,6 +48,12 @@ enum Command {
         /// Check and report, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Year of a table as published (it has no year column).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Tier of a table as published: provincial, district or commune.
+        #[arg(long)]
+        tier: Option<service::Tier>,
     },
     /// Bring the database schema up to date, and nothing else.
     Migrate,
@@ -261,6 +269,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             decision,
             jurisdiction,
             dry_run,
+            year,
+            tier,
         } => {
             let content =
                 std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
@@ -269,8 +279,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                 index,
                 decision,
                 dry_run,
+                year,
+                tier,
             };
-            match import::import_normalized_csv(&db, &content, &options).await {
+            match import::import_csv(&db, &content, &options).await {
                 Ok(report) => {
                     let verb = if report.dry_run {
                         "would import (dry run, nothing written)"

@@ -157,3 +157,75 @@ async fn kept_answers_give_way_to_new_data(server: TestServer) {
 }
 
 on_both_databases!(kept_answers_give_way_to_new_data);
+
+/// The 2020 provincial appendix exactly as the article prints it (semicolons, decimal commas, the
+/// rate with `%` under the converted-score header), imported as 2021, ranks and levels as 2020.
+async fn a_table_as_printed_imports_like_the_normalized_one(server: TestServer) {
+    let table = include_bytes!("fixtures/provincial-2020-as-printed.csv");
+    let options = ImportOptions {
+        year: Some(2021),
+        tier: Some(service::Tier::Provincial),
+        ..ImportOptions::default()
+    };
+    let report = service::import::import_csv(server.db(), table, &options)
+        .await
+        .unwrap();
+    assert_eq!((report.rows_read, report.agencies_matched), (20, 20));
+    let query = "query ($year: Int!) { ranking(year: $year, tier: PROVINCIAL) { nodes {
+        agency { code } rank level { code } achievedPoints ratePercent convertedScore
+        published { rank ratePercent convertedScore level { code } } } } }";
+    let printed = server.data(query, json!({ "year": 2021 })).await;
+    let normalized = server.data(query, json!({ "year": 2020 })).await;
+    assert_eq!(printed, normalized);
+}
+
+/// A news report's top five with levels only: imported as published, nothing invented, ranks
+/// from the published ones.
+async fn a_partial_top_five_imports_as_published(server: TestServer) {
+    let table = "STT,Tên đơn vị,Xếp hạng\n1,UBND huyện Nam Đông,Mức độ II\n2,UBND huyện Phú Vang,III\n\
+                 2,UBND huyện A Lưới,mức độ iii\n4,UBND thị xã Hương Trà,Mức độ III\n5,UBND huyện Mới,Chưa đạt\n";
+    let options = ImportOptions {
+        year: Some(2021),
+        tier: Some(service::Tier::District),
+        ..ImportOptions::default()
+    };
+    service::import::import_csv(server.db(), table.as_bytes(), &options)
+        .await
+        .unwrap();
+    let data = server
+        .data(
+            "{ ranking(year: 2021, tier: DISTRICT) { nodes { agency { name } rank tiedWith ratePercent level { code } maxPoints published { rank level { code } } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = data["ranking"]["nodes"].as_array().unwrap();
+    let ranks: Vec<i64> = nodes.iter().map(|n| n["rank"].as_i64().unwrap()).collect();
+    assert_eq!(ranks, [1, 2, 2, 4, 5]);
+    assert_eq!(nodes[1]["tiedWith"], json!(1));
+    assert_eq!(
+        nodes[1]["agency"]["name"],
+        json!("UBND huyện A Lưới"),
+        "ties in Vietnamese order"
+    );
+    let levels: Vec<&str> = nodes
+        .iter()
+        .map(|n| n["published"]["level"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["II", "III", "III", "III", "NOT_ACHIEVED"]);
+    assert!(
+        nodes.iter().all(|n| n["ratePercent"].is_null()
+            && n["level"].is_null()
+            && n["maxPoints"].is_null())
+    );
+
+    let error =
+        service::import::import_csv(server.db(), table.as_bytes(), &ImportOptions::default())
+            .await
+            .unwrap_err();
+    assert!(matches!(error, Error::BadInput(_)), "{error:?}");
+}
+
+on_both_databases!(
+    a_table_as_printed_imports_like_the_normalized_one,
+    a_partial_top_five_imports_as_published
+);

@@ -3,6 +3,8 @@
 //! transaction that also re-scores the ranking groups it touched.
 
 pub mod normalized_csv;
+pub mod published_table;
+pub mod table;
 mod write;
 
 pub(crate) use write::write_rows;
@@ -25,6 +27,33 @@ pub struct ImportOptions {
     pub decision: Option<String>,
     /// Check and report everything, then write nothing.
     pub dry_run: bool,
+    /// Year of a table as published (which has no year column).
+    pub year: Option<i32>,
+    /// Tier of a table as published (which has no tier column).
+    pub tier: Option<crate::Tier>,
+}
+
+/// Imports a CSV in either format: the normalized one (see [`normalized_csv`], recognised by its
+/// `year` column) or a table as published (see [`published_table`]), which needs
+/// `options.year` and `options.tier`.
+pub async fn import_csv(
+    db: &DatabaseConnection,
+    content: &[u8],
+    options: &ImportOptions,
+) -> Result<ImportReport> {
+    let normalized = csv::ReaderBuilder::new()
+        .from_reader(content)
+        .headers()
+        .is_ok_and(normalized_csv::recognises);
+    if normalized {
+        return import_normalized_csv(db, content, options).await;
+    }
+    let (Some(year), Some(tier)) = (options.year, options.tier) else {
+        return Err(crate::Error::BadInput(
+            "this table has no year and tier columns (a table as published): give its year and tier".into(),
+        ));
+    };
+    write_in_transaction(db, published_table::parse(content, year, tier), options).await
 }
 
 /// Imports a normalized CSV (see [`normalized_csv`]).
@@ -33,7 +62,15 @@ pub async fn import_normalized_csv(
     content: &[u8],
     options: &ImportOptions,
 ) -> Result<ImportReport> {
-    let parsed = normalized_csv::parse(content);
+    write_in_transaction(db, normalized_csv::parse(content), options).await
+}
+
+/// Checks and writes parsed rows in one transaction, rolled back on a dry run or any error.
+async fn write_in_transaction(
+    db: &DatabaseConnection,
+    parsed: table::Parsed,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
     let txn = db.begin().await?;
     let report = write::write_rows(&txn, parsed, options).await?;
     if options.dry_run {

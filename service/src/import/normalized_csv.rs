@@ -1,55 +1,36 @@
 //! Reading the normalized CSV (the fixed import format of `shared/data/*.csv`):
 //! `year,tier,published_rank,agency,max_points,excluded_points,required_points,achieved_points,
 //! published_rate_percent,published_converted_score,published_level`, optionally `index` and
-//! `decision`. Empty cells are values that were not published.
-//!
-//! Parsing checks each cell on its own and each row's arithmetic; checks that need the database
-//! (schemes, level codes, existing results) are in [`super::validate`].
+//! `decision`. Numbers use a decimal dot; empty cells are values that were not published.
 
-use rust_decimal::Decimal;
+use std::collections::HashMap;
 
-use crate::{RowError, Tier};
+use super::table::{self, Field, Layout, Numbers, Parsed};
 
-/// The columns every normalized CSV has, in this order.
-pub const REQUIRED_COLUMNS: [&str; 11] = [
-    "year",
-    "tier",
-    "published_rank",
-    "agency",
-    "max_points",
-    "excluded_points",
-    "required_points",
-    "achieved_points",
-    "published_rate_percent",
-    "published_converted_score",
-    "published_level",
+/// The columns every normalized CSV has, and the field each holds.
+pub const REQUIRED_COLUMNS: [(&str, Field); 11] = [
+    ("year", Field::Year),
+    ("tier", Field::Tier),
+    ("published_rank", Field::Rank),
+    ("agency", Field::Agency),
+    ("max_points", Field::MaxPoints),
+    ("excluded_points", Field::ExcludedPoints),
+    ("required_points", Field::RequiredPoints),
+    ("achieved_points", Field::AchievedPoints),
+    ("published_rate_percent", Field::RatePercent),
+    ("published_converted_score", Field::ConvertedScore),
+    ("published_level", Field::Level),
 ];
 
-/// One row of the file, checked cell by cell.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParsedRow {
-    /// 1-based line in the file (the header is line 1).
-    pub line: usize,
-    pub year: i32,
-    pub tier: Tier,
-    pub agency: String,
-    pub published_rank: Option<i32>,
-    pub max_points: Option<Decimal>,
-    pub excluded_points: Option<Decimal>,
-    pub required_points: Option<Decimal>,
-    pub achieved_points: Option<Decimal>,
-    pub published_rate_percent: Option<Decimal>,
-    pub published_converted_score: Option<Decimal>,
-    pub published_level: Option<String>,
-    pub index: Option<String>,
-    pub decision: Option<String>,
-}
+/// Optional columns.
+const OPTIONAL_COLUMNS: [(&str, Field); 2] =
+    [("index", Field::Index), ("decision", Field::Decision)];
 
-/// A file read cell by cell: the rows that are well-formed, and an error for every bad cell.
-#[derive(Clone, Debug, Default)]
-pub struct Parsed {
-    pub rows: Vec<ParsedRow>,
-    pub errors: Vec<RowError>,
+/// Whether a header row is the normalized one (it names the `year` column).
+pub fn recognises(headers: &csv::StringRecord) -> bool {
+    headers
+        .iter()
+        .any(|h| h.trim_start_matches('\u{feff}').trim() == "year")
 }
 
 /// Parses the whole file, reporting every bad cell rather than stopping at the first.
@@ -60,233 +41,48 @@ pub fn parse(content: &[u8]) -> Parsed {
         .from_reader(content);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
-        Err(error) => {
-            return Parsed {
-                rows: Vec::new(),
-                errors: vec![whole_row(1, format!("unreadable header: {error}"))],
-            };
-        }
+        Err(error) => return Parsed::refused(1, None, format!("unreadable header: {error}")),
     };
     let position = |name: &str| {
         headers
             .iter()
             .position(|header| header.trim_start_matches('\u{feff}') == name)
     };
-    let missing: Vec<RowError> = REQUIRED_COLUMNS
+    let missing: Vec<&str> = REQUIRED_COLUMNS
         .iter()
+        .map(|(name, _)| *name)
         .filter(|name| position(name).is_none())
-        .map(|name| RowError {
-            line: 1,
-            column: Some((*name).into()),
-            message: "missing column".into(),
-        })
         .collect();
     if !missing.is_empty() {
-        return Parsed {
-            rows: Vec::new(),
-            errors: missing,
-        };
-    }
-
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for (number, record) in reader.records().enumerate() {
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                let line = error.position().map_or(number + 2, |p| {
-                    usize::try_from(p.line()).unwrap_or(usize::MAX)
-                });
-                errors.push(whole_row(line, format!("unreadable row: {error}")));
-                continue;
-            }
-        };
-        let line = record.position().map_or(number + 2, |p| {
-            usize::try_from(p.line()).unwrap_or(usize::MAX)
-        });
-        let mut cells = Cells {
-            record: &record,
-            position: &position,
-            line,
-            errors: &mut errors,
-        };
-        let year = cells.required(
-            "year",
-            |text| {
-                text.parse::<i32>()
-                    .ok()
-                    .filter(|year| (1900..=2200).contains(year))
-            },
-            "a year such as 2020",
-        );
-        let tier = cells.required(
-            "tier",
-            |text| text.parse::<Tier>().ok(),
-            "provincial, district or commune",
-        );
-        let agency = cells.required("agency", |text| Some(text.to_owned()), "the agency's name");
-        let published_rank = cells.optional(
-            "published_rank",
-            |text| text.parse::<i32>().ok().filter(|rank| *rank >= 1),
-            "a whole number from 1",
-        );
-        let max_points = cells.points("max_points");
-        let excluded_points = cells.points("excluded_points");
-        let required_points = cells.points("required_points");
-        let achieved_points = cells.points("achieved_points");
-        let published_rate_percent = cells.points("published_rate_percent");
-        let published_converted_score = cells.points("published_converted_score");
-        let published_level = cells.optional(
-            "published_level",
-            |text| Some(text.to_owned()),
-            "a level code",
-        );
-        let index = cells.optional("index", |text| Some(text.to_owned()), "an index code");
-        let decision = cells.optional(
-            "decision",
-            |text| Some(text.to_owned()),
-            "a decision number",
-        );
-        let (Some(year), Some(tier), Some(agency)) = (year, tier, agency) else {
-            continue;
-        };
-        let row = ParsedRow {
-            line,
-            year,
-            tier,
-            agency,
-            published_rank,
-            max_points,
-            excluded_points,
-            required_points,
-            achieved_points,
-            published_rate_percent,
-            published_converted_score,
-            published_level,
-            index,
-            decision,
-        };
-        let before = errors.len();
-        check_arithmetic(&row, &mut errors);
-        if errors.len() == before {
-            rows.push(row);
+        let mut parsed = Parsed::default();
+        for name in missing {
+            parsed.errors.push(crate::RowError {
+                line: 1,
+                column: Some(name.into()),
+                message: "missing column".into(),
+            });
         }
+        return parsed;
     }
-    Parsed { rows, errors }
-}
-
-fn whole_row(line: usize, message: String) -> RowError {
-    RowError {
-        line,
-        column: None,
-        message,
-    }
-}
-
-/// The published points must add up: required = max - excluded, achieved <= required.
-fn check_arithmetic(row: &ParsedRow, errors: &mut Vec<RowError>) {
-    let error = |column: &str, message: String| RowError {
-        line: row.line,
-        column: Some(column.into()),
-        message,
+    let columns: HashMap<Field, (usize, String)> = REQUIRED_COLUMNS
+        .iter()
+        .chain(&OPTIONAL_COLUMNS)
+        .filter_map(|(name, field)| Some((*field, (position(name)?, (*name).to_owned()))))
+        .collect();
+    let layout = Layout {
+        columns,
+        year: None,
+        tier: None,
+        numbers: Numbers::Plain,
+        rate_by_percent_sign: false,
     };
-    if let (Some(max), Some(excluded)) = (row.max_points, row.excluded_points) {
-        if excluded > max {
-            errors.push(error(
-                "excluded_points",
-                format!("{excluded} excluded points exceed the {max} maximum"),
-            ));
-        } else if let Some(required) = row
-            .required_points
-            .filter(|required| *required != max - excluded)
-        {
-            errors.push(error(
-                "required_points",
-                format!("{required} is not max - excluded = {}", max - excluded),
-            ));
-        }
-    }
-    let required = row
-        .required_points
-        .or_else(|| Some(row.max_points? - row.excluded_points?));
-    if let (Some(achieved), Some(required)) = (row.achieved_points, required)
-        && achieved > required
-    {
-        errors.push(error(
-            "achieved_points",
-            format!("{achieved} achieved points exceed the {required} required"),
-        ));
-    }
-}
-
-/// Reads the cells of one record, collecting an error for each bad one.
-struct Cells<'a, P: Fn(&str) -> Option<usize>> {
-    record: &'a csv::StringRecord,
-    position: &'a P,
-    line: usize,
-    errors: &'a mut Vec<RowError>,
-}
-
-impl<P: Fn(&str) -> Option<usize>> Cells<'_, P> {
-    fn text(&self, column: &str) -> Option<&str> {
-        (self.position)(column)
-            .and_then(|index| self.record.get(index))
-            .filter(|text| !text.is_empty())
-    }
-
-    fn fail(&mut self, column: &str, message: String) {
-        self.errors.push(RowError {
-            line: self.line,
-            column: Some(column.into()),
-            message,
-        });
-    }
-
-    fn optional<T>(
-        &mut self,
-        column: &str,
-        parse: impl Fn(&str) -> Option<T>,
-        expected: &str,
-    ) -> Option<T> {
-        let text = self.text(column)?;
-        let parsed = parse(text);
-        if parsed.is_none() {
-            let message = format!("`{text}` is not {expected}");
-            self.fail(column, message);
-        }
-        parsed
-    }
-
-    fn required<T>(
-        &mut self,
-        column: &str,
-        parse: impl Fn(&str) -> Option<T>,
-        expected: &str,
-    ) -> Option<T> {
-        if self.text(column).is_none() {
-            self.fail(column, format!("missing value: expected {expected}"));
-            return None;
-        }
-        self.optional(column, parse, expected)
-    }
-
-    /// A non-negative decimal with a dot, kept with the scale it was written with.
-    fn points(&mut self, column: &str) -> Option<Decimal> {
-        self.optional(
-            column,
-            |text| {
-                Decimal::from_str_exact(text)
-                    .ok()
-                    .filter(|v| !v.is_sign_negative())
-            },
-            "a non-negative number such as 85.36",
-        )
-    }
+    table::read(&mut reader, &layout)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Tier;
 
     const HEADER: &str = "year,tier,published_rank,agency,max_points,excluded_points,required_points,achieved_points,published_rate_percent,published_converted_score,published_level\n";
 

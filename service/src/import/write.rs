@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::ImportOptions;
-use super::normalized_csv::{Parsed, ParsedRow};
+use super::table::{Parsed, ParsedRow};
 use crate::scope::{self, GroupKey};
 use crate::scoring::Scheme;
 use crate::{Error, Result, RowError, materialise, names, schemes};
@@ -67,9 +67,10 @@ pub(crate) async fn write_rows(
     let mut schemes: HashMap<GroupKey, Option<Arc<Scheme>>> = HashMap::new();
     let mut first_line: HashMap<(i32, i32, String), usize> = HashMap::new();
     let mut planned = Vec::new();
-    for row in rows {
+    for mut row in rows {
+        let line = row.line;
         let error = |column: &str, message: String| RowError {
-            line: row.line,
+            line,
             column: Some(column.into()),
             message,
         };
@@ -110,23 +111,26 @@ pub(crate) async fn write_rows(
             continue;
         };
         let mut row_ok = true;
-        if let Some(code) = row.published_level.as_deref()
-            && scheme.level(code).is_none()
-        {
-            let codes: Vec<&str> = scheme
-                .levels
-                .iter()
-                .map(|level| level.code.as_str())
-                .collect();
-            errors.push(error(
-                "published_level",
-                format!(
-                    "unknown level `{code}` (the {} scale has {})",
-                    row.year,
-                    codes.join(", ")
-                ),
-            ));
-            row_ok = false;
+        if let Some(label) = row.published_level.take() {
+            match scheme.level_by_label(&label) {
+                Some(level) => row.published_level = Some(level.code.clone()),
+                None => {
+                    let codes: Vec<&str> = scheme
+                        .levels
+                        .iter()
+                        .map(|level| level.code.as_str())
+                        .collect();
+                    errors.push(error(
+                        "published_level",
+                        format!(
+                            "unknown level `{label}` (the {} scale has {})",
+                            row.year,
+                            codes.join(", ")
+                        ),
+                    ));
+                    row_ok = false;
+                }
+            }
         }
         let key = names::fold(&row.agency);
         if let Some(line) = first_line.get(&(index_id, row.year, key.clone())) {

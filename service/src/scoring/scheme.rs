@@ -68,4 +68,18 @@ impl Scheme {
     pub fn level(&self, code: &str) -> Option<&Level> {
         self.levels.iter().find(|level| level.code == code)
     }
+
+    /// The level a publication means by `label`: its code (`II`), its printed name (`Chưa đạt`,
+    /// `Mức độ II`) or `Mức độ` and the code, ignoring case, diacritics and spacing.
+    pub fn level_by_label(&self, label: &str) -> Option<&Level> {
+        let wanted = crate::names::fold(label);
+        let without_prefix = wanted.strip_prefix("muc do ").unwrap_or(&wanted);
+        self.levels.iter().find(|level| {
+            let code = crate::names::fold(&level.code.replace('_', " "));
+            level.code == label
+                || crate::names::fold(&level.name) == wanted
+                || code == wanted
+                || code == without_prefix
+        })
+    }
 }

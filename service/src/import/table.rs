@@ -1,0 +1,322 @@
+//! Reading a results table, whatever its layout: each format says which column holds which
+//! field and how numbers are written; this module reads the cells, checks each on its own and
+//! each row's arithmetic, and reports every problem with its line and column.
+//!
+//! Checks that need the database (schemes, level codes, existing results) are in `write`.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::{RowError, Tier};
+
+/// What a column can hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Year,
+    Tier,
+    Rank,
+    Agency,
+    MaxPoints,
+    ExcludedPoints,
+    RequiredPoints,
+    AchievedPoints,
+    RatePercent,
+    ConvertedScore,
+    Level,
+    Index,
+    Decision,
+}
+
+/// How numbers are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbers {
+    /// `85.36`: the normalized CSV.
+    Plain,
+    /// `85,36` or `85,36%` (a dot is accepted too): tables as published in Vietnam.
+    Printed,
+}
+
+/// Where each field is, and what the table does not say but the importer was told.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Field -> (column index, header as written in the file).
+    pub columns: HashMap<Field, (usize, String)>,
+    pub year: Option<i32>,
+    pub tier: Option<Tier>,
+    pub numbers: Numbers,
+    /// When exactly one of the rate and converted-score cells carries a `%`, it is the rate:
+    /// the 2020 provincial appendix printed the two under each other's headers.
+    pub rate_by_percent_sign: bool,
+}
+
+/// One row of a table, checked cell by cell. Empty cells are values that were not published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedRow {
+    /// 1-based line in the file (the header is line 1).
+    pub line: usize,
+    pub year: i32,
+    pub tier: Tier,
+    pub agency: String,
+    pub published_rank: Option<i32>,
+    pub max_points: Option<Decimal>,
+    pub excluded_points: Option<Decimal>,
+    pub required_points: Option<Decimal>,
+    pub achieved_points: Option<Decimal>,
+    pub published_rate_percent: Option<Decimal>,
+    pub published_converted_score: Option<Decimal>,
+    /// A level code or a printed label (`Chưa đạt`, `Mức độ II`), resolved against the scheme.
+    pub published_level: Option<String>,
+    pub index: Option<String>,
+    pub decision: Option<String>,
+}
+
+/// A file read cell by cell: the rows that are well-formed, and an error for every bad cell.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    pub rows: Vec<ParsedRow>,
+    pub errors: Vec<RowError>,
+}
+
+impl Parsed {
+    /// A file refused as a whole at `line`.
+    pub fn refused(line: usize, column: Option<String>, message: String) -> Self {
+        Self {
+            rows: Vec::new(),
+            errors: vec![RowError {
+                line,
+                column,
+                message,
+            }],
+        }
+    }
+}
+
+/// Parses a number as written in `numbers` style, keeping the scale it was written with.
+pub fn number(text: &str, numbers: Numbers) -> Option<Decimal> {
+    let text = text.trim();
+    let value = match numbers {
+        Numbers::Plain => Decimal::from_str_exact(text).ok()?,
+        Numbers::Printed => {
+            let digits = text
+                .trim_end_matches('%')
+                .trim()
+                .replace(' ', "")
+                .replace(',', ".");
+            Decimal::from_str_exact(&digits).ok()?
+        }
+    };
+    (!value.is_sign_negative()).then_some(value)
+}
+
+/// Reads every record after the header with `layout`.
+pub fn read(reader: &mut csv::Reader<&[u8]>, layout: &Layout) -> Parsed {
+    let mut parsed = Parsed::default();
+    for (number, record) in reader.records().enumerate() {
+        let line_of = |position: Option<&csv::Position>| {
+            position.map_or(number + 2, |p| {
+                usize::try_from(p.line()).unwrap_or(usize::MAX)
+            })
+        };
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let line = line_of(error.position());
+                parsed.errors.push(RowError {
+                    line,
+                    column: None,
+                    message: format!("unreadable row: {error}"),
+                });
+                continue;
+            }
+        };
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        let line = line_of(record.position());
+        let mut cells = Cells {
+            record: &record,
+            layout,
+            line,
+            errors: &mut parsed.errors,
+        };
+        if let Some(row) = cells.row() {
+            let before = parsed.errors.len();
+            check_arithmetic(&row, layout, &mut parsed.errors);
+            if parsed.errors.len() == before {
+                parsed.rows.push(row);
+            }
+        }
+    }
+    parsed
+}
+
+/// The published points must add up: required = max - excluded, achieved <= required.
+fn check_arithmetic(row: &ParsedRow, layout: &Layout, errors: &mut Vec<RowError>) {
+    let error = |field: Field, message: String| RowError {
+        line: row.line,
+        column: Some(header(layout, field)),
+        message,
+    };
+    if let (Some(max), Some(excluded)) = (row.max_points, row.excluded_points) {
+        if excluded > max {
+            errors.push(error(
+                Field::ExcludedPoints,
+                format!("{excluded} excluded points exceed the {max} maximum"),
+            ));
+        } else if let Some(required) = row
+            .required_points
+            .filter(|required| *required != max - excluded)
+        {
+            errors.push(error(
+                Field::RequiredPoints,
+                format!("{required} is not max - excluded = {}", max - excluded),
+            ));
+        }
+    }
+    let required = row
+        .required_points
+        .or_else(|| Some(row.max_points? - row.excluded_points?));
+    if let (Some(achieved), Some(required)) = (row.achieved_points, required)
+        && achieved > required
+    {
+        errors.push(error(
+            Field::AchievedPoints,
+            format!("{achieved} achieved points exceed the {required} required"),
+        ));
+    }
+}
+
+/// The column's header as written, or the field's normalized name when the file has none.
+fn header(layout: &Layout, field: Field) -> String {
+    layout
+        .columns
+        .get(&field)
+        .map_or_else(|| format!("{field:?}"), |(_, header)| header.clone())
+}
+
+/// Reads the cells of one record, collecting an error for each bad one.
+struct Cells<'a> {
+    record: &'a csv::StringRecord,
+    layout: &'a Layout,
+    line: usize,
+    errors: &'a mut Vec<RowError>,
+}
+
+impl Cells<'_> {
+    fn text(&self, field: Field) -> Option<&str> {
+        let (index, _) = self.layout.columns.get(&field)?;
+        self.record
+            .get(*index)
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+    }
+
+    fn fail(&mut self, field: Field, message: String) {
+        let column = header(self.layout, field);
+        self.errors.push(RowError {
+            line: self.line,
+            column: Some(column),
+            message,
+        });
+    }
+
+    fn optional<T>(
+        &mut self,
+        field: Field,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Option<T> {
+        let text = self.text(field)?;
+        let parsed = parse(text);
+        if parsed.is_none() {
+            let message = format!("`{text}` is not {expected}");
+            self.fail(field, message);
+        }
+        parsed
+    }
+
+    fn required<T>(
+        &mut self,
+        field: Field,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Option<T> {
+        if self.text(field).is_none() {
+            self.fail(field, format!("missing value: expected {expected}"));
+            return None;
+        }
+        self.optional(field, parse, expected)
+    }
+
+    fn points(&mut self, field: Field) -> Option<Decimal> {
+        let numbers = self.layout.numbers;
+        let expected = match numbers {
+            Numbers::Plain => "a non-negative number such as 85.36",
+            Numbers::Printed => "a non-negative number such as 85,36",
+        };
+        self.optional(field, |text| number(text, numbers), expected)
+    }
+
+    fn row(&mut self) -> Option<ParsedRow> {
+        let year = match self.layout.year {
+            Some(year) => Some(year),
+            None => self.required(
+                Field::Year,
+                |t| t.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y)),
+                "a year such as 2020",
+            ),
+        };
+        let tier = match self.layout.tier {
+            Some(tier) => Some(tier),
+            None => self.required(
+                Field::Tier,
+                |t| t.parse::<Tier>().ok(),
+                "provincial, district or commune",
+            ),
+        };
+        let agency = self.required(Field::Agency, |t| Some(t.to_owned()), "the agency's name");
+        let published_rank = self.optional(
+            Field::Rank,
+            |t| t.parse::<i32>().ok().filter(|r| *r >= 1),
+            "a whole number from 1",
+        );
+        let max_points = self.points(Field::MaxPoints);
+        let excluded_points = self.points(Field::ExcludedPoints);
+        let required_points = self.points(Field::RequiredPoints);
+        let achieved_points = self.points(Field::AchievedPoints);
+        let swapped = self.layout.rate_by_percent_sign
+            && !self
+                .text(Field::RatePercent)
+                .is_some_and(|t| t.contains('%'))
+            && self
+                .text(Field::ConvertedScore)
+                .is_some_and(|t| t.contains('%'));
+        let (rate_field, converted_field) = if swapped {
+            (Field::ConvertedScore, Field::RatePercent)
+        } else {
+            (Field::RatePercent, Field::ConvertedScore)
+        };
+        let published_rate_percent = self.points(rate_field);
+        let published_converted_score = self.points(converted_field);
+        let published_level = self.optional(Field::Level, |t| Some(t.to_owned()), "a level");
+        let index = self.optional(Field::Index, |t| Some(t.to_owned()), "an index code");
+        let decision = self.optional(Field::Decision, |t| Some(t.to_owned()), "a decision number");
+        Some(ParsedRow {
+            line: self.line,
+            year: year?,
+            tier: tier?,
+            agency: agency?,
+            published_rank,
+            max_points,
+            excluded_points,
+            required_points,
+            achieved_points,
+            published_rate_percent,
+            published_converted_score,
+            published_level,
+            index,
+            decision,
+        })
+    }
+}
