@@ -282,7 +282,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 year,
                 tier,
             };
-            match import::import_csv(&db, &content, &options).await {
+            match import::import_table(&db, &content, &options).await {
                 Ok(report) => {
                     let verb = if report.dry_run {
                         "would import (dry run, nothing written)"

@@ -167,7 +167,7 @@ async fn a_table_as_printed_imports_like_the_normalized_one(server: TestServer) 
         tier: Some(service::Tier::Provincial),
         ..ImportOptions::default()
     };
-    let report = service::import::import_csv(server.db(), table, &options)
+    let report = service::import::import_table(server.db(), table, &options)
         .await
         .unwrap();
     assert_eq!((report.rows_read, report.agencies_matched), (20, 20));
@@ -189,7 +189,7 @@ async fn a_partial_top_five_imports_as_published(server: TestServer) {
         tier: Some(service::Tier::District),
         ..ImportOptions::default()
     };
-    service::import::import_csv(server.db(), table.as_bytes(), &options)
+    service::import::import_table(server.db(), table.as_bytes(), &options)
         .await
         .unwrap();
     let data = server
@@ -219,7 +219,7 @@ async fn a_partial_top_five_imports_as_published(server: TestServer) {
     );
 
     let error =
-        service::import::import_csv(server.db(), table.as_bytes(), &ImportOptions::default())
+        service::import::import_table(server.db(), table.as_bytes(), &ImportOptions::default())
             .await
             .unwrap_err();
     assert!(matches!(error, Error::BadInput(_)), "{error:?}");
@@ -229,3 +229,26 @@ on_both_databases!(
     a_table_as_printed_imports_like_the_normalized_one,
     a_partial_top_five_imports_as_published
 );
+
+/// The 2020 district appendix as a spreadsheet (points as numbers, rates as printed text, levels
+/// as printed), imported as 2021: the same ranking as the normalized 2020 table.
+async fn a_spreadsheet_imports_like_the_normalized_table(server: TestServer) {
+    let table = include_bytes!("fixtures/district-2020-as-printed.xlsx");
+    let options = ImportOptions {
+        year: Some(2021),
+        tier: Some(service::Tier::District),
+        ..ImportOptions::default()
+    };
+    let report = service::import::import_table(server.db(), table, &options)
+        .await
+        .unwrap();
+    assert_eq!((report.rows_read, report.agencies_matched), (9, 9));
+    let query = "query ($year: Int!) { ranking(year: $year, tier: DISTRICT) { nodes {
+        agency { code } rank level { code } ratePercent convertedScore
+        published { rank ratePercent convertedScore level { code } } } } }";
+    let spreadsheet = server.data(query, json!({ "year": 2021 })).await;
+    let normalized = server.data(query, json!({ "year": 2020 })).await;
+    assert_eq!(spreadsheet, normalized);
+}
+
+on_both_databases!(a_spreadsheet_imports_like_the_normalized_table);

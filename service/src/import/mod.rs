@@ -6,6 +6,7 @@ pub mod normalized_csv;
 pub mod published_table;
 pub mod table;
 mod write;
+pub mod xlsx;
 
 pub(crate) use write::write_rows;
 
@@ -33,14 +34,21 @@ pub struct ImportOptions {
     pub tier: Option<crate::Tier>,
 }
 
-/// Imports a CSV in either format: the normalized one (see [`normalized_csv`], recognised by its
-/// `year` column) or a table as published (see [`published_table`]), which needs
-/// `options.year` and `options.tier`.
-pub async fn import_csv(
+/// Imports a table, CSV or spreadsheet (see [`xlsx`]), in either format: the normalized one (see
+/// [`normalized_csv`], recognised by its `year` column) or a table as published (see
+/// [`published_table`]), which needs `options.year` and `options.tier`.
+pub async fn import_table(
     db: &DatabaseConnection,
     content: &[u8],
     options: &ImportOptions,
 ) -> Result<ImportReport> {
+    let converted;
+    let content = if xlsx::recognises(content) {
+        converted = xlsx::first_sheet_as_csv(content).map_err(crate::Error::BadInput)?;
+        &converted[..]
+    } else {
+        content
+    };
     let normalized = csv::ReaderBuilder::new()
         .from_reader(content)
         .headers()
