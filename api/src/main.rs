@@ -295,6 +295,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                     for name in &report.agencies_created {
                         println!("  + {name}");
                     }
+                    for (line, name, suggestion) in &report.near_misses {
+                        println!(
+                            "  line {line}: `{name}` is new but looks like `{suggestion}` (if the same agency: egov-rank alias)"
+                        );
+                    }
                     println!("rankings re-scored: {}", report.groups_rescored);
                     Ok(())
                 }

@@ -104,7 +104,8 @@ async fn one_bad_row_anywhere_writes_nothing(server: TestServer) {
 async fn a_dry_run_reports_and_writes_nothing(server: TestServer) {
     let before = counts(&server).await;
     let csv = format!(
-        "{HEADER}2021,provincial,,Sở Du lịch,90,1,89,88,,,,\n2021,provincial,,Sở Mới,90,0,90,70,,,,\n"
+        "{HEADER}2021,provincial,,Sở Du lịch,90,1,89,88,,,,\n2021,provincial,,Sở Mới,90,0,90,70,,,,\n\
+         2021,provincial,,Sở Tài nguyên và Môi trường,90,1,89,80,,,,\n"
     );
     let options = ImportOptions {
         dry_run: true,
@@ -120,7 +121,16 @@ async fn a_dry_run_reports_and_writes_nothing(server: TestServer) {
             report.agencies_matched,
             report.agencies_created.len()
         ),
-        (2, 1, 1)
+        (3, 1, 2)
+    );
+    // A variant of a known name is suggested; a genuinely new one is not.
+    assert_eq!(
+        report.near_misses,
+        [(
+            4,
+            "Sở Tài nguyên và Môi trường".to_owned(),
+            "Sở Tài Nguyên Môi trường".to_owned()
+        )]
     );
     assert_eq!(counts(&server).await, before);
 }

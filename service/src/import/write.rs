@@ -22,6 +22,9 @@ pub struct ImportReport {
     pub agencies_matched: usize,
     /// Names of agencies the import created.
     pub agencies_created: Vec<String>,
+    /// New names that look like a known agency's: (line, name, suggested agency). Record the
+    /// name as an alias of the suggestion (`egov-rank alias`) if they are the same agency.
+    pub near_misses: Vec<(usize, String, String)>,
     /// Ranking groups (year, tier, index) that were re-scored.
     pub groups_rescored: usize,
     pub dry_run: bool,
@@ -187,6 +190,13 @@ pub(crate) async fn write_rows(
                 id
             }
             None => {
+                if let Some(suggestion) =
+                    known.nearest(plan.row.tier, &names::fold(&plan.row.agency))
+                {
+                    report
+                        .near_misses
+                        .push((plan.row.line, plan.row.agency.clone(), suggestion));
+                }
                 report.agencies_created.push(plan.row.agency.clone());
                 known
                     .create(txn, jurisdiction.id, plan.row.tier, &plan.row.agency)
@@ -249,7 +259,12 @@ async fn insert_result(
 struct KnownAgencies {
     by_name: HashMap<(String, String), i32>,
     codes: HashSet<String>,
+    /// Current names by id, for suggestions.
+    names: HashMap<i32, String>,
 }
+
+/// How alike two folded names must be (normalized Levenshtein) to suggest one for the other.
+const NEAR_MISS: f64 = 0.8;
 
 impl KnownAgencies {
     async fn load(txn: &DatabaseTransaction, jurisdiction_id: i32) -> Result<Self> {
@@ -275,8 +290,21 @@ impl KnownAgencies {
         }
         Ok(Self {
             by_name,
+            names: agencies.iter().map(|a| (a.id, a.name.clone())).collect(),
             codes: agencies.into_iter().map(|a| a.code).collect(),
         })
+    }
+
+    /// The known agency of the tier whose name or alias is most like `key` (folded), when alike
+    /// enough to be a variant of it: "Sở Tài nguyên và Môi trường" for "Sở Tài Nguyên Môi trường".
+    fn nearest(&self, tier: crate::Tier, key: &str) -> Option<String> {
+        self.by_name
+            .iter()
+            .filter(|((t, _), _)| t == tier.code())
+            .map(|((_, known), id)| (strsim::normalized_levenshtein(known, key), *id))
+            .filter(|(likeness, _)| *likeness >= NEAR_MISS)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .and_then(|(_, id)| self.names.get(&id).cloned())
     }
 
     fn find(&self, tier: crate::Tier, key: &str) -> Option<i32> {
