@@ -55,6 +55,25 @@ enum Command {
         #[arg(long)]
         tier: Option<service::Tier>,
     },
+    /// Export a ranking laid out like the published appendix (Vietnamese headers, decimal
+    /// commas, ranks with ties, printed levels), to standard output or --output.
+    Export {
+        #[arg(long)]
+        year: i32,
+        /// provincial, district or commune.
+        #[arg(long)]
+        tier: service::Tier,
+        #[arg(long)]
+        index: Option<String>,
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// csv or xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// File to write; standard output when omitted.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Bring the database schema up to date, and nothing else.
     Migrate,
     /// Write clearly labelled synthetic jurisdictions (`synthetic-01`, ...) for trying and
@@ -179,6 +198,34 @@ async fn run(cli: Cli) -> Result<(), String> {
     database::prepare(&db).await.map_err(|e| e.to_string())?;
     match command {
         Command::Migrate => Ok(()),
+        Command::Export {
+            year,
+            tier,
+            index,
+            jurisdiction,
+            format,
+            output,
+        } => {
+            let scope =
+                service::scope::Scope::resolve(&db, jurisdiction.as_deref(), index.as_deref())
+                    .await
+                    .map_err(|e| e.to_string())?;
+            let rows = service::export::appendix(&db, scope.group(year, tier))
+                .await
+                .map_err(|e| e.to_string())?;
+            let body = match format.as_str() {
+                "csv" => service::export::to_csv(&rows),
+                "xlsx" => service::export::to_xlsx(&rows, &format!("{tier} {year}")),
+                other => return Err(format!("unknown format `{other}` (csv or xlsx)")),
+            }
+            .map_err(|e| e.to_string())?;
+            match output {
+                Some(path) => std::fs::write(&path, body)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display())),
+                None => std::io::Write::write_all(&mut std::io::stdout(), &body)
+                    .map_err(|e| e.to_string()),
+            }
+        }
         Command::Serve(ServeArgs {
             bind,
             cache_entries,

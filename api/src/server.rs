@@ -7,11 +7,12 @@ use async_graphql::parser::parse_query;
 use async_graphql::parser::types::OperationType;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
+use service::scope::Scope;
 
 use crate::graphql::with_loaders;
 use crate::response_cache::ResponseCache;
@@ -62,8 +63,83 @@ pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
     Router::new()
         .route("/graphql", get(graphiql::page).post(graphql))
         .route("/graphql/assets/{file}", get(graphiql::asset))
+        .route("/export/{year}/{file}", get(export))
         .route("/healthz", get(healthz))
         .with_state(app)
+}
+
+/// Which ranking to export.
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    index: Option<String>,
+    jurisdiction: Option<String>,
+}
+
+/// `GET /export/{year}/{tier}.csv` or `.xlsx`: a ranking laid out like the published appendix.
+async fn export(
+    State(app): State<App>,
+    Path((year, file)): Path<(i32, String)>,
+    Query(query): Query<ExportQuery>,
+) -> Response {
+    let refuse = |status: StatusCode, message: String| (status, message + "\n").into_response();
+    let Some((tier, format)) = file.rsplit_once('.') else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            format!("`{file}` is not TIER.csv or TIER.xlsx"),
+        );
+    };
+    let Ok(tier) = tier.parse::<service::Tier>() else {
+        return refuse(StatusCode::NOT_FOUND, format!("unknown tier `{tier}`"));
+    };
+    let rows = async {
+        let scope = Scope::resolve(
+            &app.db,
+            query.jurisdiction.as_deref(),
+            query.index.as_deref(),
+        )
+        .await?;
+        service::export::appendix(&app.db, scope.group(year, tier)).await
+    };
+    let written = match format {
+        "csv" => rows
+            .await
+            .and_then(|rows| service::export::to_csv(&rows))
+            .map(|body| (body, "text/csv; charset=utf-8")),
+        "xlsx" => rows
+            .await
+            .and_then(|rows| service::export::to_xlsx(&rows, &format!("{tier} {year}")))
+            .map(|body| {
+                (
+                    body,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            }),
+        _ => {
+            return refuse(
+                StatusCode::NOT_FOUND,
+                format!("unknown format `{format}` (csv or xlsx)"),
+            );
+        }
+    };
+    match written {
+        Ok((body, content_type)) => {
+            let disposition = format!("attachment; filename=\"cqdt-{year}-{tier}.{format}\"");
+            (
+                [
+                    (header::CONTENT_TYPE, content_type.to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(service::Error::NotFound(message)) => refuse(StatusCode::NOT_FOUND, message),
+        Err(service::Error::BadInput(message)) => refuse(StatusCode::BAD_REQUEST, message),
+        Err(error) => {
+            tracing::error!(%error, "export failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 fn json(status: StatusCode, body: Bytes) -> Response {

@@ -10,6 +10,7 @@ pub mod database;
 pub mod decisions;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod jurisdictions;
 pub mod lineage;

@@ -262,3 +262,64 @@ async fn a_spreadsheet_imports_like_the_normalized_table(server: TestServer) {
 }
 
 on_both_databases!(a_spreadsheet_imports_like_the_normalized_table);
+
+/// Export then import gives the same results: the 2020 appendices, exported over HTTP as CSV and
+/// XLSX, imported as 2021, rank and print as 2020.
+async fn export_then_import_gives_the_same_results(server: TestServer) {
+    let query = "query ($year: Int!, $tier: Tier!) { ranking(year: $year, tier: $tier) { nodes {
+        agency { code } rank tiedWith level { code } maxPoints excludedPoints requiredPoints achievedPoints
+        ratePercent convertedScore published { rank ratePercent convertedScore level { code } } } } }";
+    for (tier, gql_tier, format) in [
+        (service::Tier::Provincial, "PROVINCIAL", "csv"),
+        (service::Tier::District, "DISTRICT", "xlsx"),
+    ] {
+        let response = server.get(&format!("/export/2020/{tier}.{format}")).await;
+        assert_eq!(response.status(), 200, "{tier}.{format}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            content_type.contains(if format == "csv" {
+                "text/csv"
+            } else {
+                "spreadsheetml"
+            }),
+            "{content_type}"
+        );
+        let body = response.bytes().await.unwrap();
+        if format == "csv" {
+            let text = std::str::from_utf8(&body).unwrap();
+            assert!(text.starts_with("STT,Tên đơn vị,Điểm tối đa,"), "{text}");
+            assert!(
+                text.contains("1,Sở Công Thương,90,0,90,90,100%,\"90,0\",I"),
+                "{text}"
+            );
+        }
+        let options = ImportOptions {
+            year: Some(2021),
+            tier: Some(tier),
+            ..ImportOptions::default()
+        };
+        service::import::import_table(server.db(), &body, &options)
+            .await
+            .unwrap();
+        let exported = server
+            .data(query, json!({ "year": 2021, "tier": gql_tier }))
+            .await;
+        let original = server
+            .data(query, json!({ "year": 2020, "tier": gql_tier }))
+            .await;
+        assert_eq!(exported, original, "{tier}.{format}");
+    }
+    for missing in [
+        "/export/2020/county.csv",
+        "/export/2019/district.csv",
+        "/export/2020/district.pdf",
+        "/export/2020/district",
+    ] {
+        assert_eq!(server.get(missing).await.status(), 404, "{missing}");
+    }
+}
+
+on_both_databases!(export_then_import_gives_the_same_results);

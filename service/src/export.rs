@@ -1,0 +1,123 @@
+//! Exporting a ranking laid out like the published appendix, for report generators: Vietnamese
+//! headers, decimal commas, ranks with ties, levels as printed (`I` .. `Chưa đạt`), as CSV or
+//! XLSX (`rust_xlsxwriter`).
+//!
+//! Each cell gives the value as published where one was published, and the computed value at
+//! the scheme's precision otherwise, so exporting and importing again gives the same results.
+//! Decimals are written as text, exactly as printed; a spreadsheet cell never holds them as
+//! floating point.
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, Workbook};
+use sea_orm::ConnectionTrait;
+
+use crate::results::{self, ResultView};
+use crate::scope::GroupKey;
+use crate::scoring::Level;
+use crate::{Error, Result};
+
+/// The appendix headers, as the 2020 decision printed them.
+pub const HEADERS: [&str; 9] = [
+    "STT",
+    "Tên đơn vị",
+    "Điểm tối đa",
+    "Số điểm không đưa vào đánh giá",
+    "Số điểm tối đa cần thực hiện",
+    "Số điểm thực hiện",
+    "Tỷ lệ thực hiện",
+    "Số điểm thực hiện được quy đổi",
+    "Xếp hạng Mức độ Kết quả CQĐT",
+];
+
+/// A decimal with a decimal comma, in the scale it carries: `85,36`.
+fn printed(value: Decimal) -> String {
+    value.to_string().replace('.', ",")
+}
+
+/// A level as the appendix prints it: `I` for `Mức độ I`, `Chưa đạt` as is.
+fn level_label(level: &Level) -> String {
+    level
+        .name
+        .strip_prefix("Mức độ ")
+        .unwrap_or(&level.name)
+        .to_owned()
+}
+
+fn row(view: &ResultView) -> Result<Vec<String>> {
+    let r = &view.row;
+    let text =
+        |value: Option<entity::ExactDecimal>| value.map(|v| printed(v.0)).unwrap_or_default();
+    let rate = match r.published_rate_percent {
+        Some(rate) => Some(rate.0),
+        None => view.rate_percent(None)?,
+    };
+    let converted = match r.published_converted_score {
+        Some(score) => Some(score.0),
+        None => view.converted_score(None)?,
+    };
+    let level = view.published_level().or_else(|| view.level());
+    Ok(vec![
+        r.published_rank
+            .or(r.rank)
+            .map(|rank| rank.to_string())
+            .unwrap_or_default(),
+        view.agency.name.clone(),
+        text(r.max_points),
+        text(r.excluded_points),
+        text(r.required_points),
+        text(r.achieved_points),
+        rate.map(|rate| format!("{}%", printed(rate)))
+            .unwrap_or_default(),
+        converted.map(printed).unwrap_or_default(),
+        level.map(level_label).unwrap_or_default(),
+    ])
+}
+
+/// The rows of a group's appendix, in published order, without the header.
+pub async fn appendix(db: &impl ConnectionTrait, group: GroupKey) -> Result<Vec<Vec<String>>> {
+    let views = results::whole_ranking(db, group).await?;
+    if views.is_empty() {
+        return Err(Error::NotFound(format!(
+            "no {} results of {}",
+            group.tier, group.year
+        )));
+    }
+    views.iter().map(row).collect()
+}
+
+/// The appendix as CSV (comma-separated, decimals quoted where they hold a comma).
+pub fn to_csv(rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let failed = |error: csv::Error| Error::Corrupt(format!("cannot write CSV: {error}"));
+    writer.write_record(HEADERS).map_err(failed)?;
+    for row in rows {
+        writer.write_record(row).map_err(failed)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| Error::Corrupt(format!("cannot write CSV: {error}")))
+}
+
+/// The appendix as an XLSX workbook with one sheet, the header in bold, every cell as text.
+pub fn to_xlsx(rows: &[Vec<String>], sheet: &str) -> Result<Vec<u8>> {
+    let failed =
+        |error: rust_xlsxwriter::XlsxError| Error::Corrupt(format!("cannot write XLSX: {error}"));
+    let mut workbook = Workbook::new();
+    let worksheet = workbook.add_worksheet();
+    worksheet.set_name(sheet).map_err(failed)?;
+    let bold = Format::new().set_bold();
+    for (column, header) in (0u16..).zip(HEADERS) {
+        worksheet
+            .write_string_with_format(0, column, header, &bold)
+            .map_err(failed)?;
+    }
+    for (line, row) in (1u32..).zip(rows) {
+        for (column, cell) in (0u16..).zip(row) {
+            if !cell.is_empty() {
+                worksheet.write_string(line, column, cell).map_err(failed)?;
+            }
+        }
+    }
+    worksheet.set_column_width(1, 40).map_err(failed)?;
+    workbook.save_to_buffer().map_err(failed)
+}
