@@ -30,12 +30,17 @@ pub struct ImportReport {
     pub dry_run: bool,
 }
 
+/// How many rows an import writes between two progress lines.
+const PROGRESS_EVERY: usize = 1_000;
+
 /// A checked row with everything resolved that the write needs.
 struct Planned {
     row: ParsedRow,
     group: GroupKey,
     scheme_id: i32,
     agency_id: Option<i32>,
+    /// For a new agency, the known one its name looks like.
+    near_miss: Option<String>,
     decision: Option<String>,
 }
 
@@ -161,11 +166,18 @@ pub(crate) async fn write_rows(
         }
         if row_ok {
             let decision = row.decision.clone().or_else(|| options.decision.clone());
+            // Only agencies known before this import are compared: comparing each new name
+            // with every other new one would make large imports quadratic.
+            let near_miss = agency_id
+                .is_none()
+                .then(|| known.nearest(row.tier, &key))
+                .flatten();
             planned.push(Planned {
                 row,
                 group,
                 scheme_id: scheme.id,
                 agency_id,
+                near_miss,
                 decision,
             });
         }
@@ -183,16 +195,19 @@ pub(crate) async fn write_rows(
     let mut known = known;
     let mut decisions = Decisions::load(txn, jurisdiction.id).await?;
     let mut groups = BTreeSet::new();
-    for plan in planned {
+    let total = planned.len();
+    for (written, plan) in planned.into_iter().enumerate() {
+        // Large files show progress (the CLI logs at info level to standard error).
+        if written > 0 && written % PROGRESS_EVERY == 0 {
+            tracing::info!("import: {written} of {total} rows written");
+        }
         let agency_id = match plan.agency_id {
             Some(id) => {
                 report.agencies_matched += 1;
                 id
             }
             None => {
-                if let Some(suggestion) =
-                    known.nearest(plan.row.tier, &names::fold(&plan.row.agency))
-                {
+                if let Some(suggestion) = plan.near_miss.clone() {
                     report
                         .near_misses
                         .push((plan.row.line, plan.row.agency.clone(), suggestion));
