@@ -35,19 +35,11 @@ pub fn recognises(headers: &csv::StringRecord) -> bool {
 
 /// Parses the whole file, reporting every bad cell rather than stopping at the first.
 pub fn parse(content: &[u8]) -> Parsed {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(false)
-        .from_reader(content);
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(error) => return Parsed::refused(1, None, format!("unreadable header: {error}")),
+    let (mut reader, headers) = match table::open(content, b',', false) {
+        Ok(opened) => opened,
+        Err(refused) => return refused,
     };
-    let position = |name: &str| {
-        headers
-            .iter()
-            .position(|header| header.trim_start_matches('\u{feff}') == name)
-    };
+    let position = |name: &str| headers.iter().position(|header| header == name);
     let missing: Vec<&str> = REQUIRED_COLUMNS
         .iter()
         .map(|(name, _)| *name)

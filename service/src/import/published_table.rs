@@ -49,18 +49,12 @@ fn delimiter(content: &[u8]) -> u8 {
 
 /// Parses a printed table of `year` and `tier`.
 pub fn parse(content: &[u8], year: i32, tier: Tier) -> Parsed {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(content))
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(content);
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(error) => return Parsed::refused(1, None, format!("unreadable header: {error}")),
+    let (mut reader, headers) = match table::open(content, delimiter(content), true) {
+        Ok(opened) => opened,
+        Err(refused) => return refused,
     };
     let mut columns: HashMap<Field, (usize, String)> = HashMap::new();
     for (index, header) in headers.iter().enumerate() {
-        let header = header.trim_start_matches('\u{feff}');
         if let Some(field) = field_of(header) {
             columns.entry(field).or_insert((index, header.to_owned()));
         }

@@ -109,6 +109,34 @@ pub fn number(text: &str, numbers: Numbers) -> Option<Decimal> {
     (!value.is_sign_negative()).then_some(value)
 }
 
+/// Opens a table and reads its header row, without the byte-order mark a spreadsheet may write.
+/// A file whose header cannot be read is refused as a whole.
+pub fn open(
+    content: &[u8],
+    delimiter: u8,
+    flexible: bool,
+) -> Result<(csv::Reader<&[u8]>, Vec<String>), Parsed> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .flexible(flexible)
+        .from_reader(content);
+    match reader.headers() {
+        Ok(headers) => {
+            let headers = headers
+                .iter()
+                .map(|h| h.trim_start_matches('\u{feff}').to_owned())
+                .collect();
+            Ok((reader, headers))
+        }
+        Err(error) => Err(Parsed::refused(
+            1,
+            None,
+            format!("unreadable header: {error}"),
+        )),
+    }
+}
+
 /// Reads every record after the header with `layout`.
 pub fn read(reader: &mut csv::Reader<&[u8]>, layout: &Layout) -> Parsed {
     let mut parsed = Parsed::default();
