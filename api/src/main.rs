@@ -210,15 +210,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 service::scope::Scope::resolve(&db, jurisdiction.as_deref(), index.as_deref())
                     .await
                     .map_err(|e| e.to_string())?;
-            let rows = service::export::appendix(&db, scope.group(year, tier))
+            let format: service::export::Format =
+                format.parse().map_err(|e: service::Error| e.to_string())?;
+            let body = service::export::export(&db, scope.group(year, tier), format)
                 .await
                 .map_err(|e| e.to_string())?;
-            let body = match format.as_str() {
-                "csv" => service::export::to_csv(&rows),
-                "xlsx" => service::export::to_xlsx(&rows, &format!("{tier} {year}")),
-                other => return Err(format!("unknown format `{other}` (csv or xlsx)")),
-            }
-            .map_err(|e| e.to_string())?;
             match output {
                 Some(path) => std::fs::write(&path, body)
                     .map_err(|e| format!("cannot write {}: {e}", path.display())),

@@ -91,39 +91,24 @@ async fn export(
     let Ok(tier) = tier.parse::<service::Tier>() else {
         return refuse(StatusCode::NOT_FOUND, format!("unknown tier `{tier}`"));
     };
-    let rows = async {
+    let format = match format.parse::<service::export::Format>() {
+        Ok(format) => format,
+        Err(error) => return refuse(StatusCode::NOT_FOUND, error.to_string()),
+    };
+    let written = async {
         let scope = Scope::resolve(
             &app.db,
             query.jurisdiction.as_deref(),
             query.index.as_deref(),
         )
         .await?;
-        service::export::appendix(&app.db, scope.group(year, tier)).await
+        service::export::export(&app.db, scope.group(year, tier), format).await
     };
-    let written = match format {
-        "csv" => rows
-            .await
-            .and_then(|rows| service::export::to_csv(&rows))
-            .map(|body| (body, "text/csv; charset=utf-8")),
-        "xlsx" => rows
-            .await
-            .and_then(|rows| service::export::to_xlsx(&rows, &format!("{tier} {year}")))
-            .map(|body| {
-                (
-                    body,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                )
-            }),
-        _ => {
-            return refuse(
-                StatusCode::NOT_FOUND,
-                format!("unknown format `{format}` (csv or xlsx)"),
-            );
-        }
-    };
-    match written {
-        Ok((body, content_type)) => {
-            let disposition = format!("attachment; filename=\"cqdt-{year}-{tier}.{format}\"");
+    match written.await {
+        Ok(body) => {
+            let content_type = format.content_type();
+            let extension = format.extension();
+            let disposition = format!("attachment; filename=\"cqdt-{year}-{tier}.{extension}\"");
             (
                 [
                     (header::CONTENT_TYPE, content_type.to_owned()),

@@ -8,13 +8,58 @@
 //! floating point.
 
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::Workbook;
 use sea_orm::ConnectionTrait;
 
 use crate::results::{self, ResultView};
 use crate::scope::GroupKey;
 use crate::scoring::Level;
 use crate::{Error, Result};
+
+/// The file formats of an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    /// The file extension, which is also how clients name the format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// The HTTP content type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        [Format::Csv, Format::Xlsx]
+            .into_iter()
+            .find(|format| format.extension() == text)
+            .ok_or_else(|| Error::NotFound(format!("unknown export format `{text}` (csv or xlsx)")))
+    }
+}
+
+/// A group's appendix as a file of `format`.
+pub async fn export(db: &impl ConnectionTrait, group: GroupKey, format: Format) -> Result<Vec<u8>> {
+    let rows = appendix(db, group).await?;
+    match format {
+        Format::Csv => to_csv(&rows),
+        Format::Xlsx => to_xlsx(&rows, &format!("{} {}", group.tier, group.year)),
+    }
+}
 
 /// The appendix headers, as the 2020 decision printed them.
 pub const HEADERS: [&str; 9] = [
@@ -74,7 +119,7 @@ fn row(view: &ResultView) -> Result<Vec<String>> {
 }
 
 /// The rows of a group's appendix, in published order, without the header.
-pub async fn appendix(db: &impl ConnectionTrait, group: GroupKey) -> Result<Vec<Vec<String>>> {
+async fn appendix(db: &impl ConnectionTrait, group: GroupKey) -> Result<Vec<Vec<String>>> {
     let views = results::whole_ranking(db, group).await?;
     if views.is_empty() {
         return Err(Error::NotFound(format!(
@@ -86,7 +131,7 @@ pub async fn appendix(db: &impl ConnectionTrait, group: GroupKey) -> Result<Vec<
 }
 
 /// The appendix as CSV (comma-separated, decimals quoted where they hold a comma).
-pub fn to_csv(rows: &[Vec<String>]) -> Result<Vec<u8>> {
+fn to_csv(rows: &[Vec<String>]) -> Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let failed = |error: csv::Error| Error::Corrupt(format!("cannot write CSV: {error}"));
     writer.write_record(HEADERS).map_err(failed)?;
@@ -99,13 +144,13 @@ pub fn to_csv(rows: &[Vec<String>]) -> Result<Vec<u8>> {
 }
 
 /// The appendix as an XLSX workbook with one sheet, the header in bold, every cell as text.
-pub fn to_xlsx(rows: &[Vec<String>], sheet: &str) -> Result<Vec<u8>> {
+fn to_xlsx(rows: &[Vec<String>], sheet: &str) -> Result<Vec<u8>> {
     let failed =
         |error: rust_xlsxwriter::XlsxError| Error::Corrupt(format!("cannot write XLSX: {error}"));
     let mut workbook = Workbook::new();
     let worksheet = workbook.add_worksheet();
     worksheet.set_name(sheet).map_err(failed)?;
-    let bold = Format::new().set_bold();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
     for (column, header) in (0u16..).zip(HEADERS) {
         worksheet
             .write_string_with_format(0, column, header, &bold)
