@@ -5,6 +5,8 @@
 
 pub mod agency;
 pub mod agency_alias;
+pub mod api_token;
+pub mod audit_log;
 pub mod decision;
 pub mod exact_decimal;
 pub mod jurisdiction;
@@ -12,6 +14,7 @@ pub mod lineage_event;
 pub mod lineage_link;
 pub mod ranking_index;
 pub mod result;
+pub mod result_version;
 pub mod scheme_level;
 pub mod scoring_scheme;
 

@@ -2,9 +2,11 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261128_000001_create_ranking_tables;
 mod m20261128_000002_create_lineage_tables;
 mod m20261128_000003_track_data_version;
+mod m20261128_000004_versions_tokens_audit;
 
 /// Runs the migrations in order; `Migrator::up(db, None)` brings a database to the current schema.
 pub struct Migrator;
@@ -16,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_ranking_tables::Migration),
             Box::new(m20261128_000002_create_lineage_tables::Migration),
             Box::new(m20261128_000003_track_data_version::Migration),
+            Box::new(m20261128_000004_versions_tokens_audit::Migration),
         ]
     }
 }

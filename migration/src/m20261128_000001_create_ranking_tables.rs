@@ -6,32 +6,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::helpers::{foreign_key, unique_index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn foreign_key(
-    from_table: &'static str,
-    column: &'static str,
-    to_table: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, column)
-        .to(to_table, "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
-fn unique_index(
-    table: &'static str,
-    name: &'static str,
-    columns: &[&'static str],
-) -> IndexCreateStatement {
-    let mut index = Index::create().name(name).table(table).unique().to_owned();
-    for column in columns {
-        index.col(*column);
-    }
-    index
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

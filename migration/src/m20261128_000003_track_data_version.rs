@@ -4,6 +4,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
+use crate::helpers::{track_data_version, untrack_data_version};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -31,61 +33,29 @@ impl MigrationTrait for Migration {
         .await?;
         db.execute_unprepared("INSERT INTO data_version (id, version) VALUES (1, 0)")
             .await?;
-        match manager.get_database_backend() {
-            DbBackend::Sqlite => {
-                // SQLite has row-level triggers only.
-                for table in TRACKED {
-                    for operation in ["INSERT", "UPDATE", "DELETE"] {
-                        db.execute_unprepared(&format!(
-                            "CREATE TRIGGER {table}_{op}_bumps_version AFTER {operation} ON {table} \
-                             BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END",
-                            op = operation.to_lowercase()
-                        ))
-                        .await?;
-                    }
-                }
-            }
-            _ => {
-                db.execute_unprepared(
-                    "CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$ \
-                     BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; RETURN NULL; END $$",
-                )
-                .await?;
-                for table in TRACKED {
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER {table}_bumps_version AFTER INSERT OR UPDATE OR DELETE ON {table} \
-                         FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version()"
-                    ))
-                    .await?;
-                }
-            }
+        let backend = manager.get_database_backend();
+        if backend != DbBackend::Sqlite {
+            db.execute_unprepared(
+                "CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; RETURN NULL; END $$",
+            )
+            .await?;
+        }
+        for table in TRACKED {
+            track_data_version(db, backend, table).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        match manager.get_database_backend() {
-            DbBackend::Sqlite => {
-                for table in TRACKED {
-                    for operation in ["insert", "update", "delete"] {
-                        db.execute_unprepared(&format!(
-                            "DROP TRIGGER IF EXISTS {table}_{operation}_bumps_version"
-                        ))
-                        .await?;
-                    }
-                }
-            }
-            _ => {
-                for table in TRACKED {
-                    db.execute_unprepared(&format!(
-                        "DROP TRIGGER IF EXISTS {table}_bumps_version ON {table}"
-                    ))
-                    .await?;
-                }
-                db.execute_unprepared("DROP FUNCTION IF EXISTS bump_data_version()")
-                    .await?;
-            }
+        let backend = manager.get_database_backend();
+        for table in TRACKED {
+            untrack_data_version(db, backend, table).await?;
+        }
+        if backend != DbBackend::Sqlite {
+            db.execute_unprepared("DROP FUNCTION IF EXISTS bump_data_version()")
+                .await?;
         }
         db.execute_unprepared("DROP TABLE data_version").await?;
         Ok(())
