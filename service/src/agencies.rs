@@ -1,14 +1,17 @@
-//! Finding agencies: listing, diacritic-insensitive search, lookup by code, aliases.
+//! Agencies: listing, diacritic-insensitive search, lookup by code, aliases, creating and
+//! renaming.
 
 use std::collections::HashMap;
 
 use entity::{agency, agency_alias, jurisdiction};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
+use crate::audit::{self, Entry};
 use crate::page::{Page, PageRequest};
 use crate::{Error, Result, Tier, names};
 
@@ -158,4 +161,188 @@ pub async fn add_alias(
         .await?;
     }
     Ok(())
+}
+
+/// Stores a new agency under `code`, with its name as its first alias (so that imports of
+/// tables printed under that name keep finding it after a rename).
+pub(crate) async fn create(
+    db: &impl ConnectionTrait,
+    jurisdiction_id: i32,
+    tier: Tier,
+    name: &str,
+    code: &str,
+) -> Result<agency::Model> {
+    let key = names::fold(name);
+    let created = agency::ActiveModel {
+        id: NotSet,
+        jurisdiction_id: Set(jurisdiction_id),
+        code: Set(code.to_owned()),
+        name: Set(name.to_owned()),
+        tier: Set(tier.code().into()),
+        search_key: Set(key.clone()),
+        sort_key: Set(names::sort_key(name)),
+    }
+    .insert(db)
+    .await?;
+    agency_alias::ActiveModel {
+        id: NotSet,
+        agency_id: Set(created.id),
+        alias: Set(name.to_owned()),
+        alias_key: Set(key),
+    }
+    .insert(db)
+    .await?;
+    Ok(created)
+}
+
+/// The first of `base`, `base-2`, `base-3`, ... that `taken` does not hold.
+pub(crate) fn free_code(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    std::iter::once(base.to_owned())
+        .chain((2..).map(|n| format!("{base}-{n}")))
+        .find(|code| !taken(code))
+        .unwrap_or_else(|| base.to_owned())
+}
+
+/// An agency to create or update.
+#[derive(Clone, Debug)]
+pub struct AgencyInput {
+    /// The agency to update; a new agency gets this code (or one made from its name).
+    pub code: Option<String>,
+    /// Its current name. A new name is added to its aliases; the former ones stay.
+    pub name: String,
+    pub tier: Tier,
+    /// Further names it is published under.
+    pub aliases: Vec<String>,
+}
+
+/// Creates an agency or updates the one with the given code (or, without a code, the one of the
+/// tier already known by this name). Returns it and whether it was created.
+pub async fn upsert(
+    db: &DatabaseConnection,
+    jurisdiction: Option<&str>,
+    input: AgencyInput,
+    actor: &str,
+) -> Result<(agency::Model, bool)> {
+    let name = input.name.trim();
+    if names::fold(name).is_empty() {
+        return Err(Error::BadInput(
+            "an agency needs a name with letters or digits".into(),
+        ));
+    }
+    if let Some(code) = &input.code
+        && (code.is_empty()
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+    {
+        return Err(Error::BadInput(format!(
+            "`{code}` is not a code: lower-case letters, digits and hyphens"
+        )));
+    }
+    let txn = db.begin().await?;
+    let jurisdiction = crate::scope::resolve_jurisdiction(&txn, jurisdiction).await?;
+    let named = agency_alias::Entity::find()
+        .filter(agency_alias::Column::AliasKey.eq(names::fold(name)))
+        .all(&txn)
+        .await?;
+    let same_name = by_ids(&txn, &named.iter().map(|a| a.agency_id).collect::<Vec<_>>())
+        .await?
+        .into_values()
+        .find(|a| a.jurisdiction_id == jurisdiction.id && a.tier == input.tier.code());
+    let existing = match &input.code {
+        Some(code) => by_code(&txn, &jurisdiction, code).await?,
+        None => same_name.clone(),
+    };
+    if let (Some(other), Some(existing)) = (&same_name, &existing)
+        && other.id != existing.id
+    {
+        return Err(Error::Conflict(format!(
+            "`{name}` already names `{}`, another agency of the tier",
+            other.code
+        )));
+    }
+    let before = existing.as_ref().map(|a| json_of(a, &[]));
+    let (agency, created) = match existing {
+        Some(existing) => {
+            if existing.tier != input.tier.code() {
+                return Err(Error::BadInput(format!(
+                    "`{}` is a {} agency; a tier does not change (record a lineage event)",
+                    existing.code, existing.tier
+                )));
+            }
+            let mut active = existing.into_active_model();
+            active.name = Set(name.to_owned());
+            active.search_key = Set(names::fold(name));
+            active.sort_key = Set(names::sort_key(name));
+            (active.update(&txn).await?, false)
+        }
+        None => {
+            let code = match input.code {
+                Some(code) => code,
+                None => {
+                    let taken: std::collections::HashSet<String> = agency::Entity::find()
+                        .filter(agency::Column::JurisdictionId.eq(jurisdiction.id))
+                        .all(&txn)
+                        .await?
+                        .into_iter()
+                        .map(|a| a.code)
+                        .collect();
+                    free_code(&names::code(name), |code| taken.contains(code))
+                }
+            };
+            let agency = create(&txn, jurisdiction.id, input.tier, name, &code).await?;
+            (agency, true)
+        }
+    };
+    for alias in std::iter::once(name).chain(input.aliases.iter().map(String::as_str)) {
+        add_alias(&txn, &jurisdiction, &agency.code, alias).await?;
+    }
+    let aliases = aliases_of(&txn, &[agency.id]).await?.remove(&agency.id);
+    audit::record(
+        &txn,
+        Entry {
+            actor,
+            action: "upsertAgency",
+            target: agency.code.clone(),
+            before,
+            after: Some(json_of(&agency, aliases.as_deref().unwrap_or_default())),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((agency, created))
+}
+
+/// Records another name of an agency, in the audit log too (see [`add_alias`]).
+pub async fn record_alias(
+    db: &DatabaseConnection,
+    jurisdiction: &jurisdiction::Model,
+    code: &str,
+    alias: &str,
+    actor: &str,
+) -> Result<()> {
+    let txn = db.begin().await?;
+    add_alias(&txn, jurisdiction, code, alias).await?;
+    audit::record(
+        &txn,
+        Entry {
+            actor,
+            action: "addAlias",
+            target: code.to_owned(),
+            before: None,
+            after: Some(serde_json::json!({ "alias": alias })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn json_of(agency: &agency::Model, aliases: &[String]) -> serde_json::Value {
+    serde_json::json!({
+        "code": agency.code,
+        "name": agency.name,
+        "tier": agency.tier,
+        "aliases": aliases,
+    })
 }

@@ -4,8 +4,10 @@
 //! A newcomer looks first at [`scoring`]: the rule that turns published points into levels and
 //! ranks, checked against the published 2020 tables.
 
+pub mod access;
 pub mod agencies;
 pub mod analytics;
+pub mod audit;
 pub mod database;
 pub mod decisions;
 pub mod demo;
@@ -24,6 +26,7 @@ pub mod scoring;
 pub mod seed;
 pub mod tier;
 pub mod version;
+pub mod versions;
 
 pub use error::{Error, Result, RowError};
 pub use page::Page;

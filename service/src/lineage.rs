@@ -15,6 +15,7 @@ use sea_orm::{
     QueryFilter, Set, TransactionTrait,
 };
 
+use crate::audit::{self, Entry};
 use crate::{Error, Result};
 
 /// What happened to the agencies.
@@ -194,6 +195,7 @@ pub async fn record(
     db: &DatabaseConnection,
     jurisdiction: Option<&str>,
     new: NewLineageEvent,
+    actor: &str,
 ) -> Result<LineageEvent> {
     let txn = db.begin().await?;
     let jurisdiction = crate::scope::resolve_jurisdiction(&txn, jurisdiction).await?;
@@ -273,6 +275,24 @@ pub async fn record(
         .insert(&txn)
         .await?;
     }
+    audit::record(
+        &txn,
+        Entry {
+            actor,
+            action: "recordLineageEvent",
+            target: format!("{} {}", new.kind, new.year),
+            before: None,
+            after: Some(serde_json::json!({
+                "kind": new.kind.code(),
+                "year": new.year,
+                "predecessors": new.predecessors,
+                "successors": new.successors,
+                "decision": new.decision,
+                "note": new.note,
+            })),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(LineageEvent {
         id: event.id,

@@ -1,10 +1,11 @@
 //! Writing computed values next to the published ones, so reads never re-rank.
 //!
-//! Called inside the transaction of every write that changes a group (an import today; scheme
-//! changes and amendments later): the group is re-scored as a whole, because one new result can
+//! Called inside the transaction of every write that changes a group (imports, amendments,
+//! scheme changes): the group is re-scored as a whole, because one new result can
 //! move every rank.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use entity::{ExactDecimal, agency, result};
 use sea_orm::{
@@ -12,7 +13,7 @@ use sea_orm::{
 };
 
 use crate::scope::GroupKey;
-use crate::scoring::{self, Member, Points, Scored};
+use crate::scoring::{self, Member, Points, Scheme, Scored};
 use crate::{Error, Result, schemes};
 
 /// The published points of a stored result.
@@ -27,19 +28,30 @@ pub fn points(row: &result::Model) -> Points {
 
 /// Re-scores every result of `group` under the group's scheme and stores the computed values.
 pub async fn rescore_group(db: &impl ConnectionTrait, group: GroupKey) -> Result<()> {
+    let rows = crate::results::group_rows(db, group).await?;
+    let (scheme, scored) = score_rows(db, group, &rows).await?;
+    let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
+    for (row, scored) in rows.into_iter().zip(scored) {
+        let mut active = row.into_active_model();
+        set_computed(&mut active, scheme.id, scored, group_size);
+        active.update(db).await?;
+    }
+    Ok(())
+}
+
+/// Scores `rows`, the whole of `group` (stored or as an earlier decision published it), under
+/// the group's scheme, without writing: the scheme, and what scoring derives for each row.
+pub async fn score_rows(
+    db: &impl ConnectionTrait,
+    group: GroupKey,
+    rows: &[result::Model],
+) -> Result<(Arc<Scheme>, Vec<Scored>)> {
     let scheme = schemes::for_group(db, group).await?.ok_or_else(|| {
         Error::BadInput(format!(
             "no scoring scheme for {} {} or any earlier year",
             group.tier, group.year
         ))
     })?;
-    let rows = result::Entity::find()
-        .filter(result::Column::JurisdictionId.eq(group.jurisdiction_id))
-        .filter(result::Column::RankingIndexId.eq(group.index_id))
-        .filter(result::Column::Year.eq(group.year))
-        .filter(result::Column::Tier.eq(group.tier.code()))
-        .all(db)
-        .await?;
     let sort_keys: HashMap<i32, String> = agency::Entity::find()
         .filter(agency::Column::Id.is_in(rows.iter().map(|row| row.agency_id)))
         .all(db)
@@ -56,13 +68,7 @@ pub async fn rescore_group(db: &impl ConnectionTrait, group: GroupKey) -> Result
         })
         .collect();
     let scored = scoring::score_group(&scheme, &members);
-    let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
-    for (row, scored) in rows.into_iter().zip(scored) {
-        let mut active = row.into_active_model();
-        set_computed(&mut active, scheme.id, scored, group_size);
-        active.update(db).await?;
-    }
-    Ok(())
+    Ok((scheme, scored))
 }
 
 /// Sets the computed columns of a result row from what scoring derived.

@@ -93,6 +93,14 @@ fn group_query(group: GroupKey) -> Select<result::Entity> {
         .filter(result::Column::Tier.eq(group.tier.code()))
 }
 
+/// Every stored result of a group, in no particular order.
+pub(crate) async fn group_rows(
+    db: &impl ConnectionTrait,
+    group: GroupKey,
+) -> Result<Vec<result::Model>> {
+    Ok(group_query(group).all(db).await?)
+}
+
 /// One page of a ranking, in published order: by rank, then Vietnamese alphabetical order.
 pub async fn ranking(
     db: &impl ConnectionTrait,
@@ -111,6 +119,16 @@ pub async fn ranking(
         items: views(db, rows).await?,
         total,
     })
+}
+
+/// Results by id, in the order asked for.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<ResultView>> {
+    let mut rows = result::Entity::find()
+        .filter(result::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+    views(db, rows).await
 }
 
 /// The whole ranking of a group, in published order.
@@ -178,7 +196,10 @@ pub async fn group_years(
 }
 
 /// Attaches agencies, schemes, decisions and index codes to rows, in one query each.
-async fn views(db: &impl ConnectionTrait, rows: Vec<result::Model>) -> Result<Vec<ResultView>> {
+pub(crate) async fn views(
+    db: &impl ConnectionTrait,
+    rows: Vec<result::Model>,
+) -> Result<Vec<ResultView>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }

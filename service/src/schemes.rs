@@ -9,6 +9,7 @@ use sea_orm::{
     Set, TransactionSession, TransactionTrait,
 };
 
+use crate::audit::{self, Entry};
 use crate::scope::GroupKey;
 use crate::scoring::exact::MAX_DECIMALS;
 use crate::scoring::{ConvertedRule, Level, Scheme};
@@ -192,4 +193,52 @@ pub async fn set(db: &impl TransactionTrait, new: NewScheme) -> Result<Arc<Schem
         .ok_or_else(|| Error::Corrupt("the scheme just written is missing".into()))?;
     txn.commit().await?;
     Ok(scheme)
+}
+
+/// [`set`], recorded in the audit log with the scheme it replaced: the write behind the
+/// `setScoringScheme` mutation.
+pub async fn set_audited(
+    db: &impl TransactionTrait,
+    new: NewScheme,
+    actor: &str,
+) -> Result<Arc<Scheme>> {
+    let txn = db.begin().await?;
+    let before = for_group(&txn, new.group)
+        .await?
+        .filter(|scheme| scheme.year == new.group.year)
+        .map(|scheme| json_of(&scheme));
+    let group = new.group;
+    let index = entity::ranking_index::Entity::find_by_id(group.index_id)
+        .one(&txn)
+        .await?
+        .map_or_else(|| group.index_id.to_string(), |index| index.code);
+    let scheme = set(&txn, new).await?;
+    audit::record(
+        &txn,
+        Entry {
+            actor,
+            action: "setScoringScheme",
+            target: format!("{} {} {index}", group.year, group.tier),
+            before,
+            after: Some(json_of(&scheme)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(scheme)
+}
+
+fn json_of(scheme: &Scheme) -> serde_json::Value {
+    serde_json::json!({
+        "name": scheme.name,
+        "year": scheme.year,
+        "convertedRule": scheme.converted_rule.code(),
+        "rateDecimals": scheme.rate_decimals,
+        "convertedDecimals": scheme.converted_decimals,
+        "levels": scheme.levels.iter().map(|level| serde_json::json!({
+            "code": level.code,
+            "name": level.name,
+            "minRatePercent": level.min_rate_percent.to_string(),
+        })).collect::<Vec<_>>(),
+    })
 }

@@ -10,11 +10,16 @@ pub mod xlsx;
 
 pub(crate) use write::write_rows;
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use entity::decision;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
 
-use crate::Result;
+use crate::audit::{self, Entry};
+use crate::{Error, Result, RowError, scope};
 
-pub use write::ImportReport;
+pub use write::{Amended, ImportReport};
 
 /// How to import a file.
 #[derive(Clone, Debug, Default)]
@@ -32,6 +37,12 @@ pub struct ImportOptions {
     pub year: Option<i32>,
     /// Tier of a table as published (which has no tier column).
     pub tier: Option<crate::Tier>,
+    /// Who writes, for the audit log: a token's name; the command line when `None`.
+    pub actor: Option<String>,
+    /// Rows state only what changes: a value left empty in a row that amends a result keeps
+    /// that result's value (a correction typed in a form). Off for tables, which state a
+    /// result whole: there an empty cell was not published.
+    pub keep_unstated: bool,
 }
 
 /// Imports a table, CSV or spreadsheet (see [`xlsx`]), in either format: the normalized one (see
@@ -61,7 +72,13 @@ pub async fn import_table(
             "this table has no year and tier columns (a table as published): give its year and tier".into(),
         ));
     };
-    write_in_transaction(db, published_table::parse(content, year, tier), options).await
+    write_in_transaction(
+        db,
+        published_table::parse(content, year, tier),
+        options,
+        "importResults",
+    )
+    .await
 }
 
 /// Imports a normalized CSV (see [`normalized_csv`]).
@@ -70,7 +87,59 @@ pub async fn import_normalized_csv(
     content: &[u8],
     options: &ImportOptions,
 ) -> Result<ImportReport> {
-    write_in_transaction(db, normalized_csv::parse(content), options).await
+    write_in_transaction(db, normalized_csv::parse(content), options, "importResults").await
+}
+
+/// Amends published results: `rows` (given field by field, e.g. typed in a form) become new
+/// versions of the results they correct, under `options.decision`, which must amend the decision
+/// that published each of them. The replaced versions are kept (see [`crate::versions`]).
+pub async fn amend(
+    db: &DatabaseConnection,
+    rows: Vec<table::ParsedRow>,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
+    let Some(number) = options.decision.as_deref() else {
+        return Err(Error::BadInput("an amendment needs its decision".into()));
+    };
+    let jurisdiction = scope::resolve_jurisdiction(db, options.jurisdiction.as_deref()).await?;
+    let decision = decision::Entity::find()
+        .filter(decision::Column::JurisdictionId.eq(jurisdiction.id))
+        .filter(decision::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "no decision numbered `{number}`: publish it first, saying what it amends"
+            ))
+        })?;
+    if decision.amends_id.is_none() {
+        return Err(Error::BadInput(format!(
+            "`{number}` amends no decision: publish it with the decision it amends"
+        )));
+    }
+    let lines: Vec<usize> = rows.iter().map(|row| row.line).collect();
+    let parsed = table::check_rows(rows);
+    let options = &ImportOptions {
+        keep_unstated: true,
+        ..options.clone()
+    };
+    let txn = db.begin().await?;
+    let report = write::write_rows(&txn, parsed, options).await?;
+    let amended: std::collections::HashSet<usize> =
+        report.amended.iter().map(|amended| amended.line).collect();
+    let unmatched: Vec<RowError> = lines
+        .into_iter()
+        .filter(|line| !amended.contains(line))
+        .map(|line| RowError {
+            line,
+            column: Some("agency".into()),
+            message: format!("no result published by a decision that `{number}` amends"),
+        })
+        .collect();
+    if !unmatched.is_empty() {
+        return Err(Error::InvalidImport(unmatched));
+    }
+    finish(txn, report, options, "amendResults").await
 }
 
 /// Checks and writes parsed rows in one transaction, rolled back on a dry run or any error.
@@ -78,13 +147,41 @@ async fn write_in_transaction(
     db: &DatabaseConnection,
     parsed: table::Parsed,
     options: &ImportOptions,
+    action: &str,
 ) -> Result<ImportReport> {
     let txn = db.begin().await?;
     let report = write::write_rows(&txn, parsed, options).await?;
+    finish(txn, report, options, action).await
+}
+
+/// Rolls a dry run back; otherwise records the write in the audit log and commits.
+async fn finish(
+    txn: DatabaseTransaction,
+    report: ImportReport,
+    options: &ImportOptions,
+    action: &str,
+) -> Result<ImportReport> {
     if options.dry_run {
         txn.rollback().await?;
-    } else {
-        txn.commit().await?;
+        return Ok(report);
     }
+    let before: Vec<&serde_json::Value> = report.amended.iter().map(|a| &a.before).collect();
+    audit::record(
+        &txn,
+        Entry {
+            actor: options.actor.as_deref().unwrap_or(audit::CLI),
+            action,
+            target: report.groups.join(", "),
+            before: (!before.is_empty()).then(|| serde_json::json!(before)),
+            after: Some(serde_json::json!({
+                "decision": options.decision,
+                "rowsWritten": report.rows_read,
+                "resultsAmended": report.amended.len(),
+                "agenciesCreated": report.agencies_created,
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
     Ok(report)
 }

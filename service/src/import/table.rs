@@ -179,6 +179,64 @@ pub fn read(reader: &mut csv::Reader<&[u8]>, layout: &Layout) -> Parsed {
     parsed
 }
 
+/// Rows given field by field rather than read from a file (an amendment typed in a form), with
+/// `line` their 1-based place in the list: each checked as a file's row is. Problems name the
+/// fields as the API does (`maxPoints`).
+pub fn check_rows(rows: Vec<ParsedRow>) -> Parsed {
+    let named = [
+        (Field::MaxPoints, "maxPoints"),
+        (Field::ExcludedPoints, "excludedPoints"),
+        (Field::RequiredPoints, "requiredPoints"),
+        (Field::AchievedPoints, "achievedPoints"),
+        (Field::RatePercent, "publishedRatePercent"),
+        (Field::ConvertedScore, "publishedConvertedScore"),
+    ];
+    let layout = Layout {
+        columns: named
+            .iter()
+            .enumerate()
+            .map(|(i, (field, name))| (*field, (i, (*name).to_owned())))
+            .collect(),
+        year: None,
+        tier: None,
+        numbers: Numbers::Plain,
+        rate_by_percent_sign: false,
+    };
+    let mut parsed = Parsed::default();
+    for row in rows {
+        let before = parsed.errors.len();
+        let values = [
+            (Field::MaxPoints, row.max_points),
+            (Field::ExcludedPoints, row.excluded_points),
+            (Field::RequiredPoints, row.required_points),
+            (Field::AchievedPoints, row.achieved_points),
+            (Field::RatePercent, row.published_rate_percent),
+            (Field::ConvertedScore, row.published_converted_score),
+        ];
+        for (field, value) in values {
+            if value.is_some_and(|value| value.is_sign_negative()) {
+                parsed.errors.push(RowError {
+                    line: row.line,
+                    column: Some(header(&layout, field)),
+                    message: "must not be negative".into(),
+                });
+            }
+        }
+        if row.published_rank.is_some_and(|rank| rank < 1) {
+            parsed.errors.push(RowError {
+                line: row.line,
+                column: Some("publishedRank".into()),
+                message: "a rank is a whole number from 1".into(),
+            });
+        }
+        check_arithmetic(&row, &layout, &mut parsed.errors);
+        if parsed.errors.len() == before {
+            parsed.rows.push(row);
+        }
+    }
+    parsed
+}
+
 /// The published points must add up: required = max - excluded, achieved <= required.
 fn check_arithmetic(row: &ParsedRow, layout: &Layout, errors: &mut Vec<RowError>) {
     let error = |field: Field, message: String| RowError {

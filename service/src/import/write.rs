@@ -5,14 +5,15 @@ use std::sync::Arc;
 
 use entity::{ExactDecimal, agency, agency_alias, decision, ranking_index, result};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, NotSet,
+    QueryFilter, Set,
 };
 
 use super::ImportOptions;
 use super::table::{Parsed, ParsedRow};
 use crate::scope::{self, GroupKey};
 use crate::scoring::Scheme;
-use crate::{Error, Result, RowError, materialise, names, schemes};
+use crate::{Error, Result, RowError, agencies, materialise, names, schemes, versions};
 
 /// What an import did, or would do on a dry run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,9 +26,23 @@ pub struct ImportReport {
     /// New names that look like a known agency's: (line, name, suggested agency). Record the
     /// name as an alias of the suggestion (`egov-rank alias`) if they are the same agency.
     pub near_misses: Vec<(usize, String, String)>,
-    /// Ranking groups (year, tier, index) that were re-scored.
-    pub groups_rescored: usize,
+    /// Results replaced by a newer version: rows whose decision amends the one that published
+    /// the agency's result. The replaced version is kept.
+    pub amended: Vec<Amended>,
+    /// Rankings that were re-scored, as `2020 DISTRICT cqdt-results`.
+    pub groups: Vec<String>,
     pub dry_run: bool,
+}
+
+/// A result an import replaced with a new version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Amended {
+    pub line: usize,
+    pub agency: String,
+    /// The amended result.
+    pub result_id: i32,
+    /// The replaced values and their decision, as the audit log records them.
+    pub before: serde_json::Value,
 }
 
 /// How many rows an import writes between two progress lines.
@@ -42,6 +57,8 @@ struct Planned {
     /// For a new agency, the known one its name looks like.
     near_miss: Option<String>,
     decision: Option<String>,
+    /// The current result this row amends, when its decision amends the one that published it.
+    replaces: Option<result::Model>,
 }
 
 /// Checks every well-formed row against the database, then, if neither parsing nor these checks
@@ -61,7 +78,7 @@ pub(crate) async fn write_rows(
         .map(|index| (index.code, index.id))
         .collect();
     let known = KnownAgencies::load(txn, jurisdiction.id).await?;
-    let existing: HashSet<(i32, i32, i32)> = result::Entity::find()
+    let existing: HashMap<(i32, i32, i32), result::Model> = result::Entity::find()
         .filter(result::Column::JurisdictionId.eq(jurisdiction.id))
         .filter(
             result::Column::Year.is_in(rows.iter().map(|row| row.year).collect::<BTreeSet<_>>()),
@@ -69,8 +86,9 @@ pub(crate) async fn write_rows(
         .all(txn)
         .await?
         .into_iter()
-        .map(|row| (row.ranking_index_id, row.year, row.agency_id))
+        .map(|row| ((row.ranking_index_id, row.year, row.agency_id), row))
         .collect();
+    let mut decisions = Decisions::load(txn, jurisdiction.id).await?;
 
     let mut schemes: HashMap<GroupKey, Option<Arc<Scheme>>> = HashMap::new();
     let mut first_line: HashMap<(i32, i32, String), usize> = HashMap::new();
@@ -154,18 +172,43 @@ pub(crate) async fn write_rows(
             first_line.insert((index_id, row.year, key.clone()), row.line);
         }
         let agency_id = known.find(row.tier, &key);
-        if agency_id.is_some_and(|id| existing.contains(&(index_id, row.year, id))) {
-            errors.push(error(
-                "agency",
-                format!(
-                    "`{}` already has a {} result in `{index_code}`",
-                    row.agency, row.year
-                ),
-            ));
-            row_ok = false;
+        let decision = row.decision.clone().or_else(|| options.decision.clone());
+        let replaces = match agency_id.and_then(|id| existing.get(&(index_id, row.year, id))) {
+            Some(current) if decisions.amends(decision.as_deref(), current.decision_id) => {
+                Some(current.clone())
+            }
+            Some(current) => {
+                let published_by = current
+                    .decision_id
+                    .and_then(|id| decisions.number(id))
+                    .map_or_else(String::new, |number| format!(" published by {number}"));
+                let remedy = match current.decision_id.and_then(|id| decisions.number(id)) {
+                    Some(number) => format!(
+                        "; to correct it, publish a decision that amends {number} and import under it"
+                    ),
+                    None => String::new(),
+                };
+                errors.push(error(
+                    "agency",
+                    format!(
+                        "`{}` already has a {} result in `{index_code}`{published_by}{remedy}",
+                        row.agency, row.year
+                    ),
+                ));
+                row_ok = false;
+                None
+            }
+            None => None,
+        };
+        if let Some(current) = replaces.as_ref().filter(|_| options.keep_unstated) {
+            keep_unstated(&mut row, current);
+            let checked = super::table::check_rows(vec![row.clone()]);
+            if !checked.errors.is_empty() {
+                errors.extend(checked.errors);
+                row_ok = false;
+            }
         }
         if row_ok {
-            let decision = row.decision.clone().or_else(|| options.decision.clone());
             // Only agencies known before this import are compared: comparing each new name
             // with every other new one would make large imports quadratic.
             let near_miss = agency_id
@@ -179,6 +222,7 @@ pub(crate) async fn write_rows(
                 agency_id,
                 near_miss,
                 decision,
+                replaces,
             });
         }
     }
@@ -193,7 +237,6 @@ pub(crate) async fn write_rows(
         ..ImportReport::default()
     };
     let mut known = known;
-    let mut decisions = Decisions::load(txn, jurisdiction.id).await?;
     let mut groups = BTreeSet::new();
     let total = planned.len();
     for (written, plan) in planned.into_iter().enumerate() {
@@ -222,17 +265,36 @@ pub(crate) async fn write_rows(
             Some(number) => Some(decisions.find_or_create(txn, number).await?),
             None => None,
         };
-        insert_result(txn, &plan, agency_id, decision_id).await?;
+        if let Some(current) = &plan.replaces {
+            report.amended.push(Amended {
+                line: plan.row.line,
+                agency: plan.row.agency.clone(),
+                result_id: current.id,
+                before: published_json(current, &decisions),
+            });
+        }
+        write_result(txn, &plan, agency_id, decision_id).await?;
         groups.insert(plan.group);
     }
     for group in &groups {
         materialise::rescore_group(txn, *group).await?;
     }
-    report.groups_rescored = groups.len();
+    let index_codes: HashMap<i32, &String> = indices.iter().map(|(code, id)| (*id, code)).collect();
+    report.groups = groups
+        .iter()
+        .map(|group| {
+            let index = index_codes
+                .get(&group.index_id)
+                .map_or("?", |code| code.as_str());
+            format!("{} {} {index}", group.year, group.tier)
+        })
+        .collect();
     Ok(report)
 }
 
-async fn insert_result(
+/// Inserts the row's result, or, for an amendment, replaces the current values of the result it
+/// amends; either way its published values become the result's newest version.
+async fn write_result(
     txn: &DatabaseTransaction,
     plan: &Planned,
     agency_id: i32,
@@ -240,34 +302,83 @@ async fn insert_result(
 ) -> Result<()> {
     let row = &plan.row;
     let exact = |value: Option<rust_decimal::Decimal>| value.map(ExactDecimal);
-    result::ActiveModel {
-        id: NotSet,
-        jurisdiction_id: Set(plan.group.jurisdiction_id),
-        agency_id: Set(agency_id),
-        ranking_index_id: Set(plan.group.index_id),
-        year: Set(row.year),
-        tier: Set(row.tier.code().into()),
-        decision_id: Set(decision_id),
-        scheme_id: Set(plan.scheme_id),
-        max_points: Set(exact(row.max_points)),
-        excluded_points: Set(exact(row.excluded_points)),
-        achieved_points: Set(exact(row.achieved_points)),
-        published_rank: Set(row.published_rank),
-        published_rate_percent: Set(exact(row.published_rate_percent)),
-        published_converted_score: Set(exact(row.published_converted_score)),
-        published_level_code: Set(row.published_level.clone()),
-        required_points: Set(exact(row.required_points)),
-        rate_percent: Set(None),
-        converted_score: Set(None),
-        level_code: Set(None),
-        rank: Set(None),
-        tied_with: Set(None),
-        position: Set(0),
-        group_size: Set(0),
+    let mut active = match &plan.replaces {
+        Some(current) => current.clone().into_active_model(),
+        None => result::ActiveModel {
+            id: NotSet,
+            jurisdiction_id: Set(plan.group.jurisdiction_id),
+            agency_id: Set(agency_id),
+            ranking_index_id: Set(plan.group.index_id),
+            year: Set(row.year),
+            tier: Set(row.tier.code().into()),
+            rate_percent: Set(None),
+            converted_score: Set(None),
+            level_code: Set(None),
+            rank: Set(None),
+            tied_with: Set(None),
+            position: Set(0),
+            group_size: Set(0),
+            ..Default::default()
+        },
+    };
+    active.decision_id = Set(decision_id);
+    active.scheme_id = Set(plan.scheme_id);
+    active.max_points = Set(exact(row.max_points));
+    active.excluded_points = Set(exact(row.excluded_points));
+    active.achieved_points = Set(exact(row.achieved_points));
+    active.published_rank = Set(row.published_rank);
+    active.published_rate_percent = Set(exact(row.published_rate_percent));
+    active.published_converted_score = Set(exact(row.published_converted_score));
+    active.published_level_code = Set(row.published_level.clone());
+    active.required_points = Set(exact(row.required_points));
+    let (written, version) = match &plan.replaces {
+        Some(current) => (
+            active.update(txn).await?,
+            versions::latest(txn, current.id).await? + 1,
+        ),
+        None => (active.insert(txn).await?, 1),
+    };
+    versions::append(txn, &written, version).await
+}
+
+/// Fills the values a correction leaves empty with those of the result it amends.
+fn keep_unstated(row: &mut ParsedRow, current: &result::Model) {
+    let value = |stored: Option<ExactDecimal>| stored.map(|value| value.0);
+    row.max_points = row.max_points.or(value(current.max_points));
+    row.excluded_points = row.excluded_points.or(value(current.excluded_points));
+    // The stored required points are computed (max - excluded): carried over only where they
+    // cannot be derived from the row's own max and excluded points.
+    if row.max_points.is_none() || row.excluded_points.is_none() {
+        row.required_points = row.required_points.or(value(current.required_points));
     }
-    .insert(txn)
-    .await?;
-    Ok(())
+    row.achieved_points = row.achieved_points.or(value(current.achieved_points));
+    row.published_rank = row.published_rank.or(current.published_rank);
+    row.published_rate_percent = row
+        .published_rate_percent
+        .or(value(current.published_rate_percent));
+    row.published_converted_score = row
+        .published_converted_score
+        .or(value(current.published_converted_score));
+    if row.published_level.is_none() {
+        row.published_level = current.published_level_code.clone();
+    }
+}
+
+/// A result's published values and decision, as the audit log shows what an amendment replaced.
+fn published_json(row: &result::Model, decisions: &Decisions) -> serde_json::Value {
+    let text = |value: Option<ExactDecimal>| value.map(|value| value.0.to_string());
+    serde_json::json!({
+        "resultId": row.id,
+        "decision": row.decision_id.and_then(|id| decisions.number(id)),
+        "maxPoints": text(row.max_points),
+        "excludedPoints": text(row.excluded_points),
+        "requiredPoints": text(row.required_points),
+        "achievedPoints": text(row.achieved_points),
+        "publishedRank": row.published_rank,
+        "publishedRatePercent": text(row.published_rate_percent),
+        "publishedConvertedScore": text(row.published_converted_score),
+        "publishedLevel": row.published_level_code,
+    })
 }
 
 /// The agencies of a jurisdiction, found by tier and folded name or alias.
@@ -336,31 +447,9 @@ impl KnownAgencies {
         tier: crate::Tier,
         name: &str,
     ) -> Result<i32> {
-        let base = names::code(name);
-        let code = std::iter::once(base.clone())
-            .chain((2..).map(|n| format!("{base}-{n}")))
-            .find(|code| !self.codes.contains(code))
-            .unwrap_or(base);
-        let key = names::fold(name);
-        let created = agency::ActiveModel {
-            id: NotSet,
-            jurisdiction_id: Set(jurisdiction_id),
-            code: Set(code.clone()),
-            name: Set(name.to_owned()),
-            tier: Set(tier.code().into()),
-            search_key: Set(key.clone()),
-            sort_key: Set(names::sort_key(name)),
-        }
-        .insert(txn)
-        .await?;
-        agency_alias::ActiveModel {
-            id: NotSet,
-            agency_id: Set(created.id),
-            alias: Set(name.to_owned()),
-            alias_key: Set(key.clone()),
-        }
-        .insert(txn)
-        .await?;
+        let code = agencies::free_code(&names::code(name), |code| self.codes.contains(code));
+        let created = agencies::create(txn, jurisdiction_id, tier, name, &code).await?;
+        let key = created.search_key.clone();
         self.codes.insert(code);
         self.by_name
             .insert((tier.code().to_owned(), key), created.id);
@@ -372,21 +461,40 @@ impl KnownAgencies {
 struct Decisions {
     jurisdiction_id: i32,
     by_number: HashMap<String, i32>,
+    numbers: HashMap<i32, String>,
+    /// id -> the decision it amends.
+    amended: HashMap<i32, Option<i32>>,
 }
 
 impl Decisions {
     async fn load(txn: &DatabaseTransaction, jurisdiction_id: i32) -> Result<Self> {
-        let by_number = decision::Entity::find()
+        let all = decision::Entity::find()
             .filter(decision::Column::JurisdictionId.eq(jurisdiction_id))
             .all(txn)
-            .await?
-            .into_iter()
-            .map(|d| (d.number, d.id))
-            .collect();
+            .await?;
         Ok(Self {
             jurisdiction_id,
-            by_number,
+            by_number: all.iter().map(|d| (d.number.clone(), d.id)).collect(),
+            numbers: all.iter().map(|d| (d.id, d.number.clone())).collect(),
+            amended: all.into_iter().map(|d| (d.id, d.amends_id)).collect(),
         })
+    }
+
+    fn number(&self, id: i32) -> Option<String> {
+        self.numbers.get(&id).cloned()
+    }
+
+    /// Whether the decision numbered `number` amends (directly or through the decisions it
+    /// amends) the decision `current` that published a result.
+    fn amends(&self, number: Option<&str>, current: Option<i32>) -> bool {
+        let (Some(id), Some(current)) = (number.and_then(|n| self.by_number.get(n)), current)
+        else {
+            return false;
+        };
+        versions::chain(&self.amended, *id)
+            .iter()
+            .skip(1)
+            .any(|amended| *amended == current)
     }
 
     async fn find_or_create(&mut self, txn: &DatabaseTransaction, number: &str) -> Result<i32> {
@@ -404,6 +512,8 @@ impl Decisions {
         .insert(txn)
         .await?;
         self.by_number.insert(number.to_owned(), created.id);
+        self.numbers.insert(created.id, number.to_owned());
+        self.amended.insert(created.id, None);
         Ok(created.id)
     }
 }
