@@ -6,6 +6,9 @@
 //! | `NotFound` | `NOT_FOUND` |
 //! | `Conflict` | `CONFLICT` |
 //! | `Database`, `Corrupt` | `INTERNAL_SERVER_ERROR`, details logged and never sent |
+//!
+//! Access refusals, which the service does not know of, are `UNAUTHENTICATED` (no valid token)
+//! and `FORBIDDEN` (a token whose role may not do this).
 
 use async_graphql::{ErrorExtensions, Value};
 
@@ -17,10 +20,100 @@ pub struct ApiError(async_graphql::Error);
 /// What resolvers return.
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// One problem as a mutation payload lists it (see [`ApiError::problems`]).
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub code: &'static str,
+    pub message: String,
+    pub line: Option<usize>,
+    pub column: Option<String>,
+}
+
 impl ApiError {
     /// A `BAD_USER_INPUT` error for a malformed argument.
     pub fn bad_input(message: impl Into<String>) -> Self {
         service::Error::BadInput(message.into()).into()
+    }
+
+    /// The caller has no valid token.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::with_code("UNAUTHENTICATED", message.into())
+    }
+
+    /// The caller's token may not do this.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::with_code("FORBIDDEN", message.into())
+    }
+
+    fn with_code(code: &'static str, message: String) -> Self {
+        Self(
+            async_graphql::Error::new(message)
+                .extend_with(|_, extensions| extensions.set("code", code)),
+        )
+    }
+
+    /// The code in `extensions.code`.
+    pub fn code(&self) -> &str {
+        match self.0.extensions.as_ref().and_then(|e| e.get("code")) {
+            Some(Value::String(code)) => code,
+            _ => "INTERNAL_SERVER_ERROR",
+        }
+    }
+
+    /// The message clients see.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+}
+
+/// The code a service error is reported under.
+fn code_of(error: &service::Error) -> &'static str {
+    use service::Error as E;
+    match error {
+        E::BadInput(_) | E::InvalidImport(_) => "BAD_USER_INPUT",
+        E::NotFound(_) => "NOT_FOUND",
+        E::Conflict(_) => "CONFLICT",
+        E::Database(_) | E::Corrupt(_) => "INTERNAL_SERVER_ERROR",
+    }
+}
+
+/// Whether the error is the server's fault rather than the request's.
+pub fn is_internal(error: &service::Error) -> bool {
+    code_of(error) == "INTERNAL_SERVER_ERROR"
+}
+
+/// Every problem of a refused write, for a payload's `errors`: each bad row of an import, or
+/// the one problem of any other write.
+pub fn problems(error: &service::Error) -> Vec<Problem> {
+    let code = code_of(error);
+    match error {
+        service::Error::InvalidImport(rows) => rows
+            .iter()
+            .map(|row| Problem {
+                code,
+                message: row.message.clone(),
+                line: Some(row.line),
+                column: row.column.clone(),
+            })
+            .collect(),
+        _ => {
+            vec![Problem {
+                code,
+                message: client_message(error, code),
+                line: None,
+                column: None,
+            }]
+        }
+    }
+}
+
+/// The message a client may see: internal errors are logged, not shown.
+fn client_message(error: &service::Error, code: &str) -> String {
+    if code == "INTERNAL_SERVER_ERROR" {
+        tracing::error!(%error, "request failed");
+        "internal error; the server log has the details".to_owned()
+    } else {
+        error.to_string()
     }
 }
 
@@ -32,23 +125,12 @@ impl From<ApiError> for async_graphql::Error {
 
 impl From<service::Error> for ApiError {
     fn from(error: service::Error) -> Self {
-        use service::Error as E;
-        let code = match &error {
-            E::BadInput(_) | E::InvalidImport(_) => "BAD_USER_INPUT",
-            E::NotFound(_) => "NOT_FOUND",
-            E::Conflict(_) => "CONFLICT",
-            E::Database(_) | E::Corrupt(_) => "INTERNAL_SERVER_ERROR",
-        };
-        let message = if code == "INTERNAL_SERVER_ERROR" {
-            tracing::error!(%error, "request failed");
-            "internal error; the server log has the details".to_owned()
-        } else {
-            error.to_string()
-        };
+        let code = code_of(&error);
+        let message = client_message(&error, code);
         Self(
             async_graphql::Error::new(message).extend_with(|_, extensions| {
                 extensions.set("code", code);
-                if let E::InvalidImport(rows) = &error {
+                if let service::Error::InvalidImport(rows) = &error {
                     let rows = rows.iter().map(|row| {
                         let mut object = async_graphql::indexmap::IndexMap::new();
                         object.insert(

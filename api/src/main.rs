@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, FromArgMatches, Parser, Subcommand};
+use service::audit::CLI;
 use service::database;
 use service::import::{self, ImportOptions};
 use tracing_subscriber::EnvFilter;
@@ -123,6 +124,31 @@ enum Command {
         #[arg(long)]
         jurisdiction: Option<String>,
     },
+    /// Create, revoke or list API tokens. Writes over the API need a token: `editor` for
+    /// results, decisions, agencies and lineage; `admin` also for schemes, tokens and the audit
+    /// log; `viewer` reads where reads need a token.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token and print its secret, which is stored only as a hash: keep it now.
+    Create {
+        /// viewer, editor or admin.
+        #[arg(long)]
+        role: service::access::Role,
+        /// Who or what holds it; unique.
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token: it authenticates nobody from then on.
+    Revoke {
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens (never their secrets).
+    List,
 }
 
 #[derive(Args)]
@@ -137,6 +163,9 @@ struct ServeArgs {
     /// How often, in milliseconds, to check whether another process changed the data.
     #[arg(long, env = "EGOV_VERSION_POLL_MS", default_value_t = 250)]
     version_poll_ms: u64,
+    /// Require a bearer token (any role) for reads too; writes always need one.
+    #[arg(long, env = "EGOV_READS_REQUIRE_TOKEN")]
+    reads_require_token: bool,
 }
 
 impl ServeArgs {
@@ -226,6 +255,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             bind,
             cache_entries,
             version_poll_ms,
+            reads_require_token,
         }) => {
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
@@ -234,6 +264,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let options = api::ServerOptions {
                 cache_entries,
                 version_poll: std::time::Duration::from_millis(version_poll_ms),
+                reads_require_token,
                 ..api::ServerOptions::default()
             };
             axum::serve(listener, api::router(db, options))
@@ -283,7 +314,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 decision,
                 note,
             };
-            let recorded = service::lineage::record(&db, jurisdiction.as_deref(), event)
+            let recorded = service::lineage::record(&db, jurisdiction.as_deref(), event, CLI)
                 .await
                 .map_err(|e| e.to_string())?;
             println!(
@@ -300,12 +331,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             let jurisdiction = service::scope::resolve_jurisdiction(&db, jurisdiction.as_deref())
                 .await
                 .map_err(|e| e.to_string())?;
-            service::agencies::add_alias(&db, &jurisdiction, &agency, &name)
+            service::agencies::record_alias(&db, &jurisdiction, &agency, &name, CLI)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("`{name}` now names {agency}");
             Ok(())
         }
+        Command::Token(command) => token(&db, command).await.map_err(|e| e.to_string()),
         Command::Import {
             file,
             index,
@@ -324,6 +356,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 dry_run,
                 year,
                 tier,
+                actor: None,
+                keep_unstated: false,
             };
             match import::import_table(&db, &content, &options).await {
                 Ok(report) => {
@@ -343,7 +377,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                             "  line {line}: `{name}` is new but looks like `{suggestion}` (if the same agency: egov-rank alias)"
                         );
                     }
-                    println!("rankings re-scored: {}", report.groups_rescored);
+                    println!("rankings re-scored: {}", report.groups.join(", "));
                     Ok(())
                 }
                 Err(service::Error::InvalidImport(rows)) => {
@@ -356,4 +390,35 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
         }
     }
+}
+
+/// `egov-rank token ...`.
+async fn token(db: &sea_orm::DatabaseConnection, command: TokenCommand) -> service::Result<()> {
+    use service::access;
+    match command {
+        TokenCommand::Create { role, name } => {
+            let (token, secret) = access::create_token(db, &name, role, CLI).await?;
+            eprintln!(
+                "created the {} token `{}`; its secret (shown once, stored only as a hash):",
+                token.role, token.name
+            );
+            println!("{secret}");
+        }
+        TokenCommand::Revoke { name } => {
+            let token = access::revoke_token(db, &name, CLI).await?;
+            println!("revoked `{}`", token.name);
+        }
+        TokenCommand::List => {
+            for token in access::list_tokens(db).await? {
+                let state = token
+                    .revoked_at
+                    .map_or_else(|| "valid".to_owned(), |at| format!("revoked {at}"));
+                println!(
+                    "{}\t{}\tcreated {}\t{state}",
+                    token.name, token.role, token.created_at
+                );
+            }
+        }
+    }
+    Ok(())
 }

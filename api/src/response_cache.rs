@@ -72,6 +72,14 @@ impl ResponseCache {
         Some(version)
     }
 
+    /// Drops every kept answer and the version reading, so the next request reads the version
+    /// anew: called after a write of this process, which must not wait for the next poll.
+    pub fn forget(&self) {
+        let mut state = self.lock();
+        state.version = None;
+        state.answers.clear();
+    }
+
     /// The answer kept for this request body at this version.
     pub fn get(&self, version: i64, body: &Bytes) -> Option<Bytes> {
         let state = self.lock();

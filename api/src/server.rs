@@ -8,12 +8,13 @@ use async_graphql::parser::types::OperationType;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use service::scope::Scope;
 
+use crate::graphql::access::Caller;
 use crate::graphql::with_loaders;
 use crate::response_cache::ResponseCache;
 use crate::{AppSchema, build_schema, graphiql};
@@ -28,6 +29,9 @@ pub struct ServerOptions {
     /// How often the data version is read: another process's write shows within this time
     /// (default 250 ms).
     pub version_poll: Duration,
+    /// Whether reads need a token (of any role) too; by default they are open. Writes always
+    /// need one.
+    pub reads_require_token: bool,
 }
 
 impl Default for ServerOptions {
@@ -36,6 +40,7 @@ impl Default for ServerOptions {
             batch_delay: Duration::from_millis(1),
             cache_entries: 10_000,
             version_poll: Duration::from_millis(250),
+            reads_require_token: false,
         }
     }
 }
@@ -80,7 +85,11 @@ async fn export(
     State(app): State<App>,
     Path((year, file)): Path<(i32, String)>,
     Query(query): Query<ExportQuery>,
+    headers: HeaderMap,
 ) -> Response {
+    if let Err(refusal) = caller(&app, &headers).await {
+        return refusal;
+    }
     let refuse = |status: StatusCode, message: String| (status, message + "\n").into_response();
     let Some((tier, format)) = file.rsplit_once('.') else {
         return refuse(
@@ -141,11 +150,66 @@ fn read_only(query: &str) -> bool {
     })
 }
 
-/// GraphQL over HTTP (POST, JSON), with the request's own loaders. Answers to read-only
-/// queries without errors are kept and reused while the data version holds.
-async fn graphql(State(app): State<App>, body: Bytes) -> Response {
+/// A GraphQL error response with one error and its code.
+fn refusal(status: StatusCode, code: &str, message: String) -> Response {
+    let answer = serde_json::json!({ "errors": [{
+        "message": message,
+        "extensions": { "code": code },
+    }] });
+    json(status, Bytes::from(answer.to_string()))
+}
+
+/// Who sends the request: the holder of its bearer token, or nobody. An unknown or revoked
+/// token, or no token where reads need one, refuses the whole request (401, `UNAUTHENTICATED`).
+async fn caller(app: &App, headers: &HeaderMap) -> Result<Caller, Response> {
+    let unauthenticated =
+        |message: &str| refusal(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message.into());
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        if app.options.reads_require_token {
+            return Err(unauthenticated(
+                "this server needs a bearer token for reads too (Authorization: Bearer ...)",
+            ));
+        }
+        return Ok(Caller(None));
+    };
+    let secret = value
+        .to_str()
+        .ok()
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, secret)| secret.trim());
+    let Some(secret) = secret else {
+        return Err(unauthenticated(
+            "the Authorization header must be `Bearer <token>`",
+        ));
+    };
+    match service::access::authenticate(&app.db, secret).await {
+        Ok(Some(principal)) => Ok(Caller(Some(principal))),
+        Ok(None) => Err(unauthenticated("unknown or revoked token")),
+        Err(error) => {
+            tracing::error!(%error, "cannot check a token");
+            Err(refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "INTERNAL_SERVER_ERROR",
+                "cannot check the token now; try again".into(),
+            ))
+        }
+    }
+}
+
+/// GraphQL over HTTP (POST, JSON), with the request's caller and own loaders. Answers to
+/// read-only queries without errors are kept and reused, per caller role, while the data
+/// version holds; a write forgets them at once.
+async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
+    let caller = match caller(&app, &headers).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    // Answers may depend on the role (the audit log is for admins), never on who else.
+    let role = caller.0.as_ref().map_or("anonymous", |p| p.role.code());
+    let key = Bytes::from([role.as_bytes(), b"\n", &body].concat());
     let version = app.cache.version(&app.db).await;
-    if let Some(answer) = version.and_then(|v| app.cache.get(v, &body)) {
+    if let Some(answer) = version.and_then(|v| app.cache.get(v, &key)) {
         return json(StatusCode::OK, answer);
     }
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
@@ -161,8 +225,17 @@ async fn graphql(State(app): State<App>, body: Bytes) -> Response {
     let cacheable = read_only(&request.query);
     let response = app
         .schema
-        .execute(with_loaders(request, &app.db, app.options.batch_delay))
+        .execute(with_loaders(
+            request,
+            &app.db,
+            app.options.batch_delay,
+            caller,
+        ))
         .await;
+    if !cacheable {
+        // This process may just have written: answer the next read from fresh data.
+        app.cache.forget();
+    }
     let answer = match serde_json::to_vec(&response) {
         Ok(answer) => Bytes::from(answer),
         Err(error) => {
@@ -171,7 +244,7 @@ async fn graphql(State(app): State<App>, body: Bytes) -> Response {
         }
     };
     if let Some(version) = version.filter(|_| cacheable && response.errors.is_empty()) {
-        app.cache.put(version, body, answer.clone());
+        app.cache.put(version, key, answer.clone());
     }
     json(StatusCode::OK, answer)
 }

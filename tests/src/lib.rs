@@ -237,6 +237,26 @@ impl TestServer {
             .expect("a JSON response")
     }
 
+    /// POSTs a GraphQL query with `Authorization: Bearer <token>` (none when `token` is `None`)
+    /// and returns the HTTP status and the whole response body.
+    pub async fn post_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (reqwest::StatusCode, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base_url))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("POST /graphql");
+        let status = response.status();
+        (status, response.json().await.expect("a JSON response"))
+    }
+
     /// POSTs a query that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let response = self.post(query, variables).await;

@@ -30,7 +30,7 @@ async fn lineage(server: &TestServer, kind: LineageKind, year: i32, from: &[&str
         decision: None,
         note: None,
     };
-    record(server.db(), None, event)
+    record(server.db(), None, event, "test")
         .await
         .expect("the lineage event records");
 }

@@ -213,3 +213,24 @@ impl Loader<MovementsBetween> for Batch {
         Ok(loaded)
     }
 }
+
+/// The published versions of a result, oldest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct VersionsOf(pub i32);
+
+impl Loader<VersionsOf> for Batch {
+    type Value = Vec<entity::result_version::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[VersionsOf],
+    ) -> Result<HashMap<VersionsOf, Self::Value>, ApiError> {
+        let ids: Vec<i32> = keys.iter().map(|key| key.0).collect();
+        let mut versions = service::versions::of_results(&self.db, &ids).await?;
+        Ok(keys
+            .iter()
+            .map(|key| (*key, versions.remove(&key.0).unwrap_or_default()))
+            .collect())
+    }
+}

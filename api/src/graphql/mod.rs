@@ -1,49 +1,57 @@
 //! The GraphQL schema: the query root and how the schema is built.
 
+pub mod access;
 pub mod agency;
 pub mod decision;
 pub mod loaders;
 pub mod movement;
+pub mod mutation;
 pub mod paging;
 pub mod result;
 pub mod scalars;
+pub mod scheme;
 pub mod summary;
 
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Object, Schema};
+use async_graphql::{Context, EmptySubscription, Object, Schema};
 use sea_orm::DatabaseConnection;
 use service::scope::{self, DEFAULT_INDEX, Scope};
-use service::{agencies, analytics, decisions, results};
+use service::{access as service_access, agencies, analytics, audit, decisions, results, versions};
 
 use crate::error::{ApiError, ApiResult};
+use access::{AuditEntry, Caller, Token, require};
 use agency::Agency;
 use decision::Decision;
 use movement::{LevelTransition, Movement, RankDirection};
+use mutation::Mutation;
 use paging::{OffsetConnection, connection, page_request};
 use result::{Discrepancy, ResultNode};
 use scalars::Tier;
 use summary::YearSummary;
 
 /// The schema served at `/graphql`.
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema over a database connection. Without a connection it still builds, for
 /// printing the SDL. Each request must also carry its own [`loaders::loaders`]
 /// (see [`with_loaders`]).
 pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
-    let builder = Schema::build(Query, EmptyMutation, EmptySubscription);
+    let builder = Schema::build(Query, Mutation, EmptySubscription);
     match db {
         Some(db) => builder.data(db).finish(),
         None => builder.finish(),
     }
 }
 
-/// Gives a request the batching loaders it resolves with.
+/// Gives a request its caller and the batching loaders it resolves with.
 pub fn with_loaders(
     request: async_graphql::Request,
     db: &DatabaseConnection,
     batch_delay: std::time::Duration,
+    caller: Caller,
 ) -> async_graphql::Request {
-    request.data(loaders::loaders(db.clone(), batch_delay))
+    request
+        .data(loaders::loaders(db.clone(), batch_delay))
+        .data(caller)
 }
 
 /// The database connection every resolver reads through.
@@ -109,7 +117,8 @@ impl Query {
     }
 
     /// One year's ranking of one tier, as published: by rank, ties in Vietnamese alphabetical
-    /// order. `first` is at most 100.
+    /// order. `first` is at most 100. With `asOf` (a decision's number, e.g. `3402/QĐ-UBND`),
+    /// the table as that decision published it, before later amendments; by default the latest.
     async fn ranking(
         &self,
         ctx: &Context<'_>,
@@ -119,11 +128,37 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
         jurisdiction: Option<String>,
+        as_of: Option<String>,
     ) -> ApiResult<OffsetConnection<ResultNode>> {
         let request = page_request(first, after)?;
         let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
-        let page = results::ranking(db(ctx), scope.group(year, tier.into()), request).await?;
+        let group = scope.group(year, tier.into());
+        let page = match as_of {
+            Some(number) => versions::ranking_as_of(db(ctx), group, &number, request).await?,
+            None => results::ranking(db(ctx), group, request).await?,
+        };
         Ok(connection(page, request, ResultNode::from))
+    }
+
+    /// Every write, newest first (admin); with `action`, one operation's (`importResults`).
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        action: Option<String>,
+    ) -> ApiResult<OffsetConnection<AuditEntry>> {
+        require(ctx, service_access::Role::Admin)?;
+        let request = page_request(first, after)?;
+        let page = audit::list(db(ctx), action.as_deref(), request).await?;
+        Ok(connection(page, request, AuditEntry))
+    }
+
+    /// Every API token, oldest first, never their secrets (admin).
+    async fn tokens(&self, ctx: &Context<'_>) -> ApiResult<Vec<Token>> {
+        require(ctx, service_access::Role::Admin)?;
+        let tokens = service_access::list_tokens(db(ctx)).await?;
+        Ok(tokens.into_iter().map(Token::from).collect())
     }
 
     /// Level counts and rate statistics of one year's ranking; null when it has no results.

@@ -3,11 +3,13 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, SimpleObject};
+use entity::result_version;
 use service::results::{self, ResultView};
 use service::scoring::Level as SchemeLevel;
 
 use super::agency::Agency;
 use super::decision::Decision;
+use super::loaders::{DecisionId, Loaders, VersionsOf};
 use super::movement::{Movement, movement_of};
 use super::scalars::Decimal;
 use crate::error::ApiResult;
@@ -140,6 +142,23 @@ impl ResultNode {
         self.0.decision.clone().map(Decision)
     }
 
+    /// Every version of these values that a decision published, oldest first: an amendment adds
+    /// one and keeps the old. (On a ranking `asOf` a decision, the whole history still.)
+    async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<ResultVersion>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let versions = loaders
+            .load_one(VersionsOf(self.0.row.id))
+            .await?
+            .unwrap_or_default();
+        Ok(versions
+            .into_iter()
+            .map(|version| ResultVersion {
+                version,
+                view: self.0.clone(),
+            })
+            .collect())
+    }
+
     /// The agency's result in the latest earlier year it has one (its former self's across a
     /// rename); null across a merge or split, whose predecessors `movement` lists.
     async fn previous(&self, ctx: &Context<'_>) -> ApiResult<Option<ResultNode>> {
@@ -152,6 +171,66 @@ impl ResultNode {
     async fn movement(&self, ctx: &Context<'_>) -> ApiResult<Option<Movement>> {
         let movement = movement_of(ctx, &self.0).await?;
         Ok(movement.map(Movement))
+    }
+}
+
+/// One published version of a result: what one decision printed for it.
+pub struct ResultVersion {
+    version: result_version::Model,
+    /// The result it is a version of, for its scheme (to name the published level).
+    view: Arc<ResultView>,
+}
+
+#[Object]
+impl ResultVersion {
+    /// 1 for the first publication, then 2, 3, ...
+    async fn version(&self) -> i32 {
+        self.version.version
+    }
+
+    /// The decision that published this version.
+    async fn decision(&self, ctx: &Context<'_>) -> ApiResult<Option<Decision>> {
+        let Some(id) = self.version.decision_id else {
+            return Ok(None);
+        };
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders.load_one(DecisionId(id)).await?.map(Decision))
+    }
+
+    /// When it was recorded here (RFC 3339, UTC).
+    async fn recorded_at(&self) -> &str {
+        &self.version.recorded_at
+    }
+
+    async fn max_points(&self) -> Option<Decimal> {
+        decimal(self.version.max_points)
+    }
+
+    async fn excluded_points(&self) -> Option<Decimal> {
+        decimal(self.version.excluded_points)
+    }
+
+    async fn required_points(&self) -> Option<Decimal> {
+        decimal(self.version.required_points)
+    }
+
+    async fn achieved_points(&self) -> Option<Decimal> {
+        decimal(self.version.achieved_points)
+    }
+
+    /// The values as this version printed them.
+    async fn published(&self) -> PublishedValues {
+        let version = &self.version;
+        PublishedValues {
+            rank: version.published_rank,
+            rate_percent: decimal(version.published_rate_percent),
+            converted_score: decimal(version.published_converted_score),
+            level: version
+                .published_level_code
+                .as_deref()
+                .and_then(|code| self.view.scheme.level(code))
+                .map(Level::from),
+        }
     }
 }
 

@@ -1,0 +1,120 @@
+//! Access control in the schema: who the caller is, the role a field needs, tokens and the
+//! audit log (admins only).
+
+use async_graphql::{Context, Enum, Object, SimpleObject};
+use entity::audit_log;
+use service::access::{self, Principal};
+
+use crate::error::{ApiError, ApiResult};
+
+/// The caller of a request: the holder of its bearer token, or nobody. Set by the HTTP layer,
+/// which refuses unknown and revoked tokens before the request reaches the schema.
+#[derive(Clone, Debug, Default)]
+pub struct Caller(pub Option<Principal>);
+
+/// The caller, if their token has at least `role`: `UNAUTHENTICATED` without a token,
+/// `FORBIDDEN` with a lesser one. Checked before a write does anything.
+pub fn require<'a>(ctx: &Context<'a>, role: access::Role) -> ApiResult<&'a Principal> {
+    let caller = ctx
+        .data_opt::<Caller>()
+        .and_then(|caller| caller.0.as_ref());
+    match caller {
+        None => Err(ApiError::unauthenticated(format!(
+            "this needs a bearer token with the {role} role (Authorization: Bearer ...)"
+        ))),
+        Some(principal) if principal.role < role => Err(ApiError::forbidden(format!(
+            "the token `{}` has the {} role; this needs {role}",
+            principal.name, principal.role
+        ))),
+        Some(principal) => Ok(principal),
+    }
+}
+
+/// What a token may do; each role may do what the ones before it may.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Reads, where the server requires a token for reads.
+    Viewer,
+    /// Also imports, amendments, decisions, agencies and lineage.
+    Editor,
+    /// Also scoring schemes, tokens and the audit log.
+    Admin,
+}
+
+impl From<Role> for access::Role {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Viewer => access::Role::Viewer,
+            Role::Editor => access::Role::Editor,
+            Role::Admin => access::Role::Admin,
+        }
+    }
+}
+
+impl From<access::Role> for Role {
+    fn from(role: access::Role) -> Self {
+        match role {
+            access::Role::Viewer => Role::Viewer,
+            access::Role::Editor => Role::Editor,
+            access::Role::Admin => Role::Admin,
+        }
+    }
+}
+
+/// An API token, never its secret.
+#[derive(SimpleObject)]
+pub struct Token {
+    pub name: String,
+    pub role: Role,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// Null while the token is valid.
+    pub revoked_at: Option<String>,
+}
+
+impl From<access::Token> for Token {
+    fn from(token: access::Token) -> Self {
+        Self {
+            name: token.name,
+            role: token.role.into(),
+            created_at: token.created_at,
+            revoked_at: token.revoked_at,
+        }
+    }
+}
+
+/// One write, as the audit log keeps it.
+pub struct AuditEntry(pub audit_log::Model);
+
+#[Object]
+impl AuditEntry {
+    /// When (RFC 3339, UTC).
+    async fn at(&self) -> &str {
+        &self.0.at
+    }
+
+    /// The token's name; `cli` for the command line.
+    async fn actor(&self) -> &str {
+        &self.0.actor
+    }
+
+    /// The operation, named like its mutation: `importResults`, `setScoringScheme`, ...
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+
+    /// What it wrote to, in words.
+    async fn target(&self) -> &str {
+        &self.0.target
+    }
+
+    /// JSON of what the write replaced; null when it only added.
+    async fn before(&self) -> Option<&str> {
+        self.0.before.as_deref()
+    }
+
+    /// JSON of what the write stored.
+    async fn after(&self) -> Option<&str> {
+        self.0.after.as_deref()
+    }
+}
