@@ -74,6 +74,10 @@ enum Command {
         /// File to write; standard output when omitted.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// A decision's number: the table as that decision published it, before later
+        /// amendments (default: the latest).
+        #[arg(long)]
+        as_of: Option<String>,
     },
     /// Bring the database schema up to date, and nothing else.
     Migrate,
@@ -234,6 +238,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             jurisdiction,
             format,
             output,
+            as_of,
         } => {
             let scope =
                 service::scope::Scope::resolve(&db, jurisdiction.as_deref(), index.as_deref())
@@ -241,7 +246,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                     .map_err(|e| e.to_string())?;
             let format: service::export::Format =
                 format.parse().map_err(|e: service::Error| e.to_string())?;
-            let body = service::export::export(&db, scope.group(year, tier), format)
+            let group = scope.group(year, tier);
+            let body = service::export::export(&db, group, as_of.as_deref(), format)
                 .await
                 .map_err(|e| e.to_string())?;
             match output {

@@ -78,6 +78,9 @@ pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
 struct ExportQuery {
     index: Option<String>,
     jurisdiction: Option<String>,
+    /// A decision's number: the table as it published it.
+    #[serde(rename = "asOf")]
+    as_of: Option<String>,
 }
 
 /// `GET /export/{year}/{tier}.csv` or `.xlsx`: a ranking laid out like the published appendix.
@@ -111,7 +114,8 @@ async fn export(
             query.index.as_deref(),
         )
         .await?;
-        service::export::export(&app.db, scope.group(year, tier), format).await
+        let group = scope.group(year, tier);
+        service::export::export(&app.db, group, query.as_of.as_deref(), format).await
     };
     match written.await {
         Ok(body) => {

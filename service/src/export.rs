@@ -5,7 +5,8 @@
 //! Each cell gives the value as published where one was published, and the computed value at
 //! the scheme's precision otherwise, so exporting and importing again gives the same results.
 //! Decimals are written as text, exactly as printed; a spreadsheet cell never holds them as
-//! floating point.
+//! floating point. With a decision's number, the table as that decision published it, before
+//! later amendments.
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::Workbook;
@@ -14,7 +15,8 @@ use sea_orm::ConnectionTrait;
 use crate::results::{self, ResultView};
 use crate::scope::GroupKey;
 use crate::scoring::Level;
-use crate::{Error, Result};
+use crate::page::PageRequest;
+use crate::{Error, Result, versions};
 
 /// The file formats of an export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,8 +55,13 @@ impl std::str::FromStr for Format {
 }
 
 /// A group's appendix as a file of `format`.
-pub async fn export(db: &impl ConnectionTrait, group: GroupKey, format: Format) -> Result<Vec<u8>> {
-    let rows = appendix(db, group).await?;
+pub async fn export(
+    db: &impl ConnectionTrait,
+    group: GroupKey,
+    as_of: Option<&str>,
+    format: Format,
+) -> Result<Vec<u8>> {
+    let rows = appendix(db, group, as_of).await?;
     match format {
         Format::Csv => to_csv(&rows),
         Format::Xlsx => to_xlsx(&rows, &format!("{} {}", group.tier, group.year)),
@@ -119,8 +126,23 @@ fn row(view: &ResultView) -> Result<Vec<String>> {
 }
 
 /// The rows of a group's appendix, in published order, without the header.
-async fn appendix(db: &impl ConnectionTrait, group: GroupKey) -> Result<Vec<Vec<String>>> {
-    let views = results::whole_ranking(db, group).await?;
+async fn appendix(
+    db: &impl ConnectionTrait,
+    group: GroupKey,
+    as_of: Option<&str>,
+) -> Result<Vec<Vec<String>>> {
+    let views = match as_of {
+        Some(number) => {
+            let whole = PageRequest {
+                offset: 0,
+                limit: u64::MAX,
+            };
+            versions::ranking_as_of(db, group, number, whole)
+                .await?
+                .items
+        }
+        None => results::whole_ranking(db, group).await?,
+    };
     if views.is_empty() {
         return Err(Error::NotFound(format!(
             "no {} results of {}",

@@ -166,3 +166,22 @@ pub async fn ranking_as_of(
         total: rows.total,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chain_runs_from_the_decision_to_the_first_it_amends() {
+        let decisions = HashMap::from([(1, None), (2, Some(1)), (3, Some(2)), (4, None)]);
+        assert_eq!(chain(&decisions, 3), vec![3, 2, 1]);
+        assert_eq!(chain(&decisions, 1), vec![1]);
+        assert_eq!(chain(&decisions, 4), vec![4]);
+    }
+
+    #[test]
+    fn a_chain_stops_at_a_cycle() {
+        let decisions = HashMap::from([(1, Some(2)), (2, Some(1))]);
+        assert_eq!(chain(&decisions, 1), vec![1, 2]);
+    }
+}
