@@ -84,6 +84,7 @@ pub enum ContentEncoding {
     #[default]
     Text,
     /// Base64 of the file's bytes: a spreadsheet (XLSX, XLS, ODS) or a CSV.
+    #[graphql(name = "BASE64")]
     Base64,
 }
 
