@@ -4,6 +4,9 @@
 pub mod error;
 pub mod graphiql;
 pub mod graphql;
+pub mod graphql_http;
+pub mod limits;
+pub mod observability;
 pub mod response_cache;
 pub mod server;
 

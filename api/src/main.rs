@@ -3,6 +3,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
+
+use api::limits::QueryLimits;
 
 use clap::{Args, FromArgMatches, Parser, Subcommand};
 use service::audit::CLI;
@@ -22,8 +25,35 @@ struct Cli {
     #[arg(long, env = "DATABASE_URL", default_value = database::DEFAULT_DATABASE_URL, global = true)]
     database_url: String,
 
+    /// Log lines as `text` or `json` (one object per line, with the request id).
+    #[arg(long, env = "EGOV_LOG_FORMAT", default_value = "text", global = true)]
+    log_format: LogFormat,
+
+    /// Most database connections open at once (default 10).
+    #[arg(long, env = "EGOV_POOL_SIZE", global = true)]
+    pool_size: Option<u32>,
+
+    /// PostgreSQL: cancel any statement running longer than this many milliseconds.
+    #[arg(long, env = "EGOV_STATEMENT_TIMEOUT_MS", global = true)]
+    statement_timeout_ms: Option<u64>,
+
+    /// SQLite: how long a writer waits for another, in milliseconds.
+    #[arg(
+        long,
+        env = "EGOV_SQLITE_BUSY_TIMEOUT_MS",
+        default_value_t = 5_000,
+        global = true
+    )]
+    sqlite_busy_timeout_ms: u64,
+
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -170,6 +200,24 @@ struct ServeArgs {
     /// Require a bearer token (any role) for reads too; writes always need one.
     #[arg(long, env = "EGOV_READS_REQUIRE_TOKEN")]
     reads_require_token: bool,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "EGOV_MAX_BODY_BYTES", default_value_t = 16 * 1024 * 1024)]
+    max_body_bytes: usize,
+    /// A read running longer, in milliseconds, is stopped with TIMEOUT.
+    #[arg(long, env = "EGOV_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    request_timeout_ms: u64,
+    /// Deepest nesting of a query.
+    #[arg(long, env = "EGOV_MAX_DEPTH", default_value_t = QueryLimits::default().max_depth)]
+    max_depth: usize,
+    /// Largest query complexity (a connection counts `first` times its fields).
+    #[arg(long, env = "EGOV_MAX_COMPLEXITY", default_value_t = QueryLimits::default().max_complexity)]
+    max_complexity: usize,
+    /// Most aliases in a query.
+    #[arg(long, env = "EGOV_MAX_ALIASES", default_value_t = QueryLimits::default().max_aliases)]
+    max_aliases: usize,
+    /// Most root fields in an operation.
+    #[arg(long, env = "EGOV_MAX_ROOT_FIELDS", default_value_t = QueryLimits::default().max_root_fields)]
+    max_root_fields: usize,
 }
 
 impl ServeArgs {
@@ -179,6 +227,30 @@ impl ServeArgs {
         let command = Self::augment_args(clap::Command::new("serve"));
         Self::from_arg_matches(&command.get_matches_from(["serve"])).map_err(|e| e.to_string())
     }
+}
+
+/// Resolves on Ctrl-C or SIGTERM: the server then stops accepting connections and finishes
+/// the requests in flight before exiting.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
 }
 
 /// Parses `A-B` (or a single year) into an inclusive range of years.
@@ -200,13 +272,15 @@ fn parse_years(text: &str) -> Result<std::ops::RangeInclusive<i32>, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().with_current_span(true).init(),
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -217,7 +291,12 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let db = database::connect(&cli.database_url)
+    let settings = database::PoolSettings {
+        max_connections: cli.pool_size,
+        statement_timeout: cli.statement_timeout_ms.map(Duration::from_millis),
+        busy_timeout: Duration::from_millis(cli.sqlite_busy_timeout_ms),
+    };
+    let db = database::connect_with(&cli.database_url, settings)
         .await
         .map_err(|e| e.to_string())?;
     let command = match cli.command {
@@ -262,6 +341,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             cache_entries,
             version_poll_ms,
             reads_require_token,
+            max_body_bytes,
+            request_timeout_ms,
+            max_depth,
+            max_complexity,
+            max_aliases,
+            max_root_fields,
         }) => {
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
@@ -271,14 +356,22 @@ async fn run(cli: Cli) -> Result<(), String> {
                 cache_entries,
                 version_poll: std::time::Duration::from_millis(version_poll_ms),
                 reads_require_token,
+                max_body_bytes,
+                request_timeout: Duration::from_millis(request_timeout_ms),
+                limits: QueryLimits {
+                    max_depth,
+                    max_complexity,
+                    max_aliases,
+                    max_root_fields,
+                },
                 ..api::ServerOptions::default()
             };
-            axum::serve(listener, api::router(db, options))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
+            axum::serve(listener, api::router(db.clone(), options))
+                .with_graceful_shutdown(shutdown_signal())
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string())?;
+            tracing::info!("stopped: every request in flight was answered");
+            db.close().await.map_err(|e| e.to_string())
         }
         Command::DemoData {
             provinces,

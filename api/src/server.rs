@@ -1,4 +1,5 @@
-//! The HTTP routes: GraphQL, GraphiQL and its assets, health.
+//! The HTTP routes: GraphQL (GET and POST), GraphiQL and its assets, exports, health,
+//! readiness and metrics.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,8 +8,10 @@ use async_graphql::parser::parse_query;
 use async_graphql::parser::types::OperationType;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
@@ -16,6 +19,9 @@ use service::scope::Scope;
 
 use crate::graphql::access::Caller;
 use crate::graphql::with_loaders;
+use crate::graphql_http::{self, GetParams, MediaType};
+use crate::limits::QueryLimits;
+use crate::observability::{self, Metrics};
 use crate::response_cache::ResponseCache;
 use crate::{AppSchema, build_schema, graphiql};
 
@@ -32,6 +38,13 @@ pub struct ServerOptions {
     /// Whether reads need a token (of any role) too; by default they are open. Writes always
     /// need one.
     pub reads_require_token: bool,
+    /// How big a query may be.
+    pub limits: QueryLimits,
+    /// Largest request body accepted (default 16 MiB: an appendix spreadsheet in base64).
+    pub max_body_bytes: usize,
+    /// How long a read may run before it is abandoned with `TIMEOUT` (default 30 s). Writes run
+    /// to the end: abandoning one would leave the client unsure whether it happened.
+    pub request_timeout: Duration,
 }
 
 impl Default for ServerOptions {
@@ -41,35 +54,47 @@ impl Default for ServerOptions {
             cache_entries: 10_000,
             version_poll: Duration::from_millis(250),
             reads_require_token: false,
+            limits: QueryLimits::default(),
+            max_body_bytes: 16 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
         }
     }
 }
 
 /// What every handler shares.
 #[derive(Clone)]
-struct App {
+pub struct App {
     schema: AppSchema,
-    db: DatabaseConnection,
+    pub(crate) db: DatabaseConnection,
     options: ServerOptions,
     cache: Arc<ResponseCache>,
+    pub(crate) metrics: Arc<Metrics>,
 }
 
 /// The whole HTTP application over a prepared database.
 pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
     let app = App {
-        schema: build_schema(Some(db.clone())),
+        schema: build_schema(Some(db.clone()), options.limits),
         cache: Arc::new(ResponseCache::new(
             options.cache_entries,
             options.version_poll,
         )),
+        metrics: Arc::new(Metrics::default()),
         db,
         options,
     };
     Router::new()
-        .route("/graphql", get(graphiql::page).post(graphql))
+        .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/assets/{file}", get(graphiql::asset))
         .route("/export/{year}/{file}", get(export))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(observability::metrics))
+        .layer(DefaultBodyLimit::max(options.max_body_bytes))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            observability::observe,
+        ))
         .with_state(app)
 }
 
@@ -90,7 +115,7 @@ async fn export(
     Query(query): Query<ExportQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refusal) = caller(&app, &headers).await {
+    if let Err(refusal) = caller(&app, &headers, MediaType::Json).await {
         return refusal;
     }
     let refuse = |status: StatusCode, message: String| (status, message + "\n").into_response();
@@ -140,10 +165,6 @@ async fn export(
     }
 }
 
-fn json(status: StatusCode, body: Bytes) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
 /// Whether every operation of a query document only reads.
 fn read_only(query: &str) -> bool {
     parse_query(query).is_ok_and(|document| {
@@ -154,20 +175,11 @@ fn read_only(query: &str) -> bool {
     })
 }
 
-/// A GraphQL error response with one error and its code.
-fn refusal(status: StatusCode, code: &str, message: String) -> Response {
-    let answer = serde_json::json!({ "errors": [{
-        "message": message,
-        "extensions": { "code": code },
-    }] });
-    json(status, Bytes::from(answer.to_string()))
-}
-
 /// Who sends the request: the holder of its bearer token, or nobody. An unknown or revoked
 /// token, or no token where reads need one, refuses the whole request (401, `UNAUTHENTICATED`).
-async fn caller(app: &App, headers: &HeaderMap) -> Result<Caller, Response> {
+async fn caller(app: &App, headers: &HeaderMap, media: MediaType) -> Result<Caller, Response> {
     let unauthenticated =
-        |message: &str| refusal(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message.into());
+        |message: &str| media.refusal(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         if app.options.reads_require_token {
             return Err(unauthenticated(
@@ -192,20 +204,86 @@ async fn caller(app: &App, headers: &HeaderMap) -> Result<Caller, Response> {
         Ok(None) => Err(unauthenticated("unknown or revoked token")),
         Err(error) => {
             tracing::error!(%error, "cannot check a token");
-            Err(refusal(
+            Err(media.refusal(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "INTERNAL_SERVER_ERROR",
-                "cannot check the token now; try again".into(),
+                "cannot check the token now; try again",
             ))
         }
     }
 }
 
-/// GraphQL over HTTP (POST, JSON), with the request's caller and own loaders. Answers to
-/// read-only queries without errors are kept and reused, per caller role, while the data
-/// version holds; a write forgets them at once.
-async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
-    let caller = match caller(&app, &headers).await {
+/// `GET /graphql`: GraphiQL; with a `query` parameter, a read.
+async fn graphql_get(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    Query(params): Query<GetParams>,
+) -> Response {
+    let media = MediaType::negotiate(&headers);
+    if params.query.is_none() {
+        return graphiql::page().await.into_response();
+    }
+    let request = match params.into_request() {
+        Ok(request) => request,
+        Err((status, message)) => return media.refusal(status, "BAD_USER_INPUT", &message),
+    };
+    if parse_query(&request.query).is_ok() && !read_only(&request.query) {
+        let mut refused = media.refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            "a GET request only reads: send mutations with POST",
+        );
+        refused
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return refused;
+    }
+    let key = Bytes::from(format!("GET {}", raw.unwrap_or_default()));
+    execute(app, &headers, media, request, key).await
+}
+
+/// `POST /graphql` with a JSON body.
+async fn graphql_post(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let media = MediaType::negotiate(&headers);
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let (status, code) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE")
+            } else {
+                (rejection.status(), "BAD_USER_INPUT")
+            };
+            let message = format!(
+                "{} (at most {} bytes)",
+                rejection.body_text(),
+                app.options.max_body_bytes
+            );
+            return media.refusal(status, code, &message);
+        }
+    };
+    let request = match graphql_http::parse_body(&headers, &body) {
+        Ok(request) => request,
+        Err((status, message)) => return media.refusal(status, "BAD_USER_INPUT", &message),
+    };
+    execute(app, &headers, media, request, body).await
+}
+
+/// Runs a GraphQL request for its caller. Answers to read-only queries without errors are
+/// kept and reused, per caller role, while the data version holds; a write forgets them at
+/// once. Reads are abandoned after the request timeout.
+async fn execute(
+    app: App,
+    headers: &HeaderMap,
+    media: MediaType,
+    request: async_graphql::Request,
+    body: Bytes,
+) -> Response {
+    let caller = match caller(&app, headers, media).await {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
@@ -214,33 +292,51 @@ async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Res
     let key = Bytes::from([role.as_bytes(), b"\n", &body].concat());
     let version = app.cache.version(&app.db).await;
     if let Some(answer) = version.and_then(|v| app.cache.get(v, &key)) {
-        return json(StatusCode::OK, answer);
+        return media.answer(StatusCode::OK, answer);
     }
-    let request: async_graphql::Request = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(error) => {
-            let answer = serde_json::json!({ "errors": [{
-                "message": format!("the body is not a GraphQL request: {error}"),
-                "extensions": { "code": "BAD_USER_INPUT" },
-            }] });
-            return json(StatusCode::BAD_REQUEST, Bytes::from(answer.to_string()));
-        }
-    };
     let cacheable = read_only(&request.query);
-    let response = app
-        .schema
-        .execute(with_loaders(
-            request,
-            &app.db,
-            app.options.batch_delay,
-            caller,
-        ))
-        .await;
-    if !cacheable {
+    let run = app.schema.execute(with_loaders(
+        request,
+        &app.db,
+        app.options.batch_delay,
+        caller,
+    ));
+    let response = if cacheable {
+        match tokio::time::timeout(app.options.request_timeout, run).await {
+            Ok(response) => response,
+            Err(_) => {
+                app.metrics.graphql_errors(std::iter::once("TIMEOUT"));
+                let message = format!(
+                    "the query ran longer than {} ms and was stopped: ask for less",
+                    app.options.request_timeout.as_millis()
+                );
+                return media.refusal(StatusCode::SERVICE_UNAVAILABLE, "TIMEOUT", &message);
+            }
+        }
+    } else {
+        let response = run.await;
         // This process may just have written: answer the next read from fresh data.
         app.cache.forget();
-    }
-    let answer = match serde_json::to_vec(&response) {
+        response
+    };
+    app.metrics
+        .graphql_errors(response.errors.iter().map(|error| {
+            match error.extensions.as_ref().and_then(|e| e.get("code")) {
+                Some(async_graphql::Value::String(code)) => code.as_str(),
+                _ => "GRAPHQL_VALIDATION_FAILED",
+            }
+        }));
+    let status = media.status(&response);
+    let serialized = serde_json::to_value(&response).and_then(|mut value| {
+        if status == StatusCode::BAD_REQUEST
+            && let Some(object) = value.as_object_mut()
+        {
+            // The request did not run: the spec's type says so by leaving `data` out.
+            object.remove("data");
+        }
+        serde_json::to_vec(&value)
+    });
+    let answer = match serialized {
         Ok(answer) => Bytes::from(answer),
         Err(error) => {
             tracing::error!(%error, "cannot serialize a GraphQL response");
@@ -250,11 +346,16 @@ async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Res
     if let Some(version) = version.filter(|_| cacheable && response.errors.is_empty()) {
         app.cache.put(version, key, answer.clone());
     }
-    json(StatusCode::OK, answer)
+    media.answer(status, answer)
 }
 
-/// 200 when the database answers, 503 otherwise.
-async fn healthz(State(app): State<App>) -> (StatusCode, &'static str) {
+/// The process answers (liveness): 200 while it runs.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Ready for traffic (readiness): 200 when the database answers, 503 otherwise.
+async fn readyz(State(app): State<App>) -> (StatusCode, &'static str) {
     match app.db.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n"),
         Err(error) => {

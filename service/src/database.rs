@@ -1,5 +1,7 @@
 //! Opening the database: SQLite by default, PostgreSQL when `DATABASE_URL` names one.
 
+use std::time::Duration;
+
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
@@ -9,8 +11,34 @@ use crate::{Result, seed};
 /// The embedded default: a SQLite file in the working folder, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://egov-rank.db";
 
-/// Connects to `url`. A SQLite file is created when missing (as if `?mode=rwc` had been given).
+/// How to hold connections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Most connections open at once (sqlx's default, 10, when `None`).
+    pub max_connections: Option<u32>,
+    /// PostgreSQL: a statement running longer is cancelled by the server.
+    pub statement_timeout: Option<Duration>,
+    /// SQLite: how long a writer waits for another before failing with "database is locked".
+    pub busy_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: None,
+            statement_timeout: None,
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Connects to `url` with the default pool settings.
 pub async fn connect(url: &str) -> Result<DatabaseConnection> {
+    connect_with(url, PoolSettings::default()).await
+}
+
+/// Connects to `url`. A SQLite file is created when missing (as if `?mode=rwc` had been given).
+pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<DatabaseConnection> {
     let url = if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
         let separator = if url.contains('?') { '&' } else { '?' };
         format!("{url}{separator}mode=rwc")
@@ -19,9 +47,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
     };
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false);
+    if let Some(max) = settings.max_connections {
+        options.max_connections(max);
+    }
     // Write-ahead logging: readers (the server) and a writer (an import) do not block each other;
-    // a writer waits up to sqlx's busy timeout (5 s) for another.
-    options.map_sqlx_sqlite_opts(|sqlite| sqlite.journal_mode(SqliteJournalMode::Wal));
+    // a writer waits up to the busy timeout for another.
+    options.map_sqlx_sqlite_opts(move |sqlite| {
+        sqlite
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(settings.busy_timeout)
+    });
+    if let Some(timeout) = settings.statement_timeout {
+        let millis = timeout.as_millis().to_string();
+        options.map_sqlx_postgres_opts(move |postgres| {
+            postgres.options([("statement_timeout", millis.as_str())])
+        });
+    }
     Ok(Database::connect(options).await?)
 }
 
@@ -36,4 +77,19 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
 pub async fn prepare(db: &DatabaseConnection) -> Result<()> {
     migrate(db).await?;
     seed::load_if_empty(db).await
+}
+
+/// Connections of the pool: (open, idle), for the metrics.
+pub fn pool_stats(db: &DatabaseConnection) -> (u32, usize) {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        sea_orm::DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
+    }
 }

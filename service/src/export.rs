@@ -12,10 +12,10 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::Workbook;
 use sea_orm::ConnectionTrait;
 
+use crate::page::PageRequest;
 use crate::results::{self, ResultView};
 use crate::scope::GroupKey;
 use crate::scoring::Level;
-use crate::page::PageRequest;
 use crate::{Error, Result, versions};
 
 /// The file formats of an export.

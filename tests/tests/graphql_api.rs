@@ -159,6 +159,8 @@ async fn bad_requests_get_codes(server: TestServer) {
 async fn graphiql_and_health_are_served_from_the_binary(server: TestServer) {
     let health = server.get("/healthz").await;
     assert_eq!(health.status(), 200);
+    let ready = server.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
 
     let page = server.get("/graphql").await.text().await.unwrap();
     assert!(page.contains("GraphiQL"));

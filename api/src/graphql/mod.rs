@@ -31,11 +31,14 @@ use summary::YearSummary;
 /// The schema served at `/graphql`.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema over a database connection. Without a connection it still builds, for
-/// printing the SDL. Each request must also carry its own [`loaders::loaders`]
-/// (see [`with_loaders`]).
-pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
-    let builder = Schema::build(Query, Mutation, EmptySubscription);
+/// Builds the schema over a database connection, refusing queries beyond `limits`. Without a
+/// connection it still builds, for printing the SDL. Each request must also carry its own
+/// [`loaders::loaders`] and caller (see [`with_loaders`]).
+pub fn build_schema(
+    db: Option<DatabaseConnection>,
+    limits: crate::limits::QueryLimits,
+) -> AppSchema {
+    let builder = Schema::build(Query, Mutation, EmptySubscription).extension(limits);
     match db {
         Some(db) => builder.data(db).finish(),
         None => builder.finish(),
@@ -84,6 +87,7 @@ impl Query {
 
     /// Agencies in Vietnamese alphabetical order. `search` ignores case and diacritics and also
     /// matches former names: "nam dong" finds "UBND huyện Nam Đông".
+    #[graphql(complexity = "paging::page_cost(first, child_complexity)")]
     async fn agencies(
         &self,
         ctx: &Context<'_>,
@@ -119,6 +123,7 @@ impl Query {
     /// One year's ranking of one tier, as published: by rank, ties in Vietnamese alphabetical
     /// order. `first` is at most 100. With `asOf` (a decision's number, e.g. `3402/QĐ-UBND`),
     /// the table as that decision published it, before later amendments; by default the latest.
+    #[graphql(complexity = "paging::page_cost(first, child_complexity)")]
     async fn ranking(
         &self,
         ctx: &Context<'_>,
@@ -141,6 +146,7 @@ impl Query {
     }
 
     /// Every write, newest first (admin); with `action`, one operation's (`importResults`).
+    #[graphql(complexity = "paging::page_cost(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -221,6 +227,7 @@ impl Query {
 
     /// Every agency present in either year, as movements: by the later year's rank, agencies
     /// only in the earlier year last. The years need not be consecutive.
+    #[graphql(complexity = "paging::page_cost(first, child_complexity)")]
     async fn compare_years(
         &self,
         ctx: &Context<'_>,

@@ -20,6 +20,15 @@ pub struct ConnectionTotal {
 /// A connection whose cursors are positions in the listing.
 pub type OffsetConnection<Node> = Connection<usize, Node, ConnectionTotal>;
 
+/// What a page costs in the complexity limit (see `crate::limits`): each of its `first`
+/// nodes (the cap when not given) costs what its fields do.
+pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
+    usize::try_from(rows)
+        .unwrap_or(1)
+        .saturating_mul(child_complexity)
+}
+
 /// Checks `first` (at most [`MAX_PAGE_SIZE`], the default) and `after`.
 pub fn page_request(first: Option<i32>, after: Option<String>) -> ApiResult<PageRequest> {
     let limit = match first {

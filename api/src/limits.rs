@@ -1,0 +1,166 @@
+//! Limits that refuse abusive queries before they run, each with the code `QUERY_TOO_COMPLEX`
+//! and a message saying which limit and by how much: depth, complexity (a connection costs its
+//! `first` times what each node asks for), aliases and root fields. The `first` cap is the
+//! connections' own (100); the body size and time limits are the HTTP layer's.
+//!
+//! The defaults let GraphiQL's introspection query and every query of the dashboard through
+//! (checked by tests).
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{ErrorExtensions, ServerError, ServerResult, ValidationResult, Variables};
+
+/// The code of every refusal by these limits.
+pub const CODE: &str = "QUERY_TOO_COMPLEX";
+
+/// How big a query may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueryLimits {
+    /// Nesting of selection sets (GraphiQL's introspection query needs 13).
+    pub max_depth: usize,
+    /// Sum of field costs, a connection's fields counted `first` times.
+    pub max_complexity: usize,
+    /// Aliased fields in the whole document.
+    pub max_aliases: usize,
+    /// Fields at the root of an operation.
+    pub max_root_fields: usize,
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: 15,
+            max_complexity: 10_000,
+            max_aliases: 30,
+            max_root_fields: 20,
+        }
+    }
+}
+
+fn refusal(message: String) -> ServerError {
+    let error = async_graphql::Error::new(message).extend_with(|_, e| e.set("code", CODE));
+    error.into_server_error(Default::default())
+}
+
+impl ExtensionFactory for QueryLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(*self)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for QueryLimits {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        let aliases = count_aliases(&document);
+        if aliases > self.max_aliases {
+            return Err(refusal(format!(
+                "the query has {aliases} aliases; at most {} are allowed",
+                self.max_aliases
+            )));
+        }
+        for (_, operation) in document.operations.iter() {
+            let roots = root_fields(&document, &operation.node.selection_set.node);
+            if roots > self.max_root_fields {
+                return Err(refusal(format!(
+                    "an operation asks for {roots} root fields; at most {} are allowed",
+                    self.max_root_fields
+                )));
+            }
+        }
+        Ok(document)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if result.depth > self.max_depth {
+            return Err(vec![refusal(format!(
+                "the query is nested {} deep; at most {} is allowed",
+                result.depth, self.max_depth
+            ))]);
+        }
+        if result.complexity > self.max_complexity {
+            return Err(vec![refusal(format!(
+                "the query's complexity is {} (a connection counts `first` times its fields); \
+                 at most {} is allowed: ask for fewer rows or fields",
+                result.complexity, self.max_complexity
+            ))]);
+        }
+        Ok(result)
+    }
+}
+
+/// Aliased fields in every operation and fragment of the document.
+fn count_aliases(document: &ExecutableDocument) -> usize {
+    fn in_set(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(field) => {
+                    usize::from(field.node.alias.is_some()) + in_set(&field.node.selection_set.node)
+                }
+                Selection::InlineFragment(fragment) => in_set(&fragment.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let operations: usize = document
+        .operations
+        .iter()
+        .map(|(_, operation)| in_set(&operation.node.selection_set.node))
+        .sum();
+    let fragments: usize = document
+        .fragments
+        .values()
+        .map(|fragment| in_set(&fragment.node.selection_set.node))
+        .sum();
+    operations + fragments
+}
+
+/// Fields at the root of a selection set, looking through fragments (a fragment cycle is a
+/// validation error found later; the walk stops at a fragment seen before).
+fn root_fields(document: &ExecutableDocument, set: &SelectionSet) -> usize {
+    fn walk<'a>(
+        document: &'a ExecutableDocument,
+        set: &'a SelectionSet,
+        seen: &mut Vec<&'a str>,
+    ) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(_) => 1,
+                Selection::InlineFragment(fragment) => {
+                    walk(document, &fragment.node.selection_set.node, seen)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    if seen.contains(&name) {
+                        return 0;
+                    }
+                    seen.push(name);
+                    document
+                        .fragments
+                        .get(&spread.node.fragment_name.node)
+                        .map_or(0, |fragment| {
+                            walk(document, &fragment.node.selection_set.node, seen)
+                        })
+                }
+            })
+            .sum()
+    }
+    walk(document, set, &mut Vec::new())
+}
