@@ -76,7 +76,7 @@ impl MediaType {
     }
 }
 
-/// The parameters of a `GET /graphql`.
+/// The parameters of a `GET /graphql`: a query, or with `extensions` a persisted query's hash.
 #[derive(Debug, Default, Deserialize)]
 pub struct GetParams {
     pub query: Option<String>,
@@ -98,9 +98,13 @@ fn bad(message: String) -> Malformed {
 impl GetParams {
     /// The GraphQL request these parameters make.
     pub fn into_request(self) -> Result<async_graphql::Request, Malformed> {
+        let persisted = self
+            .extensions
+            .as_deref()
+            .is_some_and(|e| e.contains("persistedQuery"));
         let query = self
             .query
-            .filter(|query| !query.trim().is_empty())
+            .filter(|query| persisted || !query.trim().is_empty())
             .ok_or_else(|| bad("a GET request needs a `query` parameter".into()))?;
         let mut request = async_graphql::Request::new(query);
         if let Some(variables) = self.variables {
@@ -117,6 +121,8 @@ impl GetParams {
             if !(value.is_object() || value.is_null()) {
                 return Err(bad("`extensions` must be a JSON object".into()));
             }
+            request.extensions = serde_json::from_value(value)
+                .map_err(|error| bad(format!("`extensions`: {error}")))?;
         }
         request.operation_name = self.operation_name;
         Ok(request)
@@ -145,9 +151,14 @@ pub fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<async_graphql::Req
             ));
         }
         serde_json::Value::Object(object) => {
+            let persisted = object
+                .get("extensions")
+                .and_then(|e| e.get("persistedQuery"))
+                .is_some();
             match object.get("query") {
                 Some(serde_json::Value::String(_)) => {}
                 Some(_) => return Err(bad("`query` must be a string".into())),
+                None if persisted => {}
                 None => return Err(bad("the body has no `query`".into())),
             }
             for field in ["variables", "extensions"] {

@@ -476,7 +476,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                             "  line {line}: `{name}` is new but looks like `{suggestion}` (if the same agency: egov-rank alias)"
                         );
                     }
-                    println!("rankings re-scored: {}", report.groups.join(", "));
+                    println!("rankings re-scored: {}", import::labels(&report.groups));
                     Ok(())
                 }
                 Err(service::Error::InvalidImport(rows)) => {

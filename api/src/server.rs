@@ -1,14 +1,17 @@
-//! The HTTP routes: GraphQL (GET and POST), GraphiQL and its assets, exports, health,
-//! readiness and metrics.
+//! The HTTP routes: the dashboard, GraphQL (GET, POST, WebSocket subscriptions), GraphiQL and
+//! its assets, exports, health, readiness and metrics.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::OperationType;
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware;
@@ -16,14 +19,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use service::scope::Scope;
+use sha2::{Digest, Sha256};
 
 use crate::graphql::access::Caller;
+use crate::graphql::live::Changes;
 use crate::graphql::with_loaders;
 use crate::graphql_http::{self, GetParams, MediaType};
 use crate::limits::QueryLimits;
 use crate::observability::{self, Metrics};
+use crate::persisted::PersistedQueries;
 use crate::response_cache::ResponseCache;
-use crate::{AppSchema, build_schema, graphiql};
+use crate::{AppSchema, build_schema, dashboard, graphiql};
 
 /// How the server behaves.
 #[derive(Clone, Copy, Debug)]
@@ -69,12 +75,15 @@ pub struct App {
     options: ServerOptions,
     cache: Arc<ResponseCache>,
     pub(crate) metrics: Arc<Metrics>,
+    persisted: Arc<PersistedQueries>,
 }
 
 /// The whole HTTP application over a prepared database.
 pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
+    let changes = Changes::start(Some(db.clone()), options.version_poll);
     let app = App {
-        schema: build_schema(Some(db.clone()), options.limits),
+        schema: build_schema(Some(db.clone()), options.limits, changes),
+        persisted: Arc::new(PersistedQueries::new(10_000)),
         cache: Arc::new(ResponseCache::new(
             options.cache_entries,
             options.version_poll,
@@ -84,7 +93,10 @@ pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
         options,
     };
     Router::new()
+        .route("/", get(dashboard::page))
+        .route("/dashboard/{file}", get(dashboard::asset))
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/graphql/assets/{file}", get(graphiql::asset))
         .route("/export/{year}/{file}", get(export))
         .route("/healthz", get(healthz))
@@ -240,7 +252,66 @@ async fn graphql_get(
         return refused;
     }
     let key = Bytes::from(format!("GET {}", raw.unwrap_or_default()));
-    execute(app, &headers, media, request, key).await
+    let response = execute(app, &headers, media, request, key).await;
+    with_etag(&headers, response).await
+}
+
+/// Marks a GET answer with an ETag (a hash of its body) and answers 304 when the client holds
+/// that version: rankings change a few times a year, so revalidating is nearly always free.
+async fn with_etag(headers: &HeaderMap, response: Response) -> Response {
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let digest = Sha256::digest(&bytes);
+    let tag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let held = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|held| held.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let Ok(tag) = HeaderValue::from_str(&tag) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    parts.headers.insert(header::ETAG, tag);
+    // Stored, but checked with the server before each reuse; private when a token was sent.
+    let cache_control = if headers.contains_key(header::AUTHORIZATION) {
+        "private, no-cache"
+    } else {
+        "no-cache"
+    };
+    parts.headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    parts.headers.insert(
+        header::VARY,
+        HeaderValue::from_static("accept, authorization"),
+    );
+    if held {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_TYPE);
+        return Response::from_parts(parts, axum::body::Body::empty());
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// `GET /graphql/ws`: subscriptions over WebSocket (graphql-transport-ws, or the older
+/// graphql-ws). Where reads need a token, the upgrade request must carry one.
+async fn graphql_ws(
+    State(app): State<App>,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if let Err(refusal) = caller(&app, &headers, MediaType::Json).await {
+        return refusal;
+    }
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| GraphQLWebSocket::new(socket, app.schema, protocol).serve())
 }
 
 /// `POST /graphql` with a JSON body.
@@ -280,13 +351,17 @@ async fn execute(
     app: App,
     headers: &HeaderMap,
     media: MediaType,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
     body: Bytes,
 ) -> Response {
     let caller = match caller(&app, headers, media).await {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
+    if let Err((code, message)) = app.persisted.resolve(&mut request) {
+        app.metrics.graphql_errors(std::iter::once(code));
+        return media.refusal(StatusCode::OK, code, &message);
+    }
     // Answers may depend on the role (the audit log is for admins), never on who else.
     let role = caller.0.as_ref().map_or("anonymous", |p| p.role.code());
     let key = Bytes::from([role.as_bytes(), b"\n", &body].concat());

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod agency;
 pub mod decision;
+pub mod live;
 pub mod loaders;
 pub mod movement;
 pub mod mutation;
@@ -12,7 +13,7 @@ pub mod scalars;
 pub mod scheme;
 pub mod summary;
 
-use async_graphql::{Context, EmptySubscription, Object, Schema};
+use async_graphql::{Context, Object, Schema};
 use sea_orm::DatabaseConnection;
 use service::scope::{self, DEFAULT_INDEX, Scope};
 use service::{access as service_access, agencies, analytics, audit, decisions, results, versions};
@@ -29,16 +30,20 @@ use scalars::Tier;
 use summary::YearSummary;
 
 /// The schema served at `/graphql`.
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, live::Subscription>;
 
-/// Builds the schema over a database connection, refusing queries beyond `limits`. Without a
-/// connection it still builds, for printing the SDL. Each request must also carry its own
-/// [`loaders::loaders`] and caller (see [`with_loaders`]).
+/// Builds the schema over a database connection, refusing queries beyond `limits` and
+/// announcing changes through `changes`. Without a connection it still builds, for printing the
+/// SDL. Each request must also carry its own [`loaders::loaders`] and caller (see
+/// [`with_loaders`]).
 pub fn build_schema(
     db: Option<DatabaseConnection>,
     limits: crate::limits::QueryLimits,
+    changes: std::sync::Arc<live::Changes>,
 ) -> AppSchema {
-    let builder = Schema::build(Query, Mutation, EmptySubscription).extension(limits);
+    let builder = Schema::build(Query, Mutation, live::Subscription)
+        .extension(limits)
+        .data(changes);
     match db {
         Some(db) => builder.data(db).finish(),
         None => builder.finish(),

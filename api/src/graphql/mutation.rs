@@ -16,6 +16,7 @@ use super::access::{Role, Token, require};
 use super::agency::Agency;
 use super::db;
 use super::decision::Decision;
+use super::live::{ChangeAction, Changes, ResultsChange};
 use super::result::ResultNode;
 use super::scalars::{Date, Decimal, Tier};
 use super::scheme::{ConvertedRule, Scheme};
@@ -154,7 +155,7 @@ impl From<import::ImportReport> for ImportReport {
                 })
                 .collect(),
             amended: report.amended.into_iter().map(|a| a.agency).collect(),
-            rankings: report.groups,
+            rankings: report.groups.iter().map(ToString::to_string).collect(),
         }
     }
 }
@@ -367,6 +368,28 @@ refusable!(
     RevokeTokenPayload
 );
 
+fn changes<'a>(ctx: &Context<'a>) -> &'a Changes {
+    ctx.data_unchecked::<std::sync::Arc<Changes>>()
+}
+
+/// Tells subscribers which rankings an import or amendment changed (nothing on a dry run).
+async fn announce(ctx: &Context<'_>, action: ChangeAction, report: &import::ImportReport) {
+    if report.dry_run {
+        return;
+    }
+    let announced = report
+        .groups
+        .iter()
+        .map(|ranking| ResultsChange {
+            year: Some(ranking.year),
+            tier: Some(ranking.tier.into()),
+            index: Some(ranking.index.clone()),
+            action,
+        })
+        .collect();
+    changes(ctx).announce(db(ctx), announced).await;
+}
+
 /// A count the schema takes as `Int` and the service as unsigned.
 fn places(value: i32, field: &str) -> service::Result<u32> {
     u32::try_from(value)
@@ -405,7 +428,9 @@ impl Mutation {
                 actor: Some(caller.name.clone()),
                 keep_unstated: false,
             };
-            import::import_table(db(ctx), &content, &options).await
+            let report = import::import_table(db(ctx), &content, &options).await?;
+            announce(ctx, ChangeAction::ImportResults, &report).await;
+            Ok(report)
         };
         settle(ctx, outcome.await, |report| ImportResultsPayload {
             report: Some(report.into()),
@@ -453,6 +478,7 @@ impl Mutation {
         };
         let outcome = async {
             let report = import::amend(db(ctx), rows, &options).await?;
+            announce(ctx, ChangeAction::AmendResults, &report).await;
             let ids: Vec<i32> = if report.dry_run {
                 Vec::new()
             } else {
@@ -583,7 +609,16 @@ impl Mutation {
                     .map(|level| (level.code, level.name, level.min_rate_percent.0))
                     .collect(),
             };
-            schemes::set_audited(db(ctx), new, &caller.name).await
+            let group = new.group;
+            let scheme = schemes::set_audited(db(ctx), new, &caller.name).await?;
+            let change = ResultsChange {
+                year: None,
+                tier: Some(group.tier.into()),
+                index: Some(scope.index.code.clone()),
+                action: ChangeAction::SetScoringScheme,
+            };
+            changes(ctx).announce(db(ctx), vec![change]).await;
+            Ok(scheme)
         };
         settle(ctx, outcome.await, |scheme| SetScoringSchemePayload {
             scheme: Some(Scheme(scheme)),

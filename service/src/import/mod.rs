@@ -19,7 +19,16 @@ use sea_orm::{
 use crate::audit::{self, Entry};
 use crate::{Error, Result, RowError, scope};
 
-pub use write::{Amended, ImportReport};
+pub use write::{Amended, ImportReport, Ranking};
+
+/// `2020 district cqdt-results, 2021 district cqdt-results`.
+pub fn labels(rankings: &[Ranking]) -> String {
+    rankings
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// How to import a file.
 #[derive(Clone, Debug, Default)]
@@ -171,7 +180,7 @@ async fn finish(
         Entry {
             actor: options.actor.as_deref().unwrap_or(audit::CLI),
             action,
-            target: report.groups.join(", "),
+            target: labels(&report.groups),
             before: (!before.is_empty()).then(|| serde_json::json!(before)),
             after: Some(serde_json::json!({
                 "decision": options.decision,

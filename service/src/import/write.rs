@@ -29,9 +29,24 @@ pub struct ImportReport {
     /// Results replaced by a newer version: rows whose decision amends the one that published
     /// the agency's result. The replaced version is kept.
     pub amended: Vec<Amended>,
-    /// Rankings that were re-scored, as `2020 DISTRICT cqdt-results`.
-    pub groups: Vec<String>,
+    /// Rankings that were re-scored.
+    pub groups: Vec<Ranking>,
     pub dry_run: bool,
+}
+
+/// One ranking (year, tier, index) a write changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ranking {
+    pub year: i32,
+    pub tier: crate::Tier,
+    pub index: String,
+}
+
+impl std::fmt::Display for Ranking {
+    /// `2020 district cqdt-results`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {}", self.year, self.tier, self.index)
+    }
 }
 
 /// A result an import replaced with a new version.
@@ -285,8 +300,12 @@ pub(crate) async fn write_rows(
         .map(|group| {
             let index = index_codes
                 .get(&group.index_id)
-                .map_or("?", |code| code.as_str());
-            format!("{} {} {index}", group.year, group.tier)
+                .map_or_else(String::new, |code| (*code).clone());
+            Ranking {
+                year: group.year,
+                tier: group.tier,
+                index,
+            }
         })
         .collect();
     Ok(report)

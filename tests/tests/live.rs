@@ -1,0 +1,182 @@
+//! Live updates, persisted queries and HTTP caching: what a dashboard relies on.
+
+use std::time::Duration;
+
+use egov_tests::{TestServer, on_both_databases};
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use service::access::{Role, create_token};
+use service::import::{ImportOptions, import_normalized_csv};
+use sha2::{Digest, Sha256};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+const HEADER: &str = "year,tier,published_rank,agency,max_points,excluded_points,required_points,achieved_points,published_rate_percent,published_converted_score,published_level\n";
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens `/graphql/ws` with graphql-transport-ws and subscribes to `resultsChanged(args)`.
+async fn subscribe(server: &TestServer, args: &str) -> Socket {
+    let url = format!("{}/graphql/ws", server.base_url.replacen("http", "ws", 1));
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("a WebSocket");
+    send(&mut socket, json!({ "type": "connection_init" })).await;
+    assert_eq!(receive(&mut socket).await["type"], json!("connection_ack"));
+    let query = format!("subscription {{ resultsChanged{args} {{ year tier index action }} }}");
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }),
+    )
+    .await;
+    socket
+}
+
+async fn send(socket: &mut Socket, message: Value) {
+    socket
+        .send(Message::text(message.to_string()))
+        .await
+        .expect("send");
+}
+
+/// The next GraphQL message, within 5 s.
+async fn receive(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a message within 5 s")
+            .expect("an open socket")
+            .expect("a frame");
+        if let Message::Text(text) = message {
+            let value: Value = serde_json::from_str(&text).unwrap();
+            if value["type"] != json!("ping") {
+                return value;
+            }
+        }
+    }
+}
+
+async fn an_import_is_announced_to_subscribers(server: TestServer) {
+    let mut all = subscribe(&server, "").await;
+    let mut other_year = subscribe(&server, "(year: 2019)").await;
+    let (_, secret) = create_token(server.db(), "live", Role::Editor, "test")
+        .await
+        .unwrap();
+    let csv = format!("{HEADER}2021,district,,UBND huyện Nam Đông,100,0,100,90,,,\n");
+    let mutation = "mutation ($input: ImportResultsInput!) { importResults(input: $input) { errors { code } } }";
+    let (_, answer) = server
+        .post_as(
+            Some(&secret),
+            mutation,
+            json!({ "input": { "content": csv } }),
+        )
+        .await;
+    assert_eq!(answer["data"]["importResults"]["errors"], json!([]));
+
+    let next = receive(&mut all).await;
+    assert_eq!(next["type"], json!("next"));
+    assert_eq!(
+        next["payload"]["data"]["resultsChanged"],
+        json!({ "year": 2021, "tier": "DISTRICT", "index": "cqdt-results", "action": "IMPORT_RESULTS" })
+    );
+
+    // Another process's write: announced with an unknown year, to every listener.
+    let csv = format!("{HEADER}2022,district,,UBND huyện Nam Đông,100,0,100,91,,,\n");
+    import_normalized_csv(server.db(), csv.as_bytes(), &ImportOptions::default())
+        .await
+        .unwrap();
+    let next = receive(&mut other_year).await;
+    assert_eq!(
+        next["payload"]["data"]["resultsChanged"],
+        json!({ "year": null, "tier": null, "index": null, "action": "EXTERNAL" }),
+        "the 2019 listener hears only the change of unknown year"
+    );
+}
+
+async fn persisted_queries_are_kept_by_hash(server: TestServer) {
+    let query = "{ ranking(year: 2020, tier: DISTRICT) { totalCount } }";
+    let hash = hex::encode(Sha256::digest(query.as_bytes()));
+    let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    let client = reqwest::Client::new();
+    let post = async |body: Value| -> Value {
+        client
+            .post(format!("{}/graphql", server.base_url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    };
+    let unknown = post(json!({ "extensions": persisted })).await;
+    assert_eq!(
+        unknown["errors"][0]["extensions"]["code"],
+        json!("PERSISTED_QUERY_NOT_FOUND")
+    );
+    let registered = post(json!({ "query": query, "extensions": persisted })).await;
+    assert_eq!(registered["data"]["ranking"]["totalCount"], json!(9));
+    let by_hash = post(json!({ "extensions": persisted })).await;
+    assert_eq!(by_hash["data"]["ranking"]["totalCount"], json!(9));
+
+    let wrong = json!({ "persistedQuery": { "version": 1, "sha256Hash": "00".repeat(32) } });
+    let mismatch = post(json!({ "query": query, "extensions": wrong })).await;
+    assert_eq!(
+        mismatch["errors"][0]["extensions"]["code"],
+        json!("BAD_USER_INPUT")
+    );
+}
+
+async fn get_answers_carry_an_etag(server: TestServer) {
+    let path = "/graphql?query=%7B%20years%20%7D";
+    let first = server.get(path).await;
+    assert_eq!(first.status(), 200);
+    let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let client = reqwest::Client::new();
+    let again = client
+        .get(format!("{}{path}", server.base_url))
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    let other = client
+        .get(format!(
+            "{}/graphql?query=%7B%20years(index%3A%20%22cqdt-readiness%22)%20%7D",
+            server.base_url
+        ))
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200, "another answer has another tag");
+}
+
+async fn the_dashboard_is_served_from_the_binary(server: TestServer) {
+    let page = server.get("/").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    for asset in ["/dashboard/dashboard.js", "/dashboard/dashboard.css"] {
+        assert!(html.contains(asset), "the page loads {asset}");
+        let served = server.get(asset).await;
+        assert_eq!(served.status(), 200, "{asset}");
+        assert!(!served.bytes().await.unwrap().is_empty());
+    }
+    assert_eq!(server.get("/dashboard/other.js").await.status(), 404);
+}
+
+on_both_databases!(
+    an_import_is_announced_to_subscribers,
+    persisted_queries_are_kept_by_hash,
+    get_answers_carry_an_etag,
+    the_dashboard_is_served_from_the_binary,
+);
