@@ -351,3 +351,44 @@ macro_rules! on_both_databases {
         }
     )+};
 }
+
+/// One row of a shipped 2020 table (`service/data/cqdt-2020-{tier}.csv`), as printed.
+#[derive(Clone, Debug)]
+pub struct PublishedRow {
+    pub rank: String,
+    pub agency: String,
+    pub max: String,
+    pub excluded: String,
+    pub required: String,
+    pub achieved: String,
+    pub rate: String,
+    pub converted: String,
+    pub level: String,
+}
+
+/// The shipped 2020 table of a tier (`district` or `provincial`), for tests to compare with.
+pub fn published_2020(tier: &str) -> Vec<PublishedRow> {
+    let path = format!(
+        "{}/../service/data/cqdt-2020-{tier}.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    csv::Reader::from_path(&path)
+        .expect("the shipped CSV")
+        .records()
+        .map(|record| {
+            let r = record.expect("a CSV record");
+            let cell = |i: usize| r[i].to_owned();
+            PublishedRow {
+                rank: cell(2),
+                agency: cell(3),
+                max: cell(4),
+                excluded: cell(5),
+                required: cell(6),
+                achieved: cell(7),
+                rate: cell(8),
+                converted: cell(9),
+                level: cell(10),
+            }
+        })
+        .collect()
+}

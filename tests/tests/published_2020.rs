@@ -10,44 +10,7 @@ use egov_tests::{TestServer, on_both_databases};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
-/// One row of a shipped CSV, as strings.
-struct Published {
-    rank: String,
-    agency: String,
-    max: String,
-    excluded: String,
-    required: String,
-    achieved: String,
-    rate: String,
-    converted: String,
-    level: String,
-}
-
-fn published(tier: &str) -> Vec<Published> {
-    let path = format!(
-        "{}/../service/data/cqdt-2020-{tier}.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut reader = csv::Reader::from_path(&path).expect("the shipped CSV");
-    reader
-        .records()
-        .map(|record| {
-            let r = record.expect("a CSV record");
-            let cell = |i: usize| r[i].to_owned();
-            Published {
-                rank: cell(2),
-                agency: cell(3),
-                max: cell(4),
-                excluded: cell(5),
-                required: cell(6),
-                achieved: cell(7),
-                rate: cell(8),
-                converted: cell(9),
-                level: cell(10),
-            }
-        })
-        .collect()
-}
+use egov_tests::{PublishedRow as Published, published_2020 as published};
 
 /// An independent recomputation (plain `rust_decimal` division, not the service's exact
 /// fractions), rounded half away from zero like the printed value: (rate, converted score).

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use egov_tests::{TestServer, on_both_databases};
+use egov_tests::{PublishedRow, TestServer, on_both_databases};
 use entity::{agency, api_token, audit_log, decision, result, result_version, scoring_scheme};
 use reqwest::StatusCode;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -50,46 +50,36 @@ const STRICT_SCALE: Scale = [
 /// One row of a published table, as text, with the decision that published it.
 #[derive(Clone, Debug)]
 struct Row {
-    rank: String,
-    agency: String,
-    max: String,
-    excluded: String,
-    required: String,
-    achieved: String,
-    rate: String,
-    converted: String,
-    level: String,
+    printed: PublishedRow,
     decision: String,
+}
+
+impl std::ops::Deref for Row {
+    type Target = PublishedRow;
+
+    fn deref(&self) -> &PublishedRow {
+        &self.printed
+    }
+}
+
+impl std::ops::DerefMut for Row {
+    fn deref_mut(&mut self) -> &mut PublishedRow {
+        &mut self.printed
+    }
 }
 
 /// The shipped 2020 table of a tier (`district`: published by 3402, `provincial`: by 102).
 fn published(tier: &str) -> Vec<Row> {
-    let path = format!(
-        "{}/../service/data/cqdt-2020-{tier}.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
     let decision = if tier == "district" {
         ORIGINAL
     } else {
         PROVINCIAL_AMENDMENT
     };
-    csv::Reader::from_path(&path)
-        .expect("the shipped CSV")
-        .records()
-        .map(|record| {
-            let r = record.expect("a CSV record");
-            Row {
-                rank: r[2].into(),
-                agency: r[3].into(),
-                max: r[4].into(),
-                excluded: r[5].into(),
-                required: r[6].into(),
-                achieved: r[7].into(),
-                rate: r[8].into(),
-                converted: r[9].into(),
-                level: r[10].into(),
-                decision: decision.into(),
-            }
+    egov_tests::published_2020(tier)
+        .into_iter()
+        .map(|printed| Row {
+            printed,
+            decision: decision.into(),
         })
         .collect()
 }
@@ -757,7 +747,7 @@ async fn a_partial_top_five_imports_as_printed(server: TestServer) {
     let names: Vec<String> = published("provincial")
         .into_iter()
         .take(5)
-        .map(|row| row.agency)
+        .map(|row| row.printed.agency)
         .collect();
     let printed_rows = [
         (1, "Mức độ I", "I"),
