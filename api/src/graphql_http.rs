@@ -2,12 +2,13 @@
 //! `POST` with a JSON body, `GET` with `query`, `variables`, `operationName` parameters for
 //! reads; `application/graphql-response+json` when the client accepts it (then a request that
 //! cannot run, such as a parse or validation failure, answers 400 without `data`), else
-//! `application/json` with 200. Batched (array) bodies are refused.
+//! `application/json` with 200. Batched (array) bodies are refused. GET answers carry an ETag.
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 /// The media type of the GraphQL-over-HTTP spec.
 pub const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -179,4 +180,46 @@ pub fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<async_graphql::Req
         _ => return Err(bad("the body must be a JSON object".into())),
     }
     serde_json::from_value(value).map_err(|error| bad(format!("not a GraphQL request: {error}")))
+}
+
+/// Marks a GET answer with an ETag (a hash of its body) and answers 304 when the client holds
+/// that version: rankings change a few times a year, so revalidating is nearly always free.
+pub async fn with_etag(headers: &HeaderMap, response: Response) -> Response {
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let digest = Sha256::digest(&bytes);
+    let tag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let held = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|held| held.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let Ok(tag) = HeaderValue::from_str(&tag) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    parts.headers.insert(header::ETAG, tag);
+    // Stored, but checked with the server before each reuse; private when a token was sent.
+    let cache_control = if headers.contains_key(header::AUTHORIZATION) {
+        "private, no-cache"
+    } else {
+        "no-cache"
+    };
+    parts.headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    parts.headers.insert(
+        header::VARY,
+        HeaderValue::from_static("accept, authorization"),
+    );
+    if held {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_TYPE);
+        return Response::from_parts(parts, axum::body::Body::empty());
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }

@@ -3,6 +3,7 @@
 
 pub mod dashboard;
 pub mod error;
+pub mod export_http;
 pub mod graphiql;
 pub mod graphql;
 pub mod graphql_http;

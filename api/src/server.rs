@@ -12,14 +12,12 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
-use service::scope::Scope;
-use sha2::{Digest, Sha256};
 
 use crate::graphql::access::Caller;
 use crate::graphql::live::Changes;
@@ -29,7 +27,7 @@ use crate::limits::QueryLimits;
 use crate::observability::{self, Metrics};
 use crate::persisted::PersistedQueries;
 use crate::response_cache::ResponseCache;
-use crate::{AppSchema, build_schema, dashboard, graphiql};
+use crate::{AppSchema, build_schema, dashboard, export_http, graphiql};
 
 /// How the server behaves.
 #[derive(Clone, Copy, Debug)]
@@ -98,7 +96,7 @@ pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
         .route("/graphql/assets/{file}", get(graphiql::asset))
-        .route("/export/{year}/{file}", get(export))
+        .route("/export/{year}/{file}", get(export_http::export))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(observability::metrics))
@@ -108,73 +106,6 @@ pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
             observability::observe,
         ))
         .with_state(app)
-}
-
-/// Which ranking to export.
-#[derive(serde::Deserialize)]
-struct ExportQuery {
-    index: Option<String>,
-    jurisdiction: Option<String>,
-    /// A decision's number: the table as it published it.
-    #[serde(rename = "asOf")]
-    as_of: Option<String>,
-}
-
-/// `GET /export/{year}/{tier}.csv` or `.xlsx`: a ranking laid out like the published appendix.
-async fn export(
-    State(app): State<App>,
-    Path((year, file)): Path<(i32, String)>,
-    Query(query): Query<ExportQuery>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(refusal) = caller(&app, &headers, MediaType::Json).await {
-        return refusal;
-    }
-    let refuse = |status: StatusCode, message: String| (status, message + "\n").into_response();
-    let Some((tier, format)) = file.rsplit_once('.') else {
-        return refuse(
-            StatusCode::NOT_FOUND,
-            format!("`{file}` is not TIER.csv or TIER.xlsx"),
-        );
-    };
-    let Ok(tier) = tier.parse::<service::Tier>() else {
-        return refuse(StatusCode::NOT_FOUND, format!("unknown tier `{tier}`"));
-    };
-    let format = match format.parse::<service::export::Format>() {
-        Ok(format) => format,
-        Err(error) => return refuse(StatusCode::NOT_FOUND, error.to_string()),
-    };
-    let written = async {
-        let scope = Scope::resolve(
-            &app.db,
-            query.jurisdiction.as_deref(),
-            query.index.as_deref(),
-        )
-        .await?;
-        let group = scope.group(year, tier);
-        service::export::export(&app.db, group, query.as_of.as_deref(), format).await
-    };
-    match written.await {
-        Ok(body) => {
-            let content_type = format.content_type();
-            let extension = format.extension();
-            let disposition = format!("attachment; filename=\"cqdt-{year}-{tier}.{extension}\"");
-            (
-                [
-                    (header::CONTENT_TYPE, content_type.to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                body,
-            )
-                .into_response()
-        }
-        Err(service::Error::NotFound(message)) => refuse(StatusCode::NOT_FOUND, message),
-        Err(service::Error::BadInput(message)) => refuse(StatusCode::BAD_REQUEST, message),
-        Err(error) => {
-            tracing::error!(%error, "export failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
 }
 
 /// Whether every operation of a query document only reads.
@@ -189,7 +120,11 @@ fn read_only(query: &str) -> bool {
 
 /// Who sends the request: the holder of its bearer token, or nobody. An unknown or revoked
 /// token, or no token where reads need one, refuses the whole request (401, `UNAUTHENTICATED`).
-async fn caller(app: &App, headers: &HeaderMap, media: MediaType) -> Result<Caller, Response> {
+pub(crate) async fn caller(
+    app: &App,
+    headers: &HeaderMap,
+    media: MediaType,
+) -> Result<Caller, Response> {
     let unauthenticated =
         |message: &str| media.refusal(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
     let Some(value) = headers.get(header::AUTHORIZATION) else {
@@ -253,49 +188,7 @@ async fn graphql_get(
     }
     let key = Bytes::from(format!("GET {}", raw.unwrap_or_default()));
     let response = execute(app, &headers, media, request, key).await;
-    with_etag(&headers, response).await
-}
-
-/// Marks a GET answer with an ETag (a hash of its body) and answers 304 when the client holds
-/// that version: rankings change a few times a year, so revalidating is nearly always free.
-async fn with_etag(headers: &HeaderMap, response: Response) -> Response {
-    if response.status() != StatusCode::OK {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let digest = Sha256::digest(&bytes);
-    let tag = format!("\"{}\"", hex::encode(&digest[..16]));
-    let held = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|held| held.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    let Ok(tag) = HeaderValue::from_str(&tag) else {
-        return Response::from_parts(parts, axum::body::Body::from(bytes));
-    };
-    parts.headers.insert(header::ETAG, tag);
-    // Stored, but checked with the server before each reuse; private when a token was sent.
-    let cache_control = if headers.contains_key(header::AUTHORIZATION) {
-        "private, no-cache"
-    } else {
-        "no-cache"
-    };
-    parts.headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control),
-    );
-    parts.headers.insert(
-        header::VARY,
-        HeaderValue::from_static("accept, authorization"),
-    );
-    if held {
-        parts.status = StatusCode::NOT_MODIFIED;
-        parts.headers.remove(header::CONTENT_TYPE);
-        return Response::from_parts(parts, axum::body::Body::empty());
-    }
-    Response::from_parts(parts, axum::body::Body::from(bytes))
+    graphql_http::with_etag(&headers, response).await
 }
 
 /// `GET /graphql/ws`: subscriptions over WebSocket (graphql-transport-ws, or the older

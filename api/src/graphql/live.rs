@@ -71,12 +71,16 @@ impl Changes {
     }
 
     async fn notice_external(&self, db: &DatabaseConnection) {
+        if self.sender.receiver_count() == 0 {
+            // Nobody listens: no reading; the next listener starts from a fresh baseline.
+            self.seen_version.store(i64::MIN, Ordering::Release);
+            return;
+        }
         let Ok(version) = service::version::current(db).await else {
             return;
         };
         let before = self.seen_version.swap(version, Ordering::AcqRel);
-        let listened = self.sender.receiver_count() > 0;
-        if listened && before != i64::MIN && before != version {
+        if before != i64::MIN && before != version {
             let _ = self.sender.send(ResultsChange {
                 year: None,
                 tier: None,

@@ -1,0 +1,77 @@
+//! `GET /export/{year}/{tier}.csv|.xlsx`: a ranking laid out like the published appendix, for
+//! report generators (see `service::export`).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use service::scope::Scope;
+
+use crate::graphql_http::MediaType;
+use crate::server::{App, caller};
+
+/// Which ranking to export.
+#[derive(serde::Deserialize)]
+pub struct ExportQuery {
+    index: Option<String>,
+    jurisdiction: Option<String>,
+    /// A decision's number: the table as it published it.
+    #[serde(rename = "asOf")]
+    as_of: Option<String>,
+}
+
+/// `GET /export/{year}/{tier}.csv` or `.xlsx`: a ranking laid out like the published appendix.
+pub async fn export(
+    State(app): State<App>,
+    Path((year, file)): Path<(i32, String)>,
+    Query(query): Query<ExportQuery>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = caller(&app, &headers, MediaType::Json).await {
+        return refusal;
+    }
+    let refuse = |status: StatusCode, message: String| (status, message + "\n").into_response();
+    let Some((tier, format)) = file.rsplit_once('.') else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            format!("`{file}` is not TIER.csv or TIER.xlsx"),
+        );
+    };
+    let Ok(tier) = tier.parse::<service::Tier>() else {
+        return refuse(StatusCode::NOT_FOUND, format!("unknown tier `{tier}`"));
+    };
+    let format = match format.parse::<service::export::Format>() {
+        Ok(format) => format,
+        Err(error) => return refuse(StatusCode::NOT_FOUND, error.to_string()),
+    };
+    let written = async {
+        let scope = Scope::resolve(
+            &app.db,
+            query.jurisdiction.as_deref(),
+            query.index.as_deref(),
+        )
+        .await?;
+        let group = scope.group(year, tier);
+        service::export::export(&app.db, group, query.as_of.as_deref(), format).await
+    };
+    match written.await {
+        Ok(body) => {
+            let content_type = format.content_type();
+            let extension = format.extension();
+            let disposition = format!("attachment; filename=\"cqdt-{year}-{tier}.{extension}\"");
+            (
+                [
+                    (header::CONTENT_TYPE, content_type.to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(service::Error::NotFound(message)) => refuse(StatusCode::NOT_FOUND, message),
+        Err(service::Error::BadInput(message)) => refuse(StatusCode::BAD_REQUEST, message),
+        Err(error) => {
+            tracing::error!(%error, "export failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
