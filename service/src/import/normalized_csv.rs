@@ -68,7 +68,7 @@ pub fn parse(content: &[u8]) -> Parsed {
         numbers: Numbers::Plain,
         rate_by_percent_sign: false,
     };
-    table::read(&mut reader, &layout)
+    table::read(content, &mut reader, &layout)
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ pub fn parse(content: &[u8], year: i32, tier: Tier) -> Parsed {
         numbers: Numbers::Printed,
         rate_by_percent_sign: true,
     };
-    table::read(&mut reader, &layout)
+    table::read(content, &mut reader, &layout)
 }
 
 #[cfg(test)]
