@@ -295,6 +295,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         max_connections: cli.pool_size,
         statement_timeout: cli.statement_timeout_ms.map(Duration::from_millis),
         busy_timeout: Duration::from_millis(cli.sqlite_busy_timeout_ms),
+        ..database::PoolSettings::default()
     };
     let db = database::connect_with(&cli.database_url, settings)
         .await

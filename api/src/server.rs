@@ -322,12 +322,20 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// Ready for traffic (readiness): 200 when the database answers, 503 otherwise.
+/// How long readiness waits for the database: a probe must get an answer, not silence.
+const READY_WITHIN: Duration = Duration::from_secs(1);
+
+/// Ready for traffic (readiness): 200 when the database answers within a second, 503
+/// otherwise.
 async fn readyz(State(app): State<App>) -> (StatusCode, &'static str) {
-    match app.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok\n"),
-        Err(error) => {
-            tracing::warn!(%error, "health check: the database does not answer");
+    match tokio::time::timeout(READY_WITHIN, app.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ok\n"),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "readiness: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+        }
+        Err(_) => {
+            tracing::warn!("readiness: no database connection within a second");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
         }
     }
