@@ -5,6 +5,7 @@
 //! | `BadInput`, `InvalidImport` | `BAD_USER_INPUT` (an import also lists its `rows`) |
 //! | `NotFound` | `NOT_FOUND` |
 //! | `Conflict` | `CONFLICT` |
+//! | `Busy` | `DATABASE_BUSY` (another write held the database; try again) |
 //! | `Database`, `Corrupt` | `INTERNAL_SERVER_ERROR`, details logged and never sent |
 //!
 //! Access refusals, which the service does not know of, are `UNAUTHENTICATED` (no valid token)
@@ -73,6 +74,7 @@ fn code_of(error: &service::Error) -> &'static str {
         E::BadInput(_) | E::InvalidImport(_) => "BAD_USER_INPUT",
         E::NotFound(_) => "NOT_FOUND",
         E::Conflict(_) => "CONFLICT",
+        E::Busy(_) => "DATABASE_BUSY",
         E::Database(_) | E::Corrupt(_) => "INTERNAL_SERVER_ERROR",
     }
 }

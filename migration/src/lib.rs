@@ -7,6 +7,7 @@ mod m20261128_000001_create_ranking_tables;
 mod m20261128_000002_create_lineage_tables;
 mod m20261128_000003_track_data_version;
 mod m20261128_000004_versions_tokens_audit;
+mod m20261128_000005_bump_version_once;
 
 /// Runs the migrations in order; `Migrator::up(db, None)` brings a database to the current schema.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_create_lineage_tables::Migration),
             Box::new(m20261128_000003_track_data_version::Migration),
             Box::new(m20261128_000004_versions_tokens_audit::Migration),
+            Box::new(m20261128_000005_bump_version_once::Migration),
         ]
     }
 }

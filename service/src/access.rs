@@ -118,7 +118,7 @@ pub async fn create_token(
     getrandom::fill(&mut bytes)
         .map_err(|error| Error::Corrupt(format!("no random numbers from the system: {error}")))?;
     let secret = format!("{SECRET_PREFIX}{}", hex::encode(bytes));
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     if by_name(&txn, name).await?.is_some() {
         return Err(Error::Conflict(format!("a token named `{name}` exists")));
     }
@@ -149,7 +149,7 @@ pub async fn create_token(
 
 /// Revokes the token named `name`; revoking a revoked token changes nothing.
 pub async fn revoke_token(db: &impl TransactionTrait, name: &str, actor: &str) -> Result<Token> {
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     let row = by_name(&txn, name)
         .await?
         .ok_or_else(|| Error::NotFound(format!("no token named `{name}`")))?;

@@ -8,10 +8,10 @@ use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 
 use crate::audit::{self, Entry};
+use crate::id_list::find_by_ids;
 use crate::page::{Page, PageRequest};
 use crate::{Error, Result, Tier, names};
 
@@ -83,10 +83,13 @@ pub async fn aliases_of(
     agency_ids: &[i32],
 ) -> Result<HashMap<i32, Vec<String>>> {
     let mut aliases: HashMap<i32, Vec<String>> = HashMap::new();
-    for alias in agency_alias::Entity::find()
-        .filter(agency_alias::Column::AgencyId.is_in(agency_ids.iter().copied()))
-        .all(db)
-        .await?
+    for alias in find_by_ids(
+        db,
+        agency_alias::Entity::find(),
+        agency_alias::Column::AgencyId,
+        agency_ids.iter().copied(),
+    )
+    .await?
     {
         aliases
             .entry(alias.agency_id)
@@ -101,13 +104,16 @@ pub async fn aliases_of(
 
 /// Agencies by id.
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashMap<i32, agency::Model>> {
-    Ok(agency::Entity::find()
-        .filter(agency::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|agency| (agency.id, agency))
-        .collect())
+    Ok(find_by_ids(
+        db,
+        agency::Entity::find(),
+        agency::Column::Id,
+        ids.iter().copied(),
+    )
+    .await?
+    .into_iter()
+    .map(|agency| (agency.id, agency))
+    .collect())
 }
 
 /// Records another name under which an agency is published, so imports match it; adding a
@@ -239,7 +245,7 @@ pub async fn upsert(
             "`{code}` is not a code: lower-case letters, digits and hyphens"
         )));
     }
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     let jurisdiction = crate::scope::resolve_jurisdiction(&txn, jurisdiction).await?;
     let named = agency_alias::Entity::find()
         .filter(agency_alias::Column::AliasKey.eq(names::fold(name)))
@@ -321,7 +327,7 @@ pub async fn record_alias(
     alias: &str,
     actor: &str,
 ) -> Result<()> {
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     add_alias(&txn, jurisdiction, code, alias).await?;
     audit::record(
         &txn,

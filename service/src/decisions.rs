@@ -6,10 +6,11 @@ use entity::{decision, jurisdiction, result};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, NotSet, QueryFilter, QueryOrder, Set, TransactionTrait, TryIntoModel,
+    IntoActiveModel, NotSet, QueryFilter, QueryOrder, Set, TryIntoModel,
 };
 
 use crate::audit::{self, Entry};
+use crate::id_list::find_by_ids;
 use crate::{Error, Result, versions};
 
 /// A jurisdiction's decisions, oldest first (undated ones after dated ones, then in the order they
@@ -41,13 +42,16 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[i32],
 ) -> Result<HashMap<i32, decision::Model>> {
-    Ok(decision::Entity::find()
-        .filter(decision::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect())
+    Ok(find_by_ids(
+        db,
+        decision::Entity::find(),
+        decision::Column::Id,
+        ids.iter().copied(),
+    )
+    .await?
+    .into_iter()
+    .map(|d| (d.id, d))
+    .collect())
 }
 
 /// The decisions amending each of `ids`, in the order they were recorded.
@@ -56,11 +60,13 @@ pub async fn amending(
     ids: &[i32],
 ) -> Result<HashMap<i32, Vec<decision::Model>>> {
     let mut amending: HashMap<i32, Vec<decision::Model>> = HashMap::new();
-    for d in decision::Entity::find()
-        .filter(decision::Column::AmendsId.is_in(ids.iter().copied()))
-        .order_by_asc(decision::Column::Id)
-        .all(db)
-        .await?
+    for d in find_by_ids(
+        db,
+        decision::Entity::find().order_by_asc(decision::Column::Id),
+        decision::Column::AmendsId,
+        ids.iter().copied(),
+    )
+    .await?
     {
         if let Some(amended) = d.amends_id {
             amending.entry(amended).or_default().push(d);
@@ -93,7 +99,7 @@ pub async fn publish(
     if number.is_empty() {
         return Err(Error::BadInput("a decision needs its number".into()));
     }
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     let jurisdiction = crate::scope::resolve_jurisdiction(&txn, jurisdiction).await?;
     let find = async |number: &str| -> Result<Option<decision::Model>> {
         Ok(decision::Entity::find()

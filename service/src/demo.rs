@@ -7,7 +7,7 @@ use std::ops::RangeInclusive;
 
 use entity::{ExactDecimal, agency, agency_alias, result};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::schemes::{self, NewScheme};
 use crate::scope::{GroupKey, resolve_index};
@@ -87,7 +87,7 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
     let mut report = DemoReport::default();
     for province in 1..=options.provinces {
         let code = format!("synthetic-{province:02}");
-        let txn = db.begin().await?;
+        let txn = crate::database::begin_write(db).await?;
         let jurisdiction = jurisdictions::create(
             &txn,
             &code,

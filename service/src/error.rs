@@ -37,12 +37,52 @@ pub enum Error {
     /// The write contradicts data already stored (`CONFLICT`).
     #[error("{0}")]
     Conflict(String),
+    /// Another write held the database for longer than the busy timeout (`DATABASE_BUSY`):
+    /// nothing was written, and the same request may succeed when tried again.
+    #[error("the database is busy with another write (an import?); nothing was written, try again")]
+    Busy(#[source] sea_orm::DbErr),
     /// The database failed; details are logged, not shown to clients (`INTERNAL_SERVER_ERROR`).
     #[error("database error: {0}")]
-    Database(#[from] sea_orm::DbErr),
+    Database(sea_orm::DbErr),
     /// Stored data the service cannot interpret, e.g. an unknown converted-score rule.
     #[error("inconsistent stored data: {0}")]
     Corrupt(String),
+}
+
+impl From<sea_orm::DbErr> for Error {
+    /// Sorts out the failures that say "try again" from the ones that say "something is wrong".
+    fn from(error: sea_orm::DbErr) -> Self {
+        if is_busy(&error) {
+            Self::Busy(error)
+        } else {
+            Self::Database(error)
+        }
+    }
+}
+
+/// SQLite's `SQLITE_BUSY` / `SQLITE_LOCKED` (with their extended codes): another connection
+/// holds the lock past the busy timeout. PostgreSQL's `55P03` (lock not available), `40001`
+/// (serialization failure) and `40P01` (deadlock) mean the same: retrying can succeed.
+fn is_busy(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
+    let (DbErr::Exec(RuntimeErr::SqlxError(error))
+    | DbErr::Query(RuntimeErr::SqlxError(error))
+    | DbErr::Conn(RuntimeErr::SqlxError(error))) = error
+    else {
+        return false;
+    };
+    let sqlx::Error::Database(error) = error.as_ref() else {
+        return false;
+    };
+    let code = error.code();
+    match code.as_deref() {
+        Some("55P03" | "40001" | "40P01") => true,
+        // SQLite's primary code is the low byte of the extended one (517 = BUSY_SNAPSHOT).
+        Some(code) => code
+            .parse::<i32>()
+            .is_ok_and(|code| matches!(code & 0xff, 5 | 6)),
+        None => false,
+    }
 }
 
 /// The service's result type.

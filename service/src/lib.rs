@@ -13,6 +13,7 @@ pub mod decisions;
 pub mod demo;
 pub mod error;
 pub mod export;
+mod id_list;
 pub mod import;
 pub mod jurisdictions;
 pub mod lineage;

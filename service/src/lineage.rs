@@ -10,9 +10,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use entity::{agency, decision, lineage_event, lineage_link};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 
 use crate::audit::{self, Entry};
@@ -122,7 +123,15 @@ impl Lineage {
             .all(db)
             .await?;
         let links = lineage_link::Entity::find()
-            .filter(lineage_link::Column::EventId.is_in(rows.iter().map(|row| row.id)))
+            .filter(
+                lineage_link::Column::EventId.in_subquery(
+                    Query::select()
+                        .column(lineage_event::Column::Id)
+                        .from(lineage_event::Entity)
+                        .and_where(lineage_event::Column::JurisdictionId.eq(jurisdiction_id))
+                        .to_owned(),
+                ),
+            )
             .all(db)
             .await?;
         let mut events = rows
@@ -197,7 +206,7 @@ pub async fn record(
     new: NewLineageEvent,
     actor: &str,
 ) -> Result<LineageEvent> {
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     let jurisdiction = crate::scope::resolve_jurisdiction(&txn, jurisdiction).await?;
     if !new.kind.fits(new.predecessors.len(), new.successors.len()) {
         return Err(Error::BadInput(format!(

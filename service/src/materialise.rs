@@ -8,10 +8,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use entity::{ExactDecimal, agency, result};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
+use crate::id_list::find_by_ids;
 use crate::scope::GroupKey;
 use crate::scoring::{self, Member, Points, Scheme, Scored};
 use crate::{Error, Result, schemes};
@@ -52,13 +51,16 @@ pub async fn score_rows(
             group.tier, group.year
         ))
     })?;
-    let sort_keys: HashMap<i32, String> = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(rows.iter().map(|row| row.agency_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|agency| (agency.id, agency.sort_key))
-        .collect();
+    let sort_keys: HashMap<i32, String> = find_by_ids(
+        db,
+        agency::Entity::find(),
+        agency::Column::Id,
+        rows.iter().map(|row| row.agency_id),
+    )
+    .await?
+    .into_iter()
+    .map(|agency| (agency.id, agency.sort_key))
+    .collect();
     let members: Vec<Member> = rows
         .iter()
         .map(|row| Member {

@@ -11,6 +11,7 @@ use sea_orm::{
     QuerySelect, Select,
 };
 
+use crate::id_list::find_by_ids;
 use crate::page::{Page, PageRequest};
 use crate::scope::{GroupKey, Scope};
 use crate::scoring::{Exact, Level, Scheme, exact::MAX_DECIMALS};
@@ -123,10 +124,13 @@ pub async fn ranking(
 
 /// Results by id, in the order asked for.
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<ResultView>> {
-    let mut rows = result::Entity::find()
-        .filter(result::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
+    let mut rows = find_by_ids(
+        db,
+        result::Entity::find(),
+        result::Column::Id,
+        ids.iter().copied(),
+    )
+    .await?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
     views(db, rows).await
 }
@@ -147,12 +151,15 @@ pub async fn of_agencies(
     agency_ids: &[i32],
     index_id: i32,
 ) -> Result<HashMap<i32, Vec<ResultView>>> {
-    let rows = result::Entity::find()
-        .filter(result::Column::AgencyId.is_in(agency_ids.iter().copied()))
-        .filter(result::Column::RankingIndexId.eq(index_id))
-        .order_by_asc(result::Column::Year)
-        .all(db)
-        .await?;
+    let rows = find_by_ids(
+        db,
+        result::Entity::find()
+            .filter(result::Column::RankingIndexId.eq(index_id))
+            .order_by_asc(result::Column::Year),
+        result::Column::AgencyId,
+        agency_ids.iter().copied(),
+    )
+    .await?;
     let mut by_agency: HashMap<i32, Vec<ResultView>> = HashMap::new();
     for view in views(db, rows).await? {
         by_agency.entry(view.row.agency_id).or_default().push(view);

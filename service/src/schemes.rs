@@ -10,6 +10,7 @@ use sea_orm::{
 };
 
 use crate::audit::{self, Entry};
+use crate::id_list::find_by_ids;
 use crate::scope::GroupKey;
 use crate::scoring::exact::MAX_DECIMALS;
 use crate::scoring::{ConvertedRule, Level, Scheme};
@@ -37,11 +38,13 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i32>,
 ) -> Result<HashMap<i32, Arc<Scheme>>> {
-    let ids: Vec<i32> = ids.into_iter().collect();
-    let rows = scoring_scheme::Entity::find()
-        .filter(scoring_scheme::Column::Id.is_in(ids))
-        .all(db)
-        .await?;
+    let rows = find_by_ids(
+        db,
+        scoring_scheme::Entity::find(),
+        scoring_scheme::Column::Id,
+        ids,
+    )
+    .await?;
     with_levels(db, rows).await
 }
 
@@ -49,11 +52,13 @@ async fn with_levels(
     db: &impl ConnectionTrait,
     rows: Vec<scoring_scheme::Model>,
 ) -> Result<HashMap<i32, Arc<Scheme>>> {
-    let levels = scheme_level::Entity::find()
-        .filter(scheme_level::Column::SchemeId.is_in(rows.iter().map(|row| row.id)))
-        .order_by_asc(scheme_level::Column::Ordinal)
-        .all(db)
-        .await?;
+    let levels = find_by_ids(
+        db,
+        scheme_level::Entity::find().order_by_asc(scheme_level::Column::Ordinal),
+        scheme_level::Column::SchemeId,
+        rows.iter().map(|row| row.id),
+    )
+    .await?;
     let mut scale: HashMap<i32, Vec<Level>> = HashMap::new();
     for level in levels {
         scale.entry(level.scheme_id).or_default().push(Level {
@@ -119,7 +124,7 @@ pub async fn set(db: &impl TransactionTrait, new: NewScheme) -> Result<Arc<Schem
                 .into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     let group = new.group;
     let existing = scoring_scheme::Entity::find()
         .filter(scoring_scheme::Column::JurisdictionId.eq(group.jurisdiction_id))
@@ -202,7 +207,7 @@ pub async fn set_audited(
     new: NewScheme,
     actor: &str,
 ) -> Result<Arc<Scheme>> {
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     let before = for_group(&txn, new.group)
         .await?
         .filter(|scheme| scheme.year == new.group.year)

@@ -8,10 +8,7 @@
 use chrono::NaiveDate;
 use entity::{decision, jurisdiction, ranking_index};
 use rust_decimal::Decimal;
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, NotSet, PaginatorTrait, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, NotSet, PaginatorTrait, Set};
 
 use crate::import::{ImportOptions, normalized_csv, write_rows};
 use crate::schemes::{self, NewScheme};
@@ -39,7 +36,7 @@ pub fn levels_2020() -> Vec<(String, String, Decimal)> {
 /// Loads the published 2020 tables into a database that holds no jurisdiction yet, in one
 /// transaction. A database that already has data is left alone.
 pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     if jurisdiction::Entity::find().count(&txn).await? > 0 {
         return Ok(());
     }

@@ -10,6 +10,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set, TryIntoModel,
 };
 
+use crate::id_list::find_by_ids;
 use crate::page::{Page, PageRequest};
 use crate::results::{self, ResultView};
 use crate::scope::GroupKey;
@@ -58,11 +59,13 @@ pub async fn of_results(
     result_ids: &[i32],
 ) -> Result<HashMap<i32, Vec<result_version::Model>>> {
     let mut by_result: HashMap<i32, Vec<result_version::Model>> = HashMap::new();
-    for version in result_version::Entity::find()
-        .filter(result_version::Column::ResultId.is_in(result_ids.iter().copied()))
-        .order_by_asc(result_version::Column::Version)
-        .all(db)
-        .await?
+    for version in find_by_ids(
+        db,
+        result_version::Entity::find().order_by_asc(result_version::Column::Version),
+        result_version::Column::ResultId,
+        result_ids.iter().copied(),
+    )
+    .await?
     {
         by_result
             .entry(version.result_id)

@@ -1,9 +1,16 @@
-//! Pool settings reach the database: PostgreSQL cancels a statement past the statement timeout.
+//! Pool settings reach the database: PostgreSQL cancels a statement past the statement timeout;
+//! a write waits for another process's write up to SQLite's busy timeout.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use egov_tests::{Backend, TestDb};
-use sea_orm::ConnectionTrait;
+use entity::agency;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, TransactionSession,
+};
+use service::Tier;
+use service::agencies::AgencyInput;
 use service::database::{PoolSettings, connect_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -24,5 +31,100 @@ async fn postgres_cancels_statements_past_the_timeout() {
         .await
         .expect("a quick statement runs");
     db.close().await.ok();
+    test_db.remove().await;
+}
+
+/// A second pool on `test_db`, as another process (a CLI import) would open, and a write
+/// transaction on it that has written and holds its locks until committed or dropped.
+async fn another_process_writing(test_db: &TestDb) -> (DatabaseConnection, DatabaseTransaction) {
+    let other = connect_with(&test_db.url, PoolSettings::default())
+        .await
+        .unwrap();
+    let txn = service::database::begin_write(&other).await.unwrap();
+    txn.execute_unprepared("UPDATE agency SET name = name WHERE id = (SELECT MIN(id) FROM agency)")
+        .await
+        .unwrap();
+    (other, txn)
+}
+
+fn new_agency() -> AgencyInput {
+    AgencyInput {
+        code: Some("so-moi".into()),
+        name: "Sở Mới".into(),
+        tier: Tier::Provincial,
+        aliases: Vec::new(),
+    }
+}
+
+/// A write that starts while another process writes waits for it, then succeeds: on SQLite it
+/// takes the write lock before it reads, so the busy timeout applies (a deferred transaction
+/// that had read first failed at once with "database is locked").
+async fn a_write_waits_for_another_process(backend: Backend) {
+    let Some(test_db) = TestDb::prepared(backend).await else {
+        return;
+    };
+    let (other, txn) = another_process_writing(&test_db).await;
+    let db = test_db.db.clone();
+    let started = Instant::now();
+    let write =
+        tokio::spawn(
+            async move { service::agencies::upsert(&db, None, new_agency(), "test").await },
+        );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!write.is_finished(), "the write waits for the other one");
+    txn.commit().await.unwrap();
+    let (agency, created) = write
+        .await
+        .unwrap()
+        .expect("the write succeeds once the other ends");
+    assert!(created && agency.code == "so-moi");
+    assert!(started.elapsed() >= Duration::from_millis(500));
+    other.close().await.ok();
+    test_db.remove().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_waits_for_another_process_sqlite() {
+    a_write_waits_for_another_process(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_waits_for_another_process_postgres() {
+    a_write_waits_for_another_process(Backend::Postgres).await;
+}
+
+/// On SQLite a write that waited the whole busy timeout gives up with `Busy` (the API's
+/// `DATABASE_BUSY`: try again) and writes nothing. PostgreSQL waits for row locks without a
+/// limit of its own; its statement timeout bounds the wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_gives_up_after_the_busy_timeout() {
+    let Some(test_db) = TestDb::prepared(Backend::Sqlite).await else {
+        return;
+    };
+    let (other, txn) = another_process_writing(&test_db).await;
+    let impatient = connect_with(
+        &test_db.url,
+        PoolSettings {
+            busy_timeout: Duration::from_millis(200),
+            ..PoolSettings::default()
+        },
+    )
+    .await
+    .unwrap();
+    let started = Instant::now();
+    let error = service::agencies::upsert(&impatient, None, new_agency(), "test")
+        .await
+        .expect_err("the other process holds the database");
+    assert!(matches!(error, service::Error::Busy(_)), "{error:?}");
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    txn.rollback().await.unwrap();
+    let found = agency::Entity::find()
+        .filter(agency::Column::Code.eq("so-moi"))
+        .count(&test_db.db)
+        .await
+        .unwrap();
+    assert_eq!(found, 0, "nothing was written");
+    impatient.close().await.ok();
+    other.close().await.ok();
     test_db.remove().await;
 }

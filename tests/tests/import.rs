@@ -150,19 +150,24 @@ async fn kept_answers_give_way_to_new_data(server: TestServer) {
         server.data(query, json!({})).await["ranking"]["totalCount"],
         json!(0)
     );
-    let csv = format!("{HEADER}2021,provincial,,Sở Du lịch,90,1,89,88,,,,\n");
+    let csv = format!(
+        "{HEADER}2021,provincial,,Sở Du lịch,90,1,89,88,,,,\n2021,provincial,,Sở Y tế,90,0,90,80,,,,\n"
+    );
     import_normalized_csv(server.db(), csv.as_bytes(), &ImportOptions::default())
         .await
         .unwrap();
-    assert!(
-        service::version::current(server.db()).await.unwrap() > before,
-        "an import moves the data version"
-    );
+    let after = service::version::current(server.db()).await.unwrap();
+    assert!(after > before, "an import moves the data version");
+    if sea_orm::ConnectionTrait::get_database_backend(server.db()) == sea_orm::DbBackend::Postgres {
+        // Once per transaction, whatever the number of statements: bumping per statement
+        // made large imports quadratic.
+        assert_eq!(after, before + 1, "one import, one new data version");
+    }
     let poll = api::ServerOptions::default().version_poll;
     tokio::time::sleep(poll + std::time::Duration::from_millis(50)).await;
     assert_eq!(
         server.data(query, json!({})).await["ranking"]["totalCount"],
-        json!(1)
+        json!(2)
     );
 }
 

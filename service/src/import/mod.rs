@@ -11,10 +11,7 @@ pub mod xlsx;
 pub(crate) use write::write_rows;
 
 use entity::decision;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use crate::audit::{self, Entry};
 use crate::{Error, Result, RowError, scope};
@@ -132,7 +129,7 @@ pub async fn amend(
         keep_unstated: true,
         ..options.clone()
     };
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     let report = write::write_rows(&txn, parsed, options).await?;
     let amended: std::collections::HashSet<usize> =
         report.amended.iter().map(|amended| amended.line).collect();
@@ -158,7 +155,7 @@ async fn write_in_transaction(
     options: &ImportOptions,
     action: &str,
 ) -> Result<ImportReport> {
-    let txn = db.begin().await?;
+    let txn = crate::database::begin_write(db).await?;
     let report = write::write_rows(&txn, parsed, options).await?;
     finish(txn, report, options, action).await
 }

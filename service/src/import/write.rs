@@ -4,6 +4,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use entity::{ExactDecimal, agency, agency_alias, decision, ranking_index, result};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, NotSet,
     QueryFilter, Set,
@@ -418,7 +419,15 @@ impl KnownAgencies {
             .all(txn)
             .await?;
         let aliases = agency_alias::Entity::find()
-            .filter(agency_alias::Column::AgencyId.is_in(agencies.iter().map(|a| a.id)))
+            .filter(
+                agency_alias::Column::AgencyId.in_subquery(
+                    Query::select()
+                        .column(agency::Column::Id)
+                        .from(agency::Entity)
+                        .and_where(agency::Column::JurisdictionId.eq(jurisdiction_id))
+                        .to_owned(),
+                ),
+            )
             .all(txn)
             .await?;
         let tiers: HashMap<i32, String> = agencies.iter().map(|a| (a.id, a.tier.clone())).collect();
