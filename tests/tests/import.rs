@@ -246,24 +246,44 @@ on_both_databases!(
 );
 
 /// The 2020 district appendix as a spreadsheet (points as numbers, rates as printed text, levels
-/// as printed), imported as 2021: the same ranking as the normalized 2020 table.
+/// as printed) in XLSX, XLS and ODS, imported as 2021, 2022 and 2023: each the same ranking as
+/// the normalized 2020 table.
 async fn a_spreadsheet_imports_like_the_normalized_table(server: TestServer) {
-    let table = include_bytes!("fixtures/district-2020-as-printed.xlsx");
-    let options = ImportOptions {
-        year: Some(2021),
-        tier: Some(service::Tier::District),
-        ..ImportOptions::default()
-    };
-    let report = service::import::import_table(server.db(), table, &options)
-        .await
-        .unwrap();
-    assert_eq!((report.rows_read, report.agencies_matched), (9, 9));
     let query = "query ($year: Int!) { ranking(year: $year, tier: DISTRICT) { nodes {
         agency { code } rank level { code } ratePercent convertedScore
         published { rank ratePercent convertedScore level { code } } } } }";
-    let spreadsheet = server.data(query, json!({ "year": 2021 })).await;
     let normalized = server.data(query, json!({ "year": 2020 })).await;
-    assert_eq!(spreadsheet, normalized);
+    let spreadsheets: [(i32, &[u8]); 3] = [
+        (
+            2021,
+            include_bytes!("fixtures/district-2020-as-printed.xlsx"),
+        ),
+        (
+            2022,
+            include_bytes!("fixtures/district-2020-as-printed.xls"),
+        ),
+        (
+            2023,
+            include_bytes!("fixtures/district-2020-as-printed.ods"),
+        ),
+    ];
+    for (year, table) in spreadsheets {
+        let options = ImportOptions {
+            year: Some(year),
+            tier: Some(service::Tier::District),
+            ..ImportOptions::default()
+        };
+        let report = service::import::import_table(server.db(), table, &options)
+            .await
+            .unwrap();
+        assert_eq!(
+            (report.rows_read, report.agencies_matched),
+            (9, 9),
+            "{year}"
+        );
+        let spreadsheet = server.data(query, json!({ "year": year })).await;
+        assert_eq!(spreadsheet, normalized, "{year}");
+    }
 }
 
 on_both_databases!(a_spreadsheet_imports_like_the_normalized_table);

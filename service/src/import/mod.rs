@@ -4,6 +4,7 @@
 
 pub mod normalized_csv;
 pub mod published_table;
+mod sheet_size;
 pub mod table;
 mod write;
 pub mod xlsx;

@@ -1,4 +1,4 @@
-//! Spreadsheets (XLSX, XLS, ODS) as tables: the first worksheet, read with `calamine` and handed
+//! Spreadsheets (XLSX, XLSB, XLS, ODS) as tables: the first worksheet, read with `calamine` and handed
 //! to the table readers as CSV, so a spreadsheet is checked exactly like the same table in CSV.
 //!
 //! A spreadsheet keeps numbers as binary floating point. Each is written back with the shortest
@@ -10,17 +10,17 @@
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Cell, Data, DataRef, Range, Reader, Sheets, Xlsx, open_workbook_auto_from_rs};
+use calamine::{Cell, Data, DataRef, Range, Reader, Sheets, open_workbook_auto_from_rs};
 
-/// The most cells the used range of an XLSX sheet may span (rows × columns). A table of results
-/// has a few hundred rows of a dozen columns, while a cell reference is a few bytes: laid out
-/// cell by cell, a sheet with cells `A1` and `XFD1048576` would take 512 GiB.
-const MAX_CELLS: u64 = 1 << 20;
+use super::sheet_size::{self, Extent};
 
-/// Whether the bytes are a spreadsheet rather than text: XLSX and ODS are ZIP archives, XLS an
-/// OLE compound file.
+/// The start of an OLE compound file: an XLS workbook.
+const OLE_MAGIC: [u8; 4] = [0xD0, 0xCF, 0x11, 0xE0];
+
+/// Whether the bytes are a spreadsheet rather than text: XLSX, XLSB and ODS are ZIP archives,
+/// XLS an OLE compound file.
 pub fn recognises(content: &[u8]) -> bool {
-    content.starts_with(b"PK\x03\x04") || content.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+    content.starts_with(b"PK\x03\x04") || content.starts_with(&OLE_MAGIC)
 }
 
 /// The first worksheet as CSV text.
@@ -32,13 +32,34 @@ pub fn first_sheet_as_csv(content: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 fn sheet_as_csv(content: &[u8]) -> Result<Vec<u8>, String> {
+    // XLS and ODS sheets are laid out as the file opens: measure them first.
+    if content.starts_with(&OLE_MAGIC) {
+        sheet_size::check_xls(content)?;
+    } else {
+        sheet_size::check_ods(content)?;
+    }
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(content.to_vec()))
         .map_err(|error| format!("not a readable spreadsheet: {error}"))?;
+    let first = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or("the spreadsheet has no worksheet")?;
     let range = match &mut workbook {
-        Sheets::Xlsx(xlsx) => first_xlsx_sheet(xlsx),
+        Sheets::Xlsx(xlsx) => xlsx
+            .worksheet_cells_reader(&first)
+            .map_err(|error| error.to_string())
+            .and_then(|mut reader| {
+                measured_range(|| reader.next_cell().map(|cell| cell.map(owned)))
+            }),
+        Sheets::Xlsb(xlsb) => xlsb
+            .worksheet_cells_reader(&first)
+            .map_err(|error| error.to_string())
+            .and_then(|mut reader| {
+                measured_range(|| reader.next_cell().map(|cell| cell.map(owned)))
+            }),
         workbook => workbook
-            .worksheet_range_at(0)
-            .ok_or("the spreadsheet has no worksheet")?
+            .worksheet_range(&first)
             .map_err(|error| error.to_string()),
     }
     .map_err(|error| format!("the first worksheet cannot be read: {error}"))?;
@@ -52,38 +73,25 @@ fn sheet_as_csv(content: &[u8]) -> Result<Vec<u8>, String> {
     writer.into_inner().map_err(|error| error.to_string())
 }
 
-/// The first worksheet of an XLSX, refused when its used range spans more than [`MAX_CELLS`]
-/// before calamine lays it out cell by cell.
-fn first_xlsx_sheet(xlsx: &mut Xlsx<Cursor<Vec<u8>>>) -> Result<Range<Data>, String> {
-    let name = xlsx
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or("the spreadsheet has no worksheet")?;
-    let mut reader = xlsx
-        .worksheet_cells_reader(&name)
-        .map_err(|error| error.to_string())?;
+/// The cells `next_cell` reads, one by one, refused as soon as they span more than
+/// [`sheet_size::MAX_CELLS`], before calamine lays them out as a rectangle.
+fn measured_range<E: ToString>(
+    mut next_cell: impl FnMut() -> Result<Option<((u32, u32), Data)>, E>,
+) -> Result<Range<Data>, String> {
+    let mut extent = Extent::default();
     let mut cells = Vec::new();
-    let (mut first, mut last) = ((u32::MAX, u32::MAX), (0, 0));
-    while let Some(cell) = reader.next_cell().map_err(|error| error.to_string())? {
-        if matches!(cell.get_value(), DataRef::Empty) {
+    while let Some(((row, column), value)) = next_cell().map_err(|error| error.to_string())? {
+        if value == Data::Empty {
             continue;
         }
-        let (row, column) = cell.get_position();
-        first = (first.0.min(row), first.1.min(column));
-        last = (last.0.max(row), last.1.max(column));
-        let spanned = (u64::from(last.0 - first.0) + 1) * (u64::from(last.1 - first.1) + 1);
-        if spanned > MAX_CELLS {
-            return Err(format!(
-                "its cells span more than {MAX_CELLS} cells (rows × columns)"
-            ));
-        }
-        cells.push(Cell::new(
-            (row, column),
-            Data::from(cell.get_value().clone()),
-        ));
+        extent.take((row, row), (column, column))?;
+        cells.push(Cell::new((row, column), value));
     }
     Ok(Range::from_sparse(cells))
+}
+
+fn owned(cell: Cell<DataRef<'_>>) -> ((u32, u32), Data) {
+    (cell.get_position(), Data::from(cell.get_value().clone()))
 }
 
 fn cell_text(cell: &Data) -> String {

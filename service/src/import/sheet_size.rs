@@ -1,0 +1,344 @@
+//! How many cells a spreadsheet's sheets span, measured before calamine lays them out.
+//!
+//! calamine holds a sheet as a rectangle of cells from its first to its last non-empty one: a
+//! few hundred bytes naming a far-away cell would take gigabytes. XLSX and XLSB sheets are read
+//! cell by cell and measured as they come (`xlsx.rs`). XLS and ODS files are laid out whole
+//! as calamine opens them, every sheet, so [`check_xls`] and [`check_ods`] scan them first.
+
+use std::io::{Cursor, Read};
+
+use quick_xml::events::{BytesStart, Event};
+
+/// The most cells a sheet may span (rows × columns). A table of results has a few hundred rows
+/// of a dozen columns.
+pub(super) const MAX_CELLS: u64 = 1 << 20;
+
+/// The most bytes of XML an ODS sheet file may hold once unpacked: a compressed file of a few
+/// kilobytes can unpack to gigabytes.
+const MAX_ODS_XML_BYTES: u64 = 64 << 20;
+
+/// The rectangle spanned by the non-empty cells of one sheet seen so far.
+#[derive(Default)]
+pub(super) struct Extent {
+    /// (first row, first column, last row, last column), once a cell was seen.
+    bounds: Option<(u32, u32, u32, u32)>,
+}
+
+impl Extent {
+    /// Takes in the cells of rows `rows` and columns `columns` (first and last, inclusive),
+    /// refusing once the sheet spans more than [`MAX_CELLS`].
+    pub(super) fn take(&mut self, rows: (u32, u32), columns: (u32, u32)) -> Result<(), String> {
+        let (top, left, bottom, right) = self
+            .bounds
+            .unwrap_or((rows.0, columns.0, rows.1, columns.1));
+        let bounds = (
+            top.min(rows.0),
+            left.min(columns.0),
+            bottom.max(rows.1),
+            right.max(columns.1),
+        );
+        self.bounds = Some(bounds);
+        let spanned = (u64::from(bounds.2 - bounds.0) + 1) * (u64::from(bounds.3 - bounds.1) + 1);
+        if spanned > MAX_CELLS {
+            return Err(too_large());
+        }
+        Ok(())
+    }
+}
+
+fn too_large() -> String {
+    format!("a sheet's cells span more than {MAX_CELLS} cells (rows × columns)")
+}
+
+fn unreadable(error: impl std::fmt::Display) -> String {
+    format!("not a readable spreadsheet: {error}")
+}
+
+/// Refuses an XLS file whose sheets span more than [`MAX_CELLS`], or announce more in their
+/// DIMENSIONS record (calamine reserves that much room up front). Walks the BIFF records of
+/// the workbook stream: a sheet runs from its BOF record to its EOF; charts nested in it are
+/// skipped, as calamine skips them.
+pub(super) fn check_xls(content: &[u8]) -> Result<(), String> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(content)).map_err(unreadable)?;
+    let name = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|name| file.is_stream(name))
+        .ok_or_else(|| unreadable("it has no workbook stream"))?;
+    let mut stream = Vec::new();
+    file.open_stream(name)
+        .and_then(|mut workbook| workbook.read_to_end(&mut stream))
+        .map_err(unreadable)?;
+    let u16_at = |data: &[u8], at: usize| {
+        data.get(at..at + 2).map_or(0, |bytes| {
+            u32::from(u16::from_le_bytes([bytes[0], bytes[1]]))
+        })
+    };
+    let u32_at = |data: &[u8], at: usize| {
+        data.get(at..at + 4).map_or(0, |bytes| {
+            u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+        })
+    };
+    let (mut extent, mut depth) = (Extent::default(), 0_u32);
+    let mut rest = &stream[..];
+    while rest.len() >= 4 {
+        let kind = u16_at(rest, 0);
+        let length = u16_at(rest, 2) as usize;
+        let Some(data) = rest.get(4..4 + length) else {
+            break;
+        };
+        rest = &rest[4 + length..];
+        match kind {
+            0x0809 => {
+                depth += 1;
+                if depth == 1 {
+                    extent = Extent::default();
+                }
+            }
+            0x000A => depth = depth.saturating_sub(1),
+            _ if depth != 1 => {}
+            // DIMENSIONS: first row, last row + 1, first column, last column + 1.
+            0x0200 => {
+                let (rows, columns) = match data.len() {
+                    10 => (
+                        (u16_at(data, 0), u16_at(data, 2)),
+                        (u16_at(data, 4), u16_at(data, 6)),
+                    ),
+                    14 | 16 => (
+                        (u32_at(data, 0), u32_at(data, 4)),
+                        (u16_at(data, 8), u16_at(data, 10)),
+                    ),
+                    _ => continue,
+                };
+                let first_column = if columns.0 > 0xFF || columns.1 < columns.0 {
+                    0
+                } else {
+                    columns.0
+                };
+                if rows.1 >= 1 && columns.1 >= 1 {
+                    if rows.1 - 1 < rows.0 {
+                        return Err(unreadable("a sheet's DIMENSIONS record is malformed"));
+                    }
+                    let announced =
+                        u64::from(rows.1 - rows.0) * u64::from(columns.1 - first_column);
+                    if announced > MAX_CELLS {
+                        return Err(too_large());
+                    }
+                }
+            }
+            // Cells: NUMBER, LABEL, RSTRING, BOOLERR, FORMULA, RK, LABELSST (row, column, ...).
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x0006 | 0x027E | 0x00FD if length >= 4 => {
+                let (row, column) = (u16_at(data, 0), u16_at(data, 2));
+                extent.take((row, row), (column, column))?;
+            }
+            // MULRK: row, first column, values..., last column.
+            0x00BD if length >= 6 => {
+                let row = u16_at(data, 0);
+                let (first, last) = (u16_at(data, 2), u16_at(data, length - 2));
+                extent.take((row, row), (first.min(last), first.max(last)))?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an ODS file whose `content.xml` unpacks to more than [`MAX_ODS_XML_BYTES`] or whose
+/// sheets span more than [`MAX_CELLS`]. calamine lays out each row from its first column, and
+/// repeats a row or a cell as often as `number-rows-repeated` / `number-columns-repeated` say.
+/// A file without `content.xml` is left for calamine to refuse.
+pub(super) fn check_ods(content: &[u8]) -> Result<(), String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(content)).map_err(unreadable)?;
+    let Ok(file) = archive.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut xml = Vec::new();
+    file.take(MAX_ODS_XML_BYTES + 1)
+        .read_to_end(&mut xml)
+        .map_err(unreadable)?;
+    if xml.len() as u64 > MAX_ODS_XML_BYTES {
+        return Err(format!(
+            "its sheets unpack to more than {} MiB of XML",
+            MAX_ODS_XML_BYTES >> 20
+        ));
+    }
+    let mut reader = quick_xml::Reader::from_reader(&xml[..]);
+    let mut buffer = Vec::new();
+    let mut extent = Extent::default();
+    let (mut row, mut column, mut row_repeats) = (0_u32, 0_u32, 1_u32);
+    loop {
+        let (element, has_content) = match reader.read_event_into(&mut buffer) {
+            Ok(Event::Eof) => return Ok(()),
+            Ok(Event::Start(element)) => (element, true),
+            Ok(Event::Empty(element)) => (element, false),
+            Ok(Event::End(element)) => {
+                if element.name().as_ref() == "table:table-row" {
+                    row = row.saturating_add(row_repeats);
+                }
+                buffer.clear();
+                continue;
+            }
+            Ok(_) => {
+                buffer.clear();
+                continue;
+            }
+            // A malformed file: calamine refuses it with its own message.
+            Err(_) => return Ok(()),
+        };
+        match element.name().as_ref() {
+            "table:table" => {
+                extent = Extent::default();
+                row = 0;
+            }
+            "table:table-row" => {
+                row_repeats = repeats(&element, "table:number-rows-repeated");
+                column = 0;
+                if !has_content {
+                    row = row.saturating_add(row_repeats);
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let columns = repeats(&element, "table:number-columns-repeated");
+                let valued = has_content
+                    || element.attributes().flatten().any(|attribute| {
+                        matches!(
+                            attribute.key.as_ref(),
+                            "office:value-type" | "table:formula"
+                        )
+                    });
+                let last_column = column.saturating_add(columns - 1);
+                if valued {
+                    let last_row = row.saturating_add(row_repeats - 1);
+                    extent.take((row, last_row), (0, last_column))?;
+                }
+                column = last_column.saturating_add(1);
+            }
+            _ => {}
+        }
+        buffer.clear();
+    }
+}
+
+/// A repeat count attribute, 1 when absent or unreadable.
+fn repeats(element: &BytesStart<'_>, name: &str) -> u32 {
+    element
+        .attributes()
+        .flatten()
+        .find(|attribute| attribute.key.as_ref() == name)
+        .and_then(|attribute| attribute.value.parse().ok())
+        .filter(|count| *count >= 1)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::import::xlsx::first_sheet_as_csv;
+
+    fn record(kind: u16, data: &[u8]) -> Vec<u8> {
+        let mut bytes = kind.to_le_bytes().to_vec();
+        bytes.extend((data.len() as u16).to_le_bytes());
+        bytes.extend(data);
+        bytes
+    }
+
+    /// An XLS file whose workbook stream holds a globals substream and one sheet of `records`.
+    fn xls(records: &[Vec<u8>]) -> Vec<u8> {
+        let bof = record(0x0809, &[0; 16]);
+        let eof = record(0x000A, &[]);
+        let mut stream = [bof.clone(), eof.clone(), bof].concat();
+        stream.extend(records.concat());
+        stream.extend(eof);
+        let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        file.create_stream("/Workbook")
+            .unwrap()
+            .write_all(&stream)
+            .unwrap();
+        file.flush().unwrap();
+        file.into_inner().into_inner()
+    }
+
+    /// A NUMBER cell at (row, column).
+    fn number(row: u16, column: u16) -> Vec<u8> {
+        let mut data = row.to_le_bytes().to_vec();
+        data.extend(column.to_le_bytes());
+        data.extend([0; 10]);
+        record(0x0203, &data)
+    }
+
+    // The refusals go through `first_sheet_as_csv`, which must scan before calamine opens.
+
+    #[test]
+    fn xls_cells_far_apart_are_refused() {
+        assert_eq!(check_xls(&xls(&[number(0, 0), number(9, 11)])), Ok(()));
+        let far = first_sheet_as_csv(&xls(&[number(0, 0), number(65_535, 255)])).unwrap_err();
+        assert!(far.contains("span more than"), "{far}");
+    }
+
+    #[test]
+    fn an_xls_dimensions_record_announcing_too_much_is_refused() {
+        let dimensions = |first_row: u32, rows_end: u32, columns_end: u16| {
+            let mut data = first_row.to_le_bytes().to_vec();
+            data.extend(rows_end.to_le_bytes());
+            data.extend(0_u16.to_le_bytes());
+            data.extend(columns_end.to_le_bytes());
+            data.extend([0; 2]);
+            record(0x0200, &data)
+        };
+        assert_eq!(check_xls(&xls(&[dimensions(0, 10, 12)])), Ok(()));
+        let huge = first_sheet_as_csv(&xls(&[dimensions(0, u32::MAX, 256)])).unwrap_err();
+        assert!(huge.contains("span more than"), "{huge}");
+        let backwards = check_xls(&xls(&[dimensions(100, 10, 12)])).unwrap_err();
+        assert!(backwards.contains("malformed"), "{backwards}");
+    }
+
+    /// An ODS archive whose one sheet has `rows` (XML of `table:table-row` elements).
+    fn ods(rows: &str) -> Vec<u8> {
+        let content = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+             xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+             xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+             xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body>\
+             <office:spreadsheet><table:table table:name=\"2020\">{rows}</table:table>\
+             </office:spreadsheet></office:body></office:document-content>"
+        );
+        let mut archive = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        archive.start_file("mimetype", options).unwrap();
+        archive
+            .write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        archive.start_file("content.xml", options).unwrap();
+        archive.write_all(content.as_bytes()).unwrap();
+        archive.finish().unwrap().into_inner()
+    }
+
+    const VALUED: &str = "<table:table-cell office:value-type=\"float\" office:value=\"1\"><text:p>1</text:p></table:table-cell>";
+
+    #[test]
+    fn ods_rows_repeated_past_the_limit_are_refused() {
+        let ordinary = format!("<table:table-row>{VALUED}{VALUED}</table:table-row>");
+        assert_eq!(check_ods(&ods(&ordinary.repeat(10))), Ok(()));
+        // Empty rows and cells repeated to the end of the sheet, as LibreOffice writes them.
+        let padding = "<table:table-row table:number-rows-repeated=\"1048500\">\
+                       <table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>";
+        assert_eq!(check_ods(&ods(&format!("{ordinary}{padding}"))), Ok(()));
+        let repeated = format!(
+            "{ordinary}<table:table-row table:number-rows-repeated=\"2000000\">{VALUED}</table:table-row>"
+        );
+        let error = first_sheet_as_csv(&ods(&repeated)).unwrap_err();
+        assert!(error.contains("span more than"), "{error}");
+    }
+
+    #[test]
+    fn ods_rows_are_measured_from_their_first_column() {
+        // 100 rows of one cell in the last column: calamine lays out 100 × 16 384 cells.
+        let far_right = format!(
+            "<table:table-row table:number-rows-repeated=\"100\">\
+             <table:table-cell table:number-columns-repeated=\"16383\"/>{VALUED}</table:table-row>"
+        );
+        let error = first_sheet_as_csv(&ods(&far_right)).unwrap_err();
+        assert!(error.contains("span more than"), "{error}");
+    }
+}
