@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use entity::{decision, result, result_version};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
-    QueryFilter, QueryOrder, QuerySelect, Set, TryIntoModel,
+    QueryFilter, QueryOrder, Set, TryIntoModel,
 };
 
 use crate::id_list::find_by_ids;
@@ -42,15 +42,17 @@ pub(crate) async fn append(
     Ok(())
 }
 
-/// The newest version number of a result (0 when none is recorded).
-pub(crate) async fn latest(db: &impl ConnectionTrait, result_id: i32) -> Result<i32> {
-    Ok(result_version::Entity::find()
-        .filter(result_version::Column::ResultId.eq(result_id))
-        .order_by_desc(result_version::Column::Version)
-        .limit(1)
-        .one(db)
+/// The newest version number of each of several results (absent when none is recorded), read
+/// at once for a whole amending table.
+pub(crate) async fn newest(
+    db: &impl ConnectionTrait,
+    result_ids: &[i32],
+) -> Result<HashMap<i32, i32>> {
+    Ok(of_results(db, result_ids)
         .await?
-        .map_or(0, |version| version.version))
+        .into_iter()
+        .filter_map(|(id, versions)| Some((id, versions.last()?.version)))
+        .collect())
 }
 
 /// The versions of several results, each oldest first.

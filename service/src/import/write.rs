@@ -253,6 +253,11 @@ pub(crate) async fn write_rows(
         ..ImportReport::default()
     };
     let mut known = known;
+    let amended_ids: Vec<i32> = planned
+        .iter()
+        .filter_map(|plan| plan.replaces.as_ref().map(|current| current.id))
+        .collect();
+    let newest_versions = versions::newest(txn, &amended_ids).await?;
     let mut groups = BTreeSet::new();
     let total = planned.len();
     for (written, plan) in planned.into_iter().enumerate() {
@@ -281,6 +286,7 @@ pub(crate) async fn write_rows(
             Some(number) => Some(decisions.find_or_create(txn, number).await?),
             None => None,
         };
+        let mut version = 1;
         if let Some(current) = &plan.replaces {
             report.amended.push(Amended {
                 line: plan.row.line,
@@ -288,8 +294,9 @@ pub(crate) async fn write_rows(
                 result_id: current.id,
                 before: published_json(current, &decisions),
             });
+            version += newest_versions.get(&current.id).copied().unwrap_or(0);
         }
-        write_result(txn, &plan, agency_id, decision_id).await?;
+        write_result(txn, &plan, agency_id, decision_id, version).await?;
         groups.insert(plan.group);
     }
     for group in &groups {
@@ -313,12 +320,13 @@ pub(crate) async fn write_rows(
 }
 
 /// Inserts the row's result, or, for an amendment, replaces the current values of the result it
-/// amends; either way its published values become the result's newest version.
+/// amends; either way its published values become the result's version `version`.
 async fn write_result(
     txn: &DatabaseTransaction,
     plan: &Planned,
     agency_id: i32,
     decision_id: Option<i32>,
+    version: i32,
 ) -> Result<()> {
     let row = &plan.row;
     let exact = |value: Option<rust_decimal::Decimal>| value.map(ExactDecimal);
@@ -351,12 +359,9 @@ async fn write_result(
     active.published_converted_score = Set(exact(row.published_converted_score));
     active.published_level_code = Set(row.published_level.clone());
     active.required_points = Set(exact(row.required_points));
-    let (written, version) = match &plan.replaces {
-        Some(current) => (
-            active.update(txn).await?,
-            versions::latest(txn, current.id).await? + 1,
-        ),
-        None => (active.insert(txn).await?, 1),
+    let written = match &plan.replaces {
+        Some(_) => active.update(txn).await?,
+        None => active.insert(txn).await?,
     };
     versions::append(txn, &written, version).await
 }
