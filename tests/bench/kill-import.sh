@@ -51,16 +51,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 csv="$work/import.csv"
-python3 - "$csv" "$rows" <<'PY'
-import random, sys
-path, rows = sys.argv[1], int(sys.argv[2])
-random.seed(2021)
-with open(path, "w", encoding="utf-8") as f:
-    f.write("year,tier,published_rank,agency,max_points,excluded_points,required_points,"
-            "achieved_points,published_rate_percent,published_converted_score,published_level\n")
-    for i in range(1, rows + 1):
-        f.write(f"2021,commune,,Xã Kill {i:05d},100,0,100,{random.randint(0, 10000) / 100:.2f},,,\n")
-PY
+python3 "$root/tests/bench/commune-csv.py" "$csv" "$rows" "Xã Kill"
 echo "generated $csv: $rows rows, $(du -k "$csv" | cut -f1) KiB" >&2
 
 fresh() { # engine: a new database with synthetic-01 (2016-2020)
