@@ -37,14 +37,16 @@ struct Cli {
     #[arg(long, env = "EGOV_STATEMENT_TIMEOUT_MS", global = true)]
     statement_timeout_ms: Option<u64>,
 
-    /// SQLite: how long a writer waits for another, in milliseconds.
+    /// How long a write waits for another process's write (an import), in milliseconds, before
+    /// failing with DATABASE_BUSY: SQLite's busy timeout, PostgreSQL's lock_timeout.
     #[arg(
         long,
-        env = "EGOV_SQLITE_BUSY_TIMEOUT_MS",
+        env = "EGOV_BUSY_TIMEOUT_MS",
         default_value_t = 5_000,
-        global = true
+        global = true,
+        alias = "sqlite-busy-timeout-ms"
     )]
-    sqlite_busy_timeout_ms: u64,
+    busy_timeout_ms: u64,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -294,7 +296,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     let settings = database::PoolSettings {
         max_connections: cli.pool_size,
         statement_timeout: cli.statement_timeout_ms.map(Duration::from_millis),
-        busy_timeout: Duration::from_millis(cli.sqlite_busy_timeout_ms),
+        busy_timeout: Duration::from_millis(cli.busy_timeout_ms),
         ..database::PoolSettings::default()
     };
     let db = database::connect_with(&cli.database_url, settings)

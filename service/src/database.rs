@@ -21,7 +21,9 @@ pub struct PoolSettings {
     pub max_connections: Option<u32>,
     /// PostgreSQL: a statement running longer is cancelled by the server.
     pub statement_timeout: Option<Duration>,
-    /// SQLite: how long a writer waits for another before failing with "database is locked".
+    /// How long a write waits for another process's write before failing with `Error::Busy`:
+    /// SQLite's busy timeout, PostgreSQL's `lock_timeout` (where 0 means no limit). On
+    /// PostgreSQL every write waits for the others to commit, at the data version's row.
     pub busy_timeout: Duration,
     /// How long a request waits for a connection before failing. sqlx's default (30 s) also
     /// spaces reconnection attempts up to 6 s apart while the database is away; 5 s keeps them
@@ -66,12 +68,12 @@ pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<DatabaseC
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(settings.busy_timeout)
     });
+    let mut server_settings = vec![("lock_timeout", settings.busy_timeout.as_millis())];
     if let Some(timeout) = settings.statement_timeout {
-        let millis = timeout.as_millis().to_string();
-        options.map_sqlx_postgres_opts(move |postgres| {
-            postgres.options([("statement_timeout", millis.as_str())])
-        });
+        server_settings.push(("statement_timeout", timeout.as_millis()));
     }
+    options
+        .map_sqlx_postgres_opts(move |postgres| postgres.options(server_settings.iter().copied()));
     Ok(Database::connect(options).await?)
 }
 

@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
-# A server write while another process (the CLI) imports into the same SQLite file.
+# A server write while another process (the CLI) imports into the same database.
 #
-# Generates a normalized CSV of ROWS (default 30 000) commune results for 2021, on a fresh SQLite
-# file with one synthetic province (2016-2020); starts `egov-rank serve` on it with each busy
-# timeout of BUSY_MS (default "5000 60000"); runs `egov-rank import` of the CSV and, AFTER
-# seconds (default 2) into it, sends one `upsertAgency` mutation to the server. Prints, per busy
-# timeout: how long the import took, how long the mutation took, its HTTP status and error
-# code (none when it succeeded), and whether the agency is in the database afterwards.
-# Expected: the mutation waits up to the busy timeout for the import; it succeeds when the
-# import commits within it, and otherwise fails with DATABASE_BUSY and writes nothing.
+# Generates a normalized CSV of ROWS (default 30 000) commune results for 2021. For each engine
+# (BACKENDS, default "sqlite postgres") and each busy timeout of BUSY_MS (default "5000 60000"),
+# on a fresh database with one synthetic province (2016-2020): starts `egov-rank serve
+# --busy-timeout-ms MS`, runs `egov-rank import` of the CSV and, AFTER seconds (default 2) into
+# it, sends one `upsertAgency` mutation to the server. Prints how long the import took, how long
+# the mutation took, its HTTP status and error code (none when it succeeded), and whether the
+# agency is in the database afterwards. Expected: the mutation waits up to the busy timeout for
+# the import; it succeeds when the import commits within it, and otherwise fails with
+# DATABASE_BUSY and writes nothing.
 #
 # Usage: tests/bench/busy-write.sh
-#        ROWS=10000 BUSY_MS=5000 tests/bench/busy-write.sh
-# Needs sqlite3, curl and python3. Not part of `cargo test`.
+#        ROWS=10000 BUSY_MS=5000 BACKENDS=sqlite tests/bench/busy-write.sh
+# Needs sqlite3, psql, curl and python3; for PostgreSQL a server at 127.0.0.1:5432 (user postgres,
+# trust; the database egov_busy is created and dropped). Not part of `cargo test`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rows=${ROWS:-30000}
 busy_list=${BUSY_MS:-5000 60000}
 after=${AFTER:-2}
 port=${PORT:-18083}
+backends=${BACKENDS:-sqlite postgres}
+pg_admin="postgres://postgres@127.0.0.1:5432"
+pg_db=egov_busy
+pg_used=""
 export LC_ALL=C.UTF-8
 
 cargo build --release -p api --manifest-path "$root/Cargo.toml" >&2
@@ -28,6 +34,9 @@ server=""
 importer=""
 cleanup() {
   for pid in $server $importer; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  if [ -n "$pg_used" ]; then
+    psql "$pg_admin/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,16 +47,31 @@ python3 "$root/tests/bench/commune-csv.py" "$csv" "$rows" "Xã Busy"
 now() { date +%s.%N; }
 elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$2"; }
 
-echo "== a server write during a $rows-row CLI import into the same SQLite file ($(date -u +%FT%TZ), $(nproc) cores)"
-printf '%-10s %-10s %-12s %-6s %-15s %s\n' busy_ms import_s mutation_s status code agency_written
+sql() { # engine n query
+  case $1 in
+    sqlite) sqlite3 "$work/busy-$2.db" "$3" ;;
+    postgres) psql "$pg_admin/$pg_db" -Atqc "$3" ;;
+  esac
+}
+
+echo "== a server write during a $rows-row CLI import into the same database ($(date -u +%FT%TZ), $(nproc) cores)"
+printf '%-9s %-10s %-10s %-12s %-6s %-15s %s\n' engine busy_ms import_s mutation_s status code agency_written
 n=0
+for backend in $backends; do
 for busy in $busy_list; do
   n=$((n + 1))
-  db="$work/busy-$n.db"
-  url="sqlite://$db"
+  case $backend in
+    sqlite) url="sqlite://$work/busy-$n.db" ;;
+    postgres)
+      pg_used=1
+      psql "$pg_admin/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >&2
+      psql "$pg_admin/postgres" -qc "CREATE DATABASE $pg_db" >&2
+      url="$pg_admin/$pg_db" ;;
+    *) echo "unknown engine $backend" >&2; exit 1 ;;
+  esac
   RUST_LOG=warn "$bin" --database-url "$url" demo-data --provinces 1 --years 2016-2020 >/dev/null
   token=$(RUST_LOG=warn "$bin" --database-url "$url" token create --role editor --name bench 2>/dev/null)
-  RUST_LOG=warn "$bin" --database-url "$url" --sqlite-busy-timeout-ms "$busy" serve --bind "127.0.0.1:$port" 2>"$work/server-$n.log" &
+  RUST_LOG=warn "$bin" --database-url "$url" --busy-timeout-ms "$busy" serve --bind "127.0.0.1:$port" 2>"$work/server-$n.log" &
   server=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
   start=$(now)
@@ -64,7 +88,8 @@ for busy in $busy_list; do
   imported=$(now)
   status=$(tail -n1 <<<"$body")
   error=$(head -n -1 <<<"$body" | python3 -c "import json,sys; b=json.load(sys.stdin); e=b.get('errors') or []; print(e[0]['extensions']['code'] if e else 'none')")
-  written=$(sqlite3 "$db" "SELECT count(*) FROM agency WHERE code = '$code'")
-  printf '%-10s %-10s %-12s %-6s %-15s %s\n' "$busy" "$(elapsed "$start" "$imported")" "$(elapsed "$sent" "$answered")" "$status" "$error" "$written"
+  written=$(sql "$backend" "$n" "SELECT count(*) FROM agency WHERE code = '$code'")
+  printf '%-9s %-10s %-10s %-12s %-6s %-15s %s\n' "$backend" "$busy" "$(elapsed "$start" "$imported")" "$(elapsed "$sent" "$answered")" "$status" "$error" "$written"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
+done
 done

@@ -1,5 +1,5 @@
 //! Pool settings reach the database: PostgreSQL cancels a statement past the statement timeout;
-//! a write waits for another process's write up to SQLite's busy timeout.
+//! a write waits for another process's write up to the busy timeout, then gives up.
 
 use std::time::{Duration, Instant};
 
@@ -93,12 +93,10 @@ async fn a_write_waits_for_another_process_postgres() {
     a_write_waits_for_another_process(Backend::Postgres).await;
 }
 
-/// On SQLite a write that waited the whole busy timeout gives up with `Busy` (the API's
-/// `DATABASE_BUSY`: try again) and writes nothing. PostgreSQL waits for row locks without a
-/// limit of its own; its statement timeout bounds the wait.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_gives_up_after_the_busy_timeout() {
-    let Some(test_db) = TestDb::prepared(Backend::Sqlite).await else {
+/// A write that waited the whole busy timeout (SQLite's, PostgreSQL's `lock_timeout`) gives up
+/// with `Busy` (the API's `DATABASE_BUSY`: try again) and writes nothing.
+async fn a_write_gives_up_after_the_busy_timeout(backend: Backend) {
+    let Some(test_db) = TestDb::prepared(backend).await else {
         return;
     };
     let (other, txn) = another_process_writing(&test_db).await;
@@ -127,4 +125,14 @@ async fn sqlite_gives_up_after_the_busy_timeout() {
     impatient.close().await.ok();
     other.close().await.ok();
     test_db.remove().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_gives_up_after_the_busy_timeout_sqlite() {
+    a_write_gives_up_after_the_busy_timeout(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_gives_up_after_the_busy_timeout_postgres() {
+    a_write_gives_up_after_the_busy_timeout(Backend::Postgres).await;
 }
