@@ -162,6 +162,8 @@ pub(super) fn check_ods(content: &[u8]) -> Result<(), String> {
         ));
     }
     let mut reader = quick_xml::Reader::from_reader(&xml[..]);
+    // As lenient as calamine's ODS reader, so the scan reads at least as far as calamine will.
+    reader.config_mut().check_end_names = false;
     let mut buffer = Vec::new();
     let mut extent = Extent::default();
     let (mut row, mut column, mut row_repeats) = (0_u32, 0_u32, 1_u32);
@@ -181,8 +183,7 @@ pub(super) fn check_ods(content: &[u8]) -> Result<(), String> {
                 buffer.clear();
                 continue;
             }
-            // A malformed file: calamine refuses it with its own message.
-            Err(_) => return Ok(()),
+            Err(error) => return Err(unreadable(error)),
         };
         match element.name().as_ref() {
             "table:table" => {
@@ -303,6 +304,10 @@ mod tests {
              <office:spreadsheet><table:table table:name=\"2020\">{rows}</table:table>\
              </office:spreadsheet></office:body></office:document-content>"
         );
+        ods_archive(&content)
+    }
+
+    fn ods_archive(content: &str) -> Vec<u8> {
         let mut archive = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default();
         archive.start_file("mimetype", options).unwrap();
@@ -329,6 +334,12 @@ mod tests {
         );
         let error = first_sheet_as_csv(&ods(&repeated)).unwrap_err();
         assert!(error.contains("span more than"), "{error}");
+        // XML the scan cannot read through is refused: calamine must not read past the scan.
+        let unmatched = check_ods(&ods_archive("<table:table></table:table></table:table>"));
+        assert!(
+            unmatched.is_err_and(|error| error.contains("not a readable spreadsheet")),
+            "an end tag without its start is refused"
+        );
     }
 
     #[test]
