@@ -55,9 +55,10 @@ fn unreadable(error: impl std::fmt::Display) -> String {
 }
 
 /// Refuses an XLS file whose sheets span more than [`MAX_CELLS`], or announce more in their
-/// DIMENSIONS record (calamine reserves that much room up front). Walks the BIFF records of
-/// the workbook stream: a sheet runs from its BOF record to its EOF; charts nested in it are
-/// skipped, as calamine skips them.
+/// DIMENSIONS record (calamine reserves that much room up front). Reads the BIFF records of the
+/// workbook stream the way calamine does: the globals up to their EOF name each sheet's offset
+/// (BOUNDSHEET), and each sheet runs from there to its EOF, charts nested in it skipped. Following
+/// the offsets, not the records one after the other, matters: a sheet may start anywhere.
 pub(super) fn check_xls(content: &[u8]) -> Result<(), String> {
     let mut file = cfb::CompoundFile::open(Cursor::new(content)).map_err(unreadable)?;
     let name = ["/Workbook", "/Book"]
@@ -68,78 +69,114 @@ pub(super) fn check_xls(content: &[u8]) -> Result<(), String> {
     file.open_stream(name)
         .and_then(|mut workbook| workbook.read_to_end(&mut stream))
         .map_err(unreadable)?;
-    let u16_at = |data: &[u8], at: usize| {
-        data.get(at..at + 2).map_or(0, |bytes| {
-            u32::from(u16::from_le_bytes([bytes[0], bytes[1]]))
-        })
-    };
-    let u32_at = |data: &[u8], at: usize| {
-        data.get(at..at + 4).map_or(0, |bytes| {
-            u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
-        })
-    };
-    let (mut extent, mut depth) = (Extent::default(), 0_u32);
-    let mut rest = &stream[..];
-    while rest.len() >= 4 {
-        let kind = u16_at(rest, 0);
-        let length = u16_at(rest, 2) as usize;
-        let Some(data) = rest.get(4..4 + length) else {
-            break;
-        };
-        rest = &rest[4 + length..];
+    let mut sheet_offsets = Vec::new();
+    for (kind, data) in biff_records(&stream) {
         match kind {
-            0x0809 => {
-                depth += 1;
-                if depth == 1 {
-                    extent = Extent::default();
-                }
+            0x0085 => sheet_offsets.extend(u32_at(data, 0)),
+            0x000A => break,
+            _ => {}
+        }
+    }
+    for offset in sheet_offsets {
+        if let Some(sheet) = stream.get(offset as usize..) {
+            check_xls_sheet(sheet)?;
+        }
+    }
+    Ok(())
+}
+
+/// One sheet's records, from its BOF to its EOF.
+fn check_xls_sheet(records: &[u8]) -> Result<(), String> {
+    let (mut extent, mut seen_bof, mut nested) = (Extent::default(), false, 0_u32);
+    for (kind, data) in biff_records(records) {
+        if nested > 0 {
+            match kind {
+                0x0809 => nested += 1,
+                0x000A => nested -= 1,
+                _ => {}
             }
-            0x000A => depth = depth.saturating_sub(1),
-            _ if depth != 1 => {}
-            // DIMENSIONS: first row, last row + 1, first column, last column + 1.
-            0x0200 => {
-                let (rows, columns) = match data.len() {
-                    10 => (
-                        (u16_at(data, 0), u16_at(data, 2)),
-                        (u16_at(data, 4), u16_at(data, 6)),
-                    ),
-                    14 | 16 => (
-                        (u32_at(data, 0), u32_at(data, 4)),
-                        (u16_at(data, 8), u16_at(data, 10)),
-                    ),
-                    _ => continue,
-                };
-                let first_column = if columns.0 > 0xFF || columns.1 < columns.0 {
-                    0
-                } else {
-                    columns.0
-                };
-                if rows.1 >= 1 && columns.1 >= 1 {
-                    if rows.1 - 1 < rows.0 {
-                        return Err(unreadable("a sheet's DIMENSIONS record is malformed"));
-                    }
-                    let announced =
-                        u64::from(rows.1 - rows.0) * u64::from(columns.1 - first_column);
-                    if announced > MAX_CELLS {
-                        return Err(too_large());
-                    }
-                }
-            }
+            continue;
+        }
+        let cell = || Some((u16_at(data, 0)?, u16_at(data, 2)?));
+        match kind {
+            0x0809 if seen_bof => nested += 1,
+            0x0809 => seen_bof = true,
+            0x000A => break,
+            0x0200 => check_xls_dimensions(data)?,
             // Cells: NUMBER, LABEL, RSTRING, BOOLERR, FORMULA, RK, LABELSST (row, column, ...).
-            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x0006 | 0x027E | 0x00FD if length >= 4 => {
-                let (row, column) = (u16_at(data, 0), u16_at(data, 2));
-                extent.take((row, row), (column, column))?;
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x0006 | 0x027E | 0x00FD => {
+                if let Some((row, column)) = cell() {
+                    extent.take((row, row), (column, column))?;
+                }
             }
             // MULRK: row, first column, values..., last column.
-            0x00BD if length >= 6 => {
-                let row = u16_at(data, 0);
-                let (first, last) = (u16_at(data, 2), u16_at(data, length - 2));
-                extent.take((row, row), (first.min(last), first.max(last)))?;
+            0x00BD => {
+                let last = data.len().checked_sub(2).and_then(|at| u16_at(data, at));
+                if let (Some((row, first)), Some(last)) = (cell(), last) {
+                    extent.take((row, row), (first.min(last), first.max(last)))?;
+                }
             }
             _ => {}
         }
     }
     Ok(())
+}
+
+/// DIMENSIONS: first row, last row + 1, first column, last column + 1, read as calamine reads
+/// them (BIFF8: rows as 32 bits; older: 16).
+fn check_xls_dimensions(data: &[u8]) -> Result<(), String> {
+    let (rows, columns) = match data.len() {
+        10 => (
+            (u16_at(data, 0), u16_at(data, 2)),
+            (u16_at(data, 4), u16_at(data, 6)),
+        ),
+        14 | 16 => (
+            (u32_at(data, 0), u32_at(data, 4)),
+            (u16_at(data, 8), u16_at(data, 10)),
+        ),
+        _ => return Ok(()),
+    };
+    let (Some(first_row), Some(rows_end), Some(first_column), Some(columns_end)) =
+        (rows.0, rows.1, columns.0, columns.1)
+    else {
+        return Ok(());
+    };
+    let first_column = if first_column > 0xFF || columns_end < first_column {
+        0
+    } else {
+        first_column
+    };
+    if rows_end >= 1 && columns_end >= 1 {
+        if rows_end - 1 < first_row {
+            return Err(unreadable("a sheet's DIMENSIONS record is malformed"));
+        }
+        let announced = u64::from(rows_end - first_row) * u64::from(columns_end - first_column);
+        if announced > MAX_CELLS {
+            return Err(too_large());
+        }
+    }
+    Ok(())
+}
+
+/// BIFF records: (type, data), until the bytes run out or a record is cut short.
+fn biff_records(mut stream: &[u8]) -> impl Iterator<Item = (u32, &[u8])> {
+    std::iter::from_fn(move || {
+        let kind = u16_at(stream, 0)?;
+        let length = u16_at(stream, 2)? as usize;
+        let data = stream.get(4..4 + length)?;
+        stream = &stream[4 + length..];
+        Some((kind, data))
+    })
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u32> {
+    let bytes = data.get(at..at + 2)?;
+    Some(u32::from(u16::from_le_bytes([bytes[0], bytes[1]])))
+}
+
+fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+    let bytes = data.get(at..at + 4)?;
+    Some(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
 }
 
 /// Refuses an ODS file whose `content.xml` unpacks to more than [`MAX_ODS_XML_BYTES`] or whose
@@ -244,17 +281,36 @@ mod tests {
         bytes
     }
 
-    /// An XLS file whose workbook stream holds a globals substream and one sheet of `records`.
+    /// An XLS file whose workbook stream holds globals naming one sheet, and that sheet: BOF,
+    /// `records`, EOF.
     fn xls(records: &[Vec<u8>]) -> Vec<u8> {
-        let bof = record(0x0809, &[0; 16]);
-        let eof = record(0x000A, &[]);
-        let mut stream = [bof.clone(), eof.clone(), bof].concat();
-        stream.extend(records.concat());
-        stream.extend(eof);
+        let sheet = [bof(), records.concat(), eof()].concat();
+        compound_file(&[globals(GLOBALS_LENGTH), sheet].concat())
+    }
+
+    /// The length of [`globals`]: BOF (4 + 16), BOUNDSHEET (4 + 9), EOF (4).
+    const GLOBALS_LENGTH: u32 = 37;
+
+    /// Globals naming one sheet at `offset` of the stream.
+    fn globals(offset: u32) -> Vec<u8> {
+        let mut bound_sheet = offset.to_le_bytes().to_vec();
+        bound_sheet.extend([0, 0, 1, 0, b'S']);
+        [bof(), record(0x0085, &bound_sheet), eof()].concat()
+    }
+
+    fn bof() -> Vec<u8> {
+        record(0x0809, &[0; 16])
+    }
+
+    fn eof() -> Vec<u8> {
+        record(0x000A, &[])
+    }
+
+    fn compound_file(stream: &[u8]) -> Vec<u8> {
         let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
         file.create_stream("/Workbook")
             .unwrap()
-            .write_all(&stream)
+            .write_all(stream)
             .unwrap();
         file.flush().unwrap();
         file.into_inner().into_inner()
@@ -275,6 +331,16 @@ mod tests {
         assert_eq!(check_xls(&xls(&[number(0, 0), number(9, 11)])), Ok(()));
         let far = first_sheet_as_csv(&xls(&[number(0, 0), number(65_535, 255)])).unwrap_err();
         assert!(far.contains("span more than"), "{far}");
+    }
+
+    #[test]
+    fn an_xls_sheet_is_measured_where_the_globals_say_it_starts() {
+        // The sheet hides in the data of an unknown record: read one record after the other,
+        // the stream has no far cell; read from the sheet's offset, as calamine does, it has.
+        let hidden = [bof(), number(0, 0), number(65_535, 255), eof()].concat();
+        let stream = [globals(GLOBALS_LENGTH + 4), record(0x1234, &hidden)].concat();
+        let error = first_sheet_as_csv(&compound_file(&stream)).unwrap_err();
+        assert!(error.contains("span more than"), "{error}");
     }
 
     #[test]
