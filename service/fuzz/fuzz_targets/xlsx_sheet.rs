@@ -2,16 +2,12 @@
 //! get past the ZIP layer: every member is CRC-checked. Here the input is packed, uncompressed,
 //! as `xl/worksheets/sheet1.xml` (and, after a first NUL byte, `xl/sharedStrings.xml`) of a
 //! workbook whose other parts are fixed, so the fuzzer explores calamine's cell reading and the
-//! CSV the importer makes of it. Must not panic; the CSV made is then read by both table parsers
-//! (as `import::import_table` does), which must not panic either and report lines >= 1.
+//! CSV the importer makes of it, checked by `service_fuzz::check_spreadsheet`.
 #![no_main]
 
 use std::io::{Cursor, Write};
-use std::sync::Once;
 
 use libfuzzer_sys::fuzz_target;
-use service::Tier;
-use service::import::{normalized_csv, published_table, xlsx};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
@@ -40,36 +36,10 @@ fn workbook(sheet: &[u8], shared_strings: Option<&[u8]>) -> Vec<u8> {
     zip.finish().expect("the archive closes").into_inner()
 }
 
-/// libfuzzer-sys aborts on any panic, before it unwinds. `first_sheet_as_csv` catches calamine's
-/// panics (a malformed file is refused as unreadable; see `../tests/fuzz-regressions/xlsx-*`), so
-/// those are let unwind to it; any other panic still aborts and is reported.
-fn let_calamine_panics_unwind() {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let fuzzer_hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let in_calamine = info
-                .location()
-                .is_some_and(|location| location.file().contains("/calamine-"));
-            if !in_calamine {
-                fuzzer_hook(info);
-            }
-        }));
-    });
-}
-
 fuzz_target!(|input: &[u8]| {
-    let_calamine_panics_unwind();
     let (sheet, shared_strings) = match input.iter().position(|b| *b == 0) {
         Some(nul) => (&input[..nul], Some(&input[nul + 1..])),
         None => (input, None),
     };
-    let Ok(csv) = xlsx::first_sheet_as_csv(&workbook(sheet, shared_strings)) else {
-        return;
-    };
-    let published = published_table::parse(&csv, 2020, Tier::District);
-    let normalized = normalized_csv::parse(&csv);
-    for error in published.errors.iter().chain(&normalized.errors) {
-        assert!(error.line >= 1, "error at line 0: {error:?}");
-    }
+    service_fuzz::check_spreadsheet(&workbook(sheet, shared_strings));
 });
