@@ -75,13 +75,15 @@ fn is_busy(error: &sea_orm::DbErr) -> bool {
         return false;
     };
     let code = error.code();
-    match code.as_deref() {
-        Some("55P03" | "40001" | "40P01") => true,
+    if error
+        .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+        .is_some()
+    {
         // SQLite's primary code is the low byte of the extended one (517 = BUSY_SNAPSHOT).
-        Some(code) => code
-            .parse::<i32>()
-            .is_ok_and(|code| matches!(code & 0xff, 5 | 6)),
-        None => false,
+        code.and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+    } else {
+        matches!(code.as_deref(), Some("55P03" | "40001" | "40P01"))
     }
 }
 
