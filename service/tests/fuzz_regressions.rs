@@ -101,3 +101,16 @@ fn xlsx_regressions() {
         }
     }
 }
+
+/// `xlsx-slow-unit-f662723e...`: an XLS whose one sheet starts at offset 1 874 of the workbook
+/// stream, inside the data of another record, with cells spanning 1 793 rows × 7 431 columns
+/// (13.3 M cells, about 425 MB laid out). A scan reading the records one after another never
+/// saw them; it is refused before calamine opens the file.
+#[test]
+fn an_xls_sheet_hidden_inside_another_record_is_measured() {
+    let (_, bytes) = regressions("xlsx-slow-unit-f662723efa2c47144a11bf175abccb89a441274a")
+        .pop()
+        .expect("the slow input");
+    let error = xlsx::first_sheet_as_csv(&bytes).expect_err("refused");
+    assert!(error.contains("span more than"), "{error}");
+}
