@@ -7,7 +7,7 @@ use egov_tests::{Backend, TestDb};
 use entity::agency;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionSession,
+    PaginatorTrait, QueryFilter,
 };
 use service::Tier;
 use service::agencies::AgencyInput;
