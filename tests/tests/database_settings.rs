@@ -110,8 +110,11 @@ async fn a_write_gives_up_after_the_busy_timeout(backend: Backend) {
     .await
     .unwrap();
     let started = Instant::now();
-    let error = service::agencies::upsert(&impatient, None, new_agency(), "test")
+    // Without a limit the write would wait for ever: fail the test instead of hanging it.
+    let write = service::agencies::upsert(&impatient, None, new_agency(), "test");
+    let error = tokio::time::timeout(Duration::from_secs(30), write)
         .await
+        .expect("the write gives up by itself")
         .expect_err("the other process holds the database");
     assert!(matches!(error, service::Error::Busy(_)), "{error:?}");
     assert!(started.elapsed() >= Duration::from_millis(200));
