@@ -352,6 +352,25 @@ macro_rules! on_both_databases {
     )+};
 }
 
+/// Defines `$name::sqlite` and `$name::postgres`, each running `async fn $name(backend: Backend)`
+/// with that engine: for tests that open their own databases (several pools, settings).
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::Backend::Postgres).await;
+            }
+        }
+    )+};
+}
+
 /// One row of a shipped 2020 table (`service/data/cqdt-2020-{tier}.csv`), as printed.
 #[derive(Clone, Debug)]
 pub struct PublishedRow {

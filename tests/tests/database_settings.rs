@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use egov_tests::{Backend, TestDb};
+use egov_tests::{Backend, TestDb, on_both_engines};
 use entity::agency;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -83,15 +83,7 @@ async fn a_write_waits_for_another_process(backend: Backend) {
     test_db.remove().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_write_waits_for_another_process_sqlite() {
-    a_write_waits_for_another_process(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_write_waits_for_another_process_postgres() {
-    a_write_waits_for_another_process(Backend::Postgres).await;
-}
+on_both_engines!(a_write_waits_for_another_process);
 
 /// A write that waited the whole busy timeout (SQLite's, PostgreSQL's `lock_timeout`) gives up
 /// with `Busy` (the API's `DATABASE_BUSY`: try again) and writes nothing.
@@ -130,12 +122,4 @@ async fn a_write_gives_up_after_the_busy_timeout(backend: Backend) {
     test_db.remove().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_write_gives_up_after_the_busy_timeout_sqlite() {
-    a_write_gives_up_after_the_busy_timeout(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_write_gives_up_after_the_busy_timeout_postgres() {
-    a_write_gives_up_after_the_busy_timeout(Backend::Postgres).await;
-}
+on_both_engines!(a_write_gives_up_after_the_busy_timeout);

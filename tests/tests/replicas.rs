@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use egov_tests::{Backend, TestDb, TestServer};
+use egov_tests::{Backend, TestDb, TestServer, on_both_engines};
 use serde_json::json;
 use service::access::{Role, create_token};
 
@@ -52,12 +52,4 @@ async fn two_servers_see_each_others_writes(backend: Backend) {
     test_db.remove().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite() {
-    two_servers_see_each_others_writes(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres() {
-    two_servers_see_each_others_writes(Backend::Postgres).await;
-}
+on_both_engines!(two_servers_see_each_others_writes);
