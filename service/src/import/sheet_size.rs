@@ -2,52 +2,79 @@
 //!
 //! calamine holds a sheet as a rectangle of cells from its first to its last non-empty one: a
 //! few hundred bytes naming a far-away cell would take gigabytes. XLSX and XLSB sheets are read
-//! cell by cell and measured as they come (`xlsx.rs`). XLS and ODS files are laid out whole
-//! as calamine opens them, every sheet, so [`check_xls`] and [`check_ods`] scan them first.
+//! cell by cell and measured as they come (`xlsx.rs`; only the first sheet is read). XLS and ODS
+//! files are laid out whole as calamine opens them, every sheet, so [`check_xls`] and
+//! [`check_ods`] scan them first and count all their sheets together: a file can name one small
+//! sheet thousands of times.
 
 use std::io::{Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
 
-/// The most cells a sheet may span (rows × columns). A table of results has a few hundred rows
-/// of a dozen columns.
+/// The most cells the sheets calamine lays out may span (rows × columns, all such sheets
+/// together). A table of results has a few hundred rows of a dozen columns.
 pub(super) const MAX_CELLS: u64 = 1 << 20;
 
 /// The most bytes of XML an ODS sheet file may hold once unpacked: a compressed file of a few
 /// kilobytes can unpack to gigabytes.
 const MAX_ODS_XML_BYTES: u64 = 64 << 20;
 
-/// The rectangle spanned by the non-empty cells of one sheet seen so far.
+/// The cells calamine will lay out: the rectangle spanned by the non-empty cells of the sheet
+/// being read, and what the sheets read before it took.
 #[derive(Default)]
 pub(super) struct Extent {
-    /// (first row, first column, last row, last column), once a cell was seen.
+    /// (first row, first column, last row, last column), once a cell of this sheet was seen.
     bounds: Option<(u32, u32, u32, u32)>,
+    /// Cells reserved for this sheet ahead of its cells (an XLS DIMENSIONS record).
+    reserved: u64,
+    /// Cells of the sheets measured before this one.
+    earlier: u64,
 }
 
 impl Extent {
     /// Takes in the cells of rows `rows` and columns `columns` (first and last, inclusive),
-    /// refusing once the sheet spans more than [`MAX_CELLS`].
+    /// refusing once the sheets span more than [`MAX_CELLS`].
     pub(super) fn take(&mut self, rows: (u32, u32), columns: (u32, u32)) -> Result<(), String> {
         let (top, left, bottom, right) = self
             .bounds
             .unwrap_or((rows.0, columns.0, rows.1, columns.1));
-        let bounds = (
+        self.bounds = Some((
             top.min(rows.0),
             left.min(columns.0),
             bottom.max(rows.1),
             right.max(columns.1),
-        );
-        self.bounds = Some(bounds);
-        let spanned = (u64::from(bounds.2 - bounds.0) + 1) * (u64::from(bounds.3 - bounds.1) + 1);
-        if spanned > MAX_CELLS {
-            return Err(too_large());
+        ));
+        self.check()
+    }
+
+    /// Takes in room reserved for this sheet whatever its cells turn out to be.
+    fn reserve(&mut self, cells: u64) -> Result<(), String> {
+        self.reserved = self.reserved.max(cells);
+        self.check()
+    }
+
+    /// Closes this sheet: the next cells taken are another sheet's.
+    fn next_sheet(&mut self) {
+        self.earlier += self.this_sheet();
+        self.bounds = None;
+        self.reserved = 0;
+    }
+
+    fn this_sheet(&self) -> u64 {
+        let spanned = self.bounds.map_or(0, |(top, left, bottom, right)| {
+            (u64::from(bottom - top) + 1) * (u64::from(right - left) + 1)
+        });
+        spanned.max(self.reserved)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.earlier + self.this_sheet() > MAX_CELLS {
+            return Err(format!(
+                "its cells span more than {MAX_CELLS} cells (rows × columns, every sheet read counted)"
+            ));
         }
         Ok(())
     }
-}
-
-fn too_large() -> String {
-    format!("a sheet's cells span more than {MAX_CELLS} cells (rows × columns)")
 }
 
 fn unreadable(error: impl std::fmt::Display) -> String {
@@ -77,17 +104,19 @@ pub(super) fn check_xls(content: &[u8]) -> Result<(), String> {
             _ => {}
         }
     }
+    let mut extent = Extent::default();
     for offset in sheet_offsets {
         if let Some(sheet) = stream.get(offset as usize..) {
-            check_xls_sheet(sheet)?;
+            check_xls_sheet(sheet, &mut extent)?;
+            extent.next_sheet();
         }
     }
     Ok(())
 }
 
 /// One sheet's records, from its BOF to its EOF.
-fn check_xls_sheet(records: &[u8]) -> Result<(), String> {
-    let (mut extent, mut seen_bof, mut nested) = (Extent::default(), false, 0_u32);
+fn check_xls_sheet(records: &[u8], extent: &mut Extent) -> Result<(), String> {
+    let (mut seen_bof, mut nested) = (false, 0_u32);
     for (kind, data) in biff_records(records) {
         if nested > 0 {
             match kind {
@@ -102,7 +131,7 @@ fn check_xls_sheet(records: &[u8]) -> Result<(), String> {
             0x0809 if seen_bof => nested += 1,
             0x0809 => seen_bof = true,
             0x000A => break,
-            0x0200 => check_xls_dimensions(data)?,
+            0x0200 => extent.reserve(xls_dimensions(data)?)?,
             // Cells: NUMBER, LABEL, RSTRING, BOOLERR, FORMULA, RK, LABELSST (row, column, ...).
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x0006 | 0x027E | 0x00FD => {
                 if let Some((row, column)) = cell() {
@@ -122,9 +151,9 @@ fn check_xls_sheet(records: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// DIMENSIONS: first row, last row + 1, first column, last column + 1, read as calamine reads
-/// them (BIFF8: rows as 32 bits; older: 16).
-fn check_xls_dimensions(data: &[u8]) -> Result<(), String> {
+/// The cells a DIMENSIONS record makes calamine reserve: first row, last row + 1, first column,
+/// last column + 1, read as calamine reads them (BIFF8: rows as 32 bits; older: 16).
+fn xls_dimensions(data: &[u8]) -> Result<u64, String> {
     let (rows, columns) = match data.len() {
         10 => (
             (u16_at(data, 0), u16_at(data, 2)),
@@ -134,28 +163,25 @@ fn check_xls_dimensions(data: &[u8]) -> Result<(), String> {
             (u32_at(data, 0), u32_at(data, 4)),
             (u16_at(data, 8), u16_at(data, 10)),
         ),
-        _ => return Ok(()),
+        _ => return Ok(0),
     };
     let (Some(first_row), Some(rows_end), Some(first_column), Some(columns_end)) =
         (rows.0, rows.1, columns.0, columns.1)
     else {
-        return Ok(());
+        return Ok(0);
     };
     let first_column = if first_column > 0xFF || columns_end < first_column {
         0
     } else {
         first_column
     };
-    if rows_end >= 1 && columns_end >= 1 {
-        if rows_end - 1 < first_row {
-            return Err(unreadable("a sheet's DIMENSIONS record is malformed"));
-        }
-        let announced = u64::from(rows_end - first_row) * u64::from(columns_end - first_column);
-        if announced > MAX_CELLS {
-            return Err(too_large());
-        }
+    if rows_end == 0 || columns_end == 0 {
+        return Ok(1);
     }
-    Ok(())
+    if rows_end - 1 < first_row {
+        return Err(unreadable("a sheet's DIMENSIONS record is malformed"));
+    }
+    Ok(u64::from(rows_end - first_row) * u64::from(columns_end - first_column))
 }
 
 /// BIFF records: (type, data), until the bytes run out or a record is cut short.
@@ -180,8 +206,10 @@ fn u32_at(data: &[u8], at: usize) -> Option<u32> {
 }
 
 /// Refuses an ODS file whose `content.xml` unpacks to more than [`MAX_ODS_XML_BYTES`] or whose
-/// sheets span more than [`MAX_CELLS`]. calamine lays out each row from its first column, and
-/// repeats a row or a cell as often as `number-rows-repeated` / `number-columns-repeated` say.
+/// sheets span more than [`MAX_CELLS`]. Follows calamine's reading: a sheet is a top-level
+/// `table:table`, each row is laid out from its first column, a row or a cell is repeated as
+/// often as `number-rows-repeated` / `number-columns-repeated` say, and a cell's content runs to
+/// the first end of a cell (a table nested in a cell is its content, not rows of the sheet).
 /// A file without `content.xml` is left for calamine to refuse.
 pub(super) fn check_ods(content: &[u8]) -> Result<(), String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(content)).map_err(unreadable)?;
@@ -204,14 +232,18 @@ pub(super) fn check_ods(content: &[u8]) -> Result<(), String> {
     let mut buffer = Vec::new();
     let mut extent = Extent::default();
     let (mut row, mut column, mut row_repeats) = (0_u32, 0_u32, 1_u32);
+    // Tables open: a `table:table` inside another one does not start a sheet.
+    let mut tables_open = 0_u32;
     loop {
         let (element, has_content) = match reader.read_event_into(&mut buffer) {
             Ok(Event::Eof) => return Ok(()),
             Ok(Event::Start(element)) => (element, true),
             Ok(Event::Empty(element)) => (element, false),
             Ok(Event::End(element)) => {
-                if element.name().as_ref() == "table:table-row" {
-                    row = row.saturating_add(row_repeats);
+                match element.name().as_ref() {
+                    "table:table-row" => row = row.saturating_add(row_repeats),
+                    "table:table" => tables_open = tables_open.saturating_sub(1),
+                    _ => {}
                 }
                 buffer.clear();
                 continue;
@@ -224,8 +256,11 @@ pub(super) fn check_ods(content: &[u8]) -> Result<(), String> {
         };
         match element.name().as_ref() {
             "table:table" => {
-                extent = Extent::default();
-                row = 0;
+                if tables_open == 0 {
+                    extent.next_sheet();
+                    row = 0;
+                }
+                tables_open += u32::from(has_content);
             }
             "table:table-row" => {
                 row_repeats = repeats(&element, "table:number-rows-repeated");
@@ -249,10 +284,32 @@ pub(super) fn check_ods(content: &[u8]) -> Result<(), String> {
                     extent.take((row, last_row), (0, last_column))?;
                 }
                 column = last_column.saturating_add(1);
+                if has_content {
+                    skip_cell_content(&mut reader)?;
+                }
             }
             _ => {}
         }
         buffer.clear();
+    }
+}
+
+/// Reads past a cell's content to the first end of a cell, as calamine does.
+fn skip_cell_content(reader: &mut quick_xml::Reader<&[u8]>) -> Result<(), String> {
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer).map_err(unreadable)? {
+            Event::End(end)
+                if matches!(
+                    end.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                return Ok(());
+            }
+            Event::Eof => return Err(unreadable("a cell is not closed")),
+            _ => buffer.clear(),
+        }
     }
 }
 
@@ -284,18 +341,27 @@ mod tests {
     /// An XLS file whose workbook stream holds globals naming one sheet, and that sheet: BOF,
     /// `records`, EOF.
     fn xls(records: &[Vec<u8>]) -> Vec<u8> {
-        let sheet = [bof(), records.concat(), eof()].concat();
-        compound_file(&[globals(GLOBALS_LENGTH), sheet].concat())
+        xls_naming_it(records, 1)
     }
 
-    /// The length of [`globals`]: BOF (4 + 16), BOUNDSHEET (4 + 9), EOF (4).
-    const GLOBALS_LENGTH: u32 = 37;
+    /// An XLS file whose globals name its one sheet `times` times, as that many sheets.
+    fn xls_naming_it(records: &[Vec<u8>], times: usize) -> Vec<u8> {
+        let sheet = [bof(), records.concat(), eof()].concat();
+        let globals = globals(globals_length(times), times);
+        compound_file(&[globals, sheet].concat())
+    }
 
-    /// Globals naming one sheet at `offset` of the stream.
-    fn globals(offset: u32) -> Vec<u8> {
+    /// The length of [`globals`]: BOF (4 + 16), a BOUNDSHEET (4 + 9) per sheet, EOF (4).
+    fn globals_length(sheets: usize) -> u32 {
+        24 + 13 * sheets as u32
+    }
+
+    /// Globals naming `sheets` sheets, all at `offset` of the stream.
+    fn globals(offset: u32, sheets: usize) -> Vec<u8> {
         let mut bound_sheet = offset.to_le_bytes().to_vec();
         bound_sheet.extend([0, 0, 1, 0, b'S']);
-        [bof(), record(0x0085, &bound_sheet), eof()].concat()
+        let bound_sheets = record(0x0085, &bound_sheet).repeat(sheets);
+        [bof(), bound_sheets, eof()].concat()
     }
 
     fn bof() -> Vec<u8> {
@@ -338,8 +404,17 @@ mod tests {
         // The sheet hides in the data of an unknown record: read one record after the other,
         // the stream has no far cell; read from the sheet's offset, as calamine does, it has.
         let hidden = [bof(), number(0, 0), number(65_535, 255), eof()].concat();
-        let stream = [globals(GLOBALS_LENGTH + 4), record(0x1234, &hidden)].concat();
+        let stream = [globals(globals_length(1) + 4, 1), record(0x1234, &hidden)].concat();
         let error = first_sheet_as_csv(&compound_file(&stream)).unwrap_err();
+        assert!(error.contains("span more than"), "{error}");
+    }
+
+    #[test]
+    fn every_xls_sheet_counts_towards_the_limit() {
+        // calamine lays out every sheet the globals name, the same one as often as named.
+        let sheet = [number(0, 0), number(699, 999)];
+        assert_eq!(check_xls(&xls_naming_it(&sheet, 1)), Ok(()));
+        let error = first_sheet_as_csv(&xls_naming_it(&sheet, 2)).unwrap_err();
         assert!(error.contains("span more than"), "{error}");
     }
 
@@ -406,6 +481,35 @@ mod tests {
             unmatched.is_err_and(|error| error.contains("not a readable spreadsheet")),
             "an end tag without its start is refused"
         );
+    }
+
+    #[test]
+    fn every_ods_sheet_counts_towards_the_limit() {
+        let sheet = format!(
+            "<table:table-row table:number-rows-repeated=\"700000\">{VALUED}</table:table-row>"
+        );
+        assert_eq!(check_ods(&ods(&sheet)), Ok(()));
+        let two = ods(&format!(
+            "{sheet}</table:table><table:table table:name=\"2021\">{sheet}"
+        ));
+        let error = first_sheet_as_csv(&two).unwrap_err();
+        assert!(error.contains("span more than"), "{error}");
+    }
+
+    #[test]
+    fn a_table_nested_in_a_cell_neither_starts_a_sheet_nor_moves_the_rows() {
+        // One column: 600 000 rows, a row whose cell holds a table, 600 000 rows. calamine
+        // lays out 1 200 001 rows; taking the nested table for a new sheet would measure the
+        // rows after it from 0 again and see 600 002.
+        let nested = "<table:table-cell><table:table><table:table-row>\
+                      <table:table-cell office:value-type=\"float\"/></table:table-row>\
+                      </table:table></table:table-cell>";
+        let many = format!(
+            "<table:table-row table:number-rows-repeated=\"600000\">{VALUED}</table:table-row>"
+        );
+        let rows = format!("{many}<table:table-row>{nested}</table:table-row>{many}");
+        let error = check_ods(&ods(&rows)).unwrap_err();
+        assert!(error.contains("span more than"), "{error}");
     }
 
     #[test]
