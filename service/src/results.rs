@@ -131,7 +131,14 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Result
         ids.iter().copied(),
     )
     .await?;
-    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+    // Each id's first place in `ids`: a lookup, not a scan per row (lists can be long).
+    let place: HashMap<i32, usize> = ids
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, id)| (*id, i))
+        .collect();
+    rows.sort_by_key(|row| place.get(&row.id).copied());
     views(db, rows).await
 }
 
