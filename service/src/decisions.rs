@@ -1,4 +1,5 @@
-//! Decisions (Quyết định) that publish and amend results.
+//! Decisions (Quyết định) that publish and amend results, and the chains of amendments
+//! between them (`102/QĐ-UBND` amends `3402/QĐ-UBND`).
 
 use std::collections::HashMap;
 
@@ -9,9 +10,10 @@ use sea_orm::{
     IntoActiveModel, NotSet, QueryFilter, QueryOrder, Set, TryIntoModel,
 };
 
-use crate::audit::{self, Entry};
-use crate::id_list::find_by_ids;
-use crate::{Error, Result, versions};
+use crate::access::audit::{self, Entry};
+use crate::catalog::resolve_jurisdiction;
+use crate::db::{begin_write, ids::find_by_ids};
+use crate::{Error, Result};
 
 /// A jurisdiction's decisions, oldest first (undated ones after dated ones, then in the order they
 /// were recorded); with `year`, those that published results of it.
@@ -52,6 +54,57 @@ pub async fn by_ids(
     .into_iter()
     .map(|d| (d.id, d))
     .collect())
+}
+
+/// The decision numbered `number` in a jurisdiction, if recorded.
+pub async fn by_number(
+    db: &impl ConnectionTrait,
+    jurisdiction_id: i32,
+    number: &str,
+) -> Result<Option<decision::Model>> {
+    Ok(decision::Entity::find()
+        .filter(decision::Column::JurisdictionId.eq(jurisdiction_id))
+        .filter(decision::Column::Number.eq(number))
+        .one(db)
+        .await?)
+}
+
+/// The decision numbered `number`, or `NOT_FOUND` saying so.
+pub async fn require(
+    db: &impl ConnectionTrait,
+    jurisdiction_id: i32,
+    number: &str,
+) -> Result<decision::Model> {
+    by_number(db, jurisdiction_id, number)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no decision numbered `{number}`")))
+}
+
+/// A decision and the ones it amends, nearest first: `102/QĐ-UBND`, then `3402/QĐ-UBND`.
+/// `amends` maps a decision's id to the decision it amends.
+pub fn chain(amends: &HashMap<i32, Option<i32>>, decision_id: i32) -> Vec<i32> {
+    let mut chain = vec![decision_id];
+    while let Some(Some(amended)) = chain.last().and_then(|id| amends.get(id)) {
+        if chain.contains(amended) {
+            break; // a cycle cannot be stored, but a loop here must never hang a request
+        }
+        chain.push(*amended);
+    }
+    chain
+}
+
+/// Every decision of a jurisdiction: id -> the decision it amends.
+pub async fn amendments(
+    db: &impl ConnectionTrait,
+    jurisdiction_id: i32,
+) -> Result<HashMap<i32, Option<i32>>> {
+    Ok(decision::Entity::find()
+        .filter(decision::Column::JurisdictionId.eq(jurisdiction_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.amends_id))
+        .collect())
 }
 
 /// The decisions amending each of `ids`, in the order they were recorded.
@@ -99,29 +152,15 @@ pub async fn publish(
     if number.is_empty() {
         return Err(Error::BadInput("a decision needs its number".into()));
     }
-    let txn = crate::database::begin_write(db).await?;
-    let jurisdiction = crate::scope::resolve_jurisdiction(&txn, jurisdiction).await?;
-    let find = async |number: &str| -> Result<Option<decision::Model>> {
-        Ok(decision::Entity::find()
-            .filter(decision::Column::JurisdictionId.eq(jurisdiction.id))
-            .filter(decision::Column::Number.eq(number))
-            .one(&txn)
-            .await?)
-    };
-    let existing = find(number).await?;
+    let txn = begin_write(db).await?;
+    let jurisdiction = resolve_jurisdiction(&txn, jurisdiction).await?;
+    let existing = by_number(&txn, jurisdiction.id, number).await?;
     let amends = match new.amends.as_deref().map(str::trim) {
-        Some(amended) => Some(
-            find(amended)
-                .await?
-                .ok_or_else(|| Error::NotFound(format!("no decision numbered `{amended}`")))?,
-        ),
+        Some(amended) => Some(require(&txn, jurisdiction.id, amended).await?),
         None => None,
     };
     if let (Some(existing), Some(amends)) = (&existing, &amends) {
-        let chain = versions::chain(
-            &versions::amendments(&txn, jurisdiction.id).await?,
-            amends.id,
-        );
+        let chain = chain(&amendments(&txn, jurisdiction.id).await?, amends.id);
         if chain.contains(&existing.id) {
             return Err(Error::BadInput(format!(
                 "`{number}` cannot amend `{}`: that would make it amend itself",
@@ -151,8 +190,8 @@ pub async fn publish(
         active.amends_id = Set(Some(amends.id));
     }
     let saved = active.save(&txn).await?.try_into_model()?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         Entry {
             actor,
             action: "publishDecision",
@@ -162,7 +201,6 @@ pub async fn publish(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(saved)
 }
 
@@ -173,4 +211,91 @@ fn json_of(decision: &decision::Model) -> serde_json::Value {
         "title": decision.title,
         "amendsId": decision.amends_id,
     })
+}
+
+/// The decisions of a jurisdiction by number, loaded once for a whole import; a number not seen
+/// before is recorded as a decision when a row names it.
+pub(crate) struct KnownDecisions {
+    jurisdiction_id: i32,
+    by_number: HashMap<String, i32>,
+    numbers: HashMap<i32, String>,
+    /// id -> the decision it amends.
+    amends: HashMap<i32, Option<i32>>,
+}
+
+impl KnownDecisions {
+    pub(crate) async fn load(db: &impl ConnectionTrait, jurisdiction_id: i32) -> Result<Self> {
+        let all = decision::Entity::find()
+            .filter(decision::Column::JurisdictionId.eq(jurisdiction_id))
+            .all(db)
+            .await?;
+        Ok(Self {
+            jurisdiction_id,
+            by_number: all.iter().map(|d| (d.number.clone(), d.id)).collect(),
+            numbers: all.iter().map(|d| (d.id, d.number.clone())).collect(),
+            amends: all.into_iter().map(|d| (d.id, d.amends_id)).collect(),
+        })
+    }
+
+    /// The number of the decision `id`.
+    pub(crate) fn number(&self, id: i32) -> Option<String> {
+        self.numbers.get(&id).cloned()
+    }
+
+    /// Whether the decision numbered `number` amends (directly or through the decisions it
+    /// amends) the decision `current` that published a result.
+    pub(crate) fn amends(&self, number: Option<&str>, current: Option<i32>) -> bool {
+        let (Some(id), Some(current)) = (number.and_then(|n| self.by_number.get(n)), current)
+        else {
+            return false;
+        };
+        chain(&self.amends, *id)
+            .iter()
+            .skip(1)
+            .any(|amended| *amended == current)
+    }
+
+    /// The id of the decision numbered `number`, recorded now if it was not.
+    pub(crate) async fn find_or_create(
+        &mut self,
+        db: &impl ConnectionTrait,
+        number: &str,
+    ) -> Result<i32> {
+        if let Some(id) = self.by_number.get(number) {
+            return Ok(*id);
+        }
+        let created = decision::ActiveModel {
+            id: NotSet,
+            jurisdiction_id: Set(self.jurisdiction_id),
+            number: Set(number.to_owned()),
+            issued_on: Set(None),
+            title: Set(None),
+            amends_id: Set(None),
+        }
+        .insert(db)
+        .await?;
+        self.by_number.insert(number.to_owned(), created.id);
+        self.numbers.insert(created.id, number.to_owned());
+        self.amends.insert(created.id, None);
+        Ok(created.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chain_runs_from_the_decision_to_the_first_it_amends() {
+        let decisions = HashMap::from([(1, None), (2, Some(1)), (3, Some(2)), (4, None)]);
+        assert_eq!(chain(&decisions, 3), vec![3, 2, 1]);
+        assert_eq!(chain(&decisions, 1), vec![1]);
+        assert_eq!(chain(&decisions, 4), vec![4]);
+    }
+
+    #[test]
+    fn a_chain_stops_at_a_cycle() {
+        let decisions = HashMap::from([(1, Some(2)), (2, Some(1))]);
+        assert_eq!(chain(&decisions, 1), vec![1, 2]);
+    }
 }

@@ -2,32 +2,34 @@
 //! imports of published tables, and the queries the API serves. Plain Rust over SeaORM.
 //!
 //! A newcomer looks first at [`scoring`]: the rule that turns published points into levels and
-//! ranks, checked against the published 2020 tables.
+//! ranks, checked against the published 2020 tables. The modules form layers, each calling only
+//! those below it (a test fails on a cycle):
+//!
+//! | layer | modules |
+//! |---|---|
+//! | values and rules | [`error`], [`tier`], [`names`], [`page`], [`published`], [`scoring`], [`import`] (reading files) |
+//! | storage | [`db`] |
+//! | records | [`access`] (tokens, audit log), [`catalog`] (jurisdictions, indices, schemes, scope), [`decisions`], [`agencies`] (with lineage) |
+//! | rankings | [`ranking`] (re-scoring, reads, discrepancies) |
+//! | use cases | [`publication`] (import, amend, versions, as-of, export), [`analytics`] (comparing years) |
+//! | start-up | [`bootstrap`] (migrate and seed, demo data) |
 
 pub mod access;
 pub mod agencies;
 pub mod analytics;
-pub mod audit;
-pub mod database;
+pub mod bootstrap;
+pub mod catalog;
+pub mod db;
 pub mod decisions;
-pub mod demo;
 pub mod error;
-pub mod export;
-mod id_list;
 pub mod import;
-pub mod jurisdictions;
-pub mod lineage;
-pub mod materialise;
 pub mod names;
 pub mod page;
-pub mod results;
-pub mod schemes;
-pub mod scope;
+pub mod publication;
+pub mod published;
+pub mod ranking;
 pub mod scoring;
-pub mod seed;
 pub mod tier;
-pub mod version;
-pub mod versions;
 
 pub use error::{Error, Result, RowError};
 pub use page::Page;

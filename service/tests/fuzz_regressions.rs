@@ -6,7 +6,7 @@ use std::path::Path;
 
 use service::Tier;
 use service::import::table::Parsed;
-use service::import::{normalized_csv, published_table, xlsx};
+use service::import::{normalized_csv, published_table, spreadsheet};
 
 /// The inputs whose file name starts with `prefix`, in name order.
 fn regressions(prefix: &str) -> Vec<(String, Vec<u8>)> {
@@ -92,7 +92,7 @@ fn xlsx_regressions() {
     let inputs = regressions("xlsx-");
     assert!(inputs.len() >= 2, "no xlsx regression found");
     for (input, bytes) in &inputs {
-        match xlsx::first_sheet_as_csv(bytes) {
+        match spreadsheet::first_sheet_as_csv(bytes) {
             Ok(csv) => {
                 check(input, &published_table::parse(&csv, 2020, Tier::District));
                 check(input, &normalized_csv::parse(&csv));
@@ -111,6 +111,6 @@ fn an_xls_sheet_hidden_inside_another_record_is_measured() {
     let (_, bytes) = regressions("xlsx-slow-unit-f662723efa2c47144a11bf175abccb89a441274a")
         .pop()
         .expect("the slow input");
-    let error = xlsx::first_sheet_as_csv(&bytes).expect_err("refused");
+    let error = spreadsheet::first_sheet_as_csv(&bytes).expect_err("refused");
     assert!(error.contains("span more than"), "{error}");
 }

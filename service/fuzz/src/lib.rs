@@ -5,7 +5,7 @@ use std::sync::Once;
 
 use service::Tier;
 use service::import::table::Parsed;
-use service::import::{normalized_csv, published_table, xlsx};
+use service::import::{normalized_csv, published_table, spreadsheet};
 
 /// Every error names a line >= 1 (the header is line 1); every row read is on a line >= 2, has
 /// an agency, no negative number and a rank from 1.
@@ -16,18 +16,19 @@ pub fn check_parsed(parsed: &Parsed) {
     for row in &parsed.rows {
         assert!(row.line >= 2, "a row on the header's line: {row:?}");
         assert!(!row.agency.trim().is_empty(), "row without agency: {row:?}");
+        let values = &row.values;
         let numbers = [
-            row.max_points,
-            row.excluded_points,
-            row.required_points,
-            row.achieved_points,
-            row.published_rate_percent,
-            row.published_converted_score,
+            values.max_points,
+            values.excluded_points,
+            values.required_points,
+            values.achieved_points,
+            values.rate_percent,
+            values.converted_score,
         ];
         for value in numbers.into_iter().flatten() {
             assert!(!value.is_sign_negative(), "negative number in {row:?}");
         }
-        assert!(row.published_rank.is_none_or(|rank| rank >= 1));
+        assert!(values.rank.is_none_or(|rank| rank >= 1));
     }
 }
 
@@ -36,7 +37,7 @@ pub fn check_parsed(parsed: &Parsed) {
 /// outside calamine is not.
 pub fn check_spreadsheet(content: &[u8]) {
     let_calamine_panics_unwind();
-    let Ok(csv) = xlsx::first_sheet_as_csv(content) else {
+    let Ok(csv) = spreadsheet::first_sheet_as_csv(content) else {
         return;
     };
     check_parsed(&published_table::parse(&csv, 2020, Tier::District));

@@ -13,9 +13,9 @@ use entity::agency;
 use sea_orm::ConnectionTrait;
 
 use crate::Result;
-use crate::lineage::Lineage;
-use crate::results::{self, ResultView};
-use crate::scope::GroupKey;
+use crate::agencies::lineage::Lineage;
+use crate::catalog::GroupKey;
+use crate::ranking::{ResultView, group, read};
 use crate::scoring::{Exact, Scheme};
 
 /// How an agency's level moved between two years.
@@ -174,8 +174,8 @@ pub async fn compare_years(
         ..from
     };
     let lineage = Lineage::load(db, from.jurisdiction_id).await?;
-    let earlier = results::whole_ranking(db, from).await?;
-    let later = results::whole_ranking(db, to).await?;
+    let earlier = read::whole(db, from).await?;
+    let later = read::whole(db, to).await?;
     Ok(pair(earlier, later, &lineage))
 }
 
@@ -268,6 +268,6 @@ pub fn top_movers(
 
 /// The latest year before `year` in which the tier has results in the scope, if any.
 pub async fn previous_year(db: &impl ConnectionTrait, group: GroupKey) -> Result<Option<i32>> {
-    let years = results::group_years(db, group.jurisdiction_id, group.index_id, group.tier).await?;
+    let years = group::years(db, group.jurisdiction_id, group.index_id, group.tier).await?;
     Ok(years.into_iter().filter(|y| *y < group.year).max())
 }

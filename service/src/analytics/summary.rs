@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
 
 use crate::Result;
-use crate::results::{self, ResultView};
-use crate::scope::GroupKey;
+use crate::catalog::GroupKey;
+use crate::ranking::{ResultView, read};
 use crate::scoring::{Exact, Level, Scheme};
 
 /// Figures of one ranking group: counts per level and the spread of exact rates.
@@ -94,7 +94,7 @@ pub async fn year_summary(
 }
 
 async fn summarise(db: &impl ConnectionTrait, group: GroupKey) -> Result<Option<YearSummary>> {
-    let views = results::whole_ranking(db, group).await?;
+    let views = read::whole(db, group).await?;
     let Some(first) = views.first() else {
         return Ok(None);
     };

@@ -83,10 +83,7 @@ mod tests {
         let csv = format!("{HEADER}2020,provincial,1,Sở Công Thương,90,0,90,90,100,90.0,I\n");
         let Parsed { rows, errors } = parse(csv.as_bytes());
         assert_eq!(errors, []);
-        assert_eq!(
-            rows[0].published_converted_score.unwrap().to_string(),
-            "90.0"
-        );
+        assert_eq!(rows[0].values.converted_score.unwrap().to_string(), "90.0");
         assert_eq!(rows[0].tier, Tier::Provincial);
         assert_eq!(rows[0].line, 2);
     }

@@ -88,11 +88,11 @@ mod tests {
         let parsed = parse(table.as_bytes(), 2020, Tier::Provincial);
         assert_eq!(parsed.errors, []);
         let row = &parsed.rows[0];
-        assert_eq!(row.published_rank, Some(13));
-        assert_eq!(row.achieved_points.unwrap().to_string(), "86.17372");
-        assert_eq!(row.published_rate_percent.unwrap().to_string(), "97");
-        assert_eq!(row.published_converted_score.unwrap().to_string(), "86.2");
-        assert_eq!(row.published_level.as_deref(), Some("I"));
+        assert_eq!(row.values.rank, Some(13));
+        assert_eq!(row.values.achieved_points.unwrap().to_string(), "86.17372");
+        assert_eq!(row.values.rate_percent.unwrap().to_string(), "97");
+        assert_eq!(row.values.converted_score.unwrap().to_string(), "86.2");
+        assert_eq!(row.values.level.as_deref(), Some("I"));
         assert_eq!((row.year, row.tier), (2020, Tier::Provincial));
     }
 
@@ -102,11 +102,11 @@ mod tests {
         let parsed = parse(table.as_bytes(), 2020, Tier::District);
         assert_eq!(parsed.errors, []);
         assert_eq!(
-            parsed.rows[0].published_rate_percent.unwrap().to_string(),
+            parsed.rows[0].values.rate_percent.unwrap().to_string(),
             "85.36"
         );
         assert_eq!(
-            parsed.rows[0].max_points, None,
+            parsed.rows[0].values.max_points, None,
             "not published, not invented"
         );
     }

@@ -329,7 +329,7 @@ mod tests {
     use std::io::Write;
 
     use super::*;
-    use crate::import::xlsx::first_sheet_as_csv;
+    use crate::import::spreadsheet::first_sheet_as_csv;
 
     fn record(kind: u16, data: &[u8]) -> Vec<u8> {
         let mut bytes = kind.to_le_bytes().to_vec();

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use crate::published::PublishedValues;
 use crate::{RowError, Tier};
 
 /// What a column can hold.
@@ -58,15 +59,9 @@ pub struct ParsedRow {
     pub year: i32,
     pub tier: Tier,
     pub agency: String,
-    pub published_rank: Option<i32>,
-    pub max_points: Option<Decimal>,
-    pub excluded_points: Option<Decimal>,
-    pub required_points: Option<Decimal>,
-    pub achieved_points: Option<Decimal>,
-    pub published_rate_percent: Option<Decimal>,
-    pub published_converted_score: Option<Decimal>,
-    /// A level code or a printed label (`Chưa đạt`, `Mức độ II`), resolved against the scheme.
-    pub published_level: Option<String>,
+    /// As printed; the level may be a label (`Chưa đạt`, `Mức độ II`) still to be resolved
+    /// against the scheme.
+    pub values: PublishedValues,
     pub index: Option<String>,
     pub decision: Option<String>,
 }
@@ -248,13 +243,14 @@ pub fn check_rows(rows: Vec<ParsedRow>) -> Parsed {
     let mut parsed = Parsed::default();
     for row in rows {
         let before = parsed.errors.len();
+        let published = &row.values;
         let values = [
-            (Field::MaxPoints, row.max_points),
-            (Field::ExcludedPoints, row.excluded_points),
-            (Field::RequiredPoints, row.required_points),
-            (Field::AchievedPoints, row.achieved_points),
-            (Field::RatePercent, row.published_rate_percent),
-            (Field::ConvertedScore, row.published_converted_score),
+            (Field::MaxPoints, published.max_points),
+            (Field::ExcludedPoints, published.excluded_points),
+            (Field::RequiredPoints, published.required_points),
+            (Field::AchievedPoints, published.achieved_points),
+            (Field::RatePercent, published.rate_percent),
+            (Field::ConvertedScore, published.converted_score),
         ];
         for (field, value) in values {
             if value.is_some_and(|value| value.is_sign_negative()) {
@@ -265,7 +261,7 @@ pub fn check_rows(rows: Vec<ParsedRow>) -> Parsed {
                 });
             }
         }
-        if row.published_rank.is_some_and(|rank| rank < 1) {
+        if published.rank.is_some_and(|rank| rank < 1) {
             parsed.errors.push(RowError {
                 line: row.line,
                 column: Some("publishedRank".into()),
@@ -282,8 +278,10 @@ pub fn check_rows(rows: Vec<ParsedRow>) -> Parsed {
 
 /// The published points must add up: required = max - excluded, achieved <= required.
 fn check_arithmetic(row: &ParsedRow, layout: &Layout, errors: &mut Vec<RowError>) {
+    let line = row.line;
+    let row = &row.values;
     let error = |field: Field, message: String| RowError {
-        line: row.line,
+        line,
         column: Some(header(layout, field)),
         message,
     };
@@ -436,14 +434,16 @@ impl Cells<'_> {
             year: year?,
             tier: tier?,
             agency: agency?,
-            published_rank,
-            max_points,
-            excluded_points,
-            required_points,
-            achieved_points,
-            published_rate_percent,
-            published_converted_score,
-            published_level,
+            values: PublishedValues {
+                max_points,
+                excluded_points,
+                required_points,
+                achieved_points,
+                rank: published_rank,
+                rate_percent: published_rate_percent,
+                converted_score: published_converted_score,
+                level: published_level,
+            },
             index,
             decision,
         })

@@ -10,14 +10,14 @@
 //!
 //! Rounding, wherever a value is printed, is half away from zero ([`Exact::round`]).
 
+pub mod competition;
 pub mod exact;
-pub mod ranking;
 pub mod scheme;
 
 use rust_decimal::Decimal;
 
+pub use competition::{Contender, Placement};
 pub use exact::Exact;
-pub use ranking::{Contender, Placement};
 pub use scheme::{ConvertedRule, Level, Scheme};
 
 /// The points of one result, as published. Any of them may be missing from a partial table.
@@ -86,7 +86,7 @@ pub fn score_group(scheme: &Scheme, members: &[Member]) -> Vec<Scored> {
             sort_key: &member.sort_key,
         })
         .collect();
-    let placements = ranking::rank(&contenders);
+    let placements = competition::rank(&contenders);
     members
         .iter()
         .zip(rates)

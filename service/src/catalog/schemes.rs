@@ -1,4 +1,4 @@
-//! Loading scoring schemes: which scheme a ranking group is scored by.
+//! Scoring schemes as stored: which scheme a ranking group is scored by, and storing one.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -6,23 +6,27 @@ use std::sync::Arc;
 use entity::{ExactDecimal, scheme_level, scoring_scheme};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    Set, TransactionSession, TransactionTrait,
+    Select, Set,
 };
 
-use crate::audit::{self, Entry};
-use crate::id_list::find_by_ids;
-use crate::scope::GroupKey;
+use super::scope::GroupKey;
+use crate::db::ids::find_by_ids;
 use crate::scoring::exact::MAX_DECIMALS;
 use crate::scoring::{ConvertedRule, Level, Scheme};
 use crate::{Error, Result};
 
-/// The scheme of a group: its own year's, else the latest earlier one of the same jurisdiction,
-/// tier and index (rules stay in force until replaced). `None` when no scheme is that old.
-pub async fn for_group(db: &impl ConnectionTrait, group: GroupKey) -> Result<Option<Arc<Scheme>>> {
-    let row = scoring_scheme::Entity::find()
+/// The schemes of a group's jurisdiction, index and tier, every year.
+fn of_key(group: GroupKey) -> Select<scoring_scheme::Entity> {
+    scoring_scheme::Entity::find()
         .filter(scoring_scheme::Column::JurisdictionId.eq(group.jurisdiction_id))
         .filter(scoring_scheme::Column::RankingIndexId.eq(group.index_id))
         .filter(scoring_scheme::Column::Tier.eq(group.tier.code()))
+}
+
+/// The scheme of a group: its own year's, else the latest earlier one of the same jurisdiction,
+/// tier and index (rules stay in force until replaced). `None` when no scheme is that old.
+pub async fn for_group(db: &impl ConnectionTrait, group: GroupKey) -> Result<Option<Arc<Scheme>>> {
+    let row = of_key(group)
         .filter(scoring_scheme::Column::Year.lte(group.year))
         .order_by_desc(scoring_scheme::Column::Year)
         .one(db)
@@ -108,9 +112,17 @@ pub struct NewScheme {
     pub levels: Vec<(String, String, rust_decimal::Decimal)>,
 }
 
-/// Stores a scheme, replacing the one of the same year if any, and re-scores, in the same
-/// transaction, every year it now governs (from its year until the next scheme).
-pub async fn set(db: &impl TransactionTrait, new: NewScheme) -> Result<Arc<Scheme>> {
+/// Where a stored scheme governs: its id, and the first year of the next scheme of the same
+/// key (it governs every year from its own until then).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stored {
+    pub id: i32,
+    pub until: Option<i32>,
+}
+
+/// Stores a scheme, replacing the one of the same year if any. Storage only: the caller
+/// re-scores the years it governs, in the same transaction.
+pub async fn store(db: &impl ConnectionTrait, new: NewScheme) -> Result<Stored> {
     if new.levels.is_empty() {
         return Err(Error::BadInput("a scheme needs at least one level".into()));
     }
@@ -124,14 +136,10 @@ pub async fn set(db: &impl TransactionTrait, new: NewScheme) -> Result<Arc<Schem
                 .into(),
         ));
     }
-    let txn = crate::database::begin_write(db).await?;
     let group = new.group;
-    let existing = scoring_scheme::Entity::find()
-        .filter(scoring_scheme::Column::JurisdictionId.eq(group.jurisdiction_id))
-        .filter(scoring_scheme::Column::RankingIndexId.eq(group.index_id))
-        .filter(scoring_scheme::Column::Tier.eq(group.tier.code()))
+    let existing = of_key(group)
         .filter(scoring_scheme::Column::Year.eq(group.year))
-        .one(&txn)
+        .one(db)
         .await?;
     let precision = |value: u32| {
         i32::try_from(value)
@@ -151,89 +159,40 @@ pub async fn set(db: &impl TransactionTrait, new: NewScheme) -> Result<Arc<Schem
         converted_decimals: Set(precision(new.converted_decimals)?),
         decision_id: Set(None),
     };
-    let scheme_id = match existing {
+    let id = match existing {
         Some(existing) => {
             row.id = Set(existing.id);
             scheme_level::Entity::delete_many()
                 .filter(scheme_level::Column::SchemeId.eq(existing.id))
-                .exec(&txn)
+                .exec(db)
                 .await?;
-            row.update(&txn).await?.id
+            row.update(db).await?.id
         }
-        None => row.insert(&txn).await?.id,
+        None => row.insert(db).await?.id,
     };
     for (ordinal, (code, name, min)) in (1..).zip(new.levels) {
         scheme_level::ActiveModel {
             id: NotSet,
-            scheme_id: Set(scheme_id),
+            scheme_id: Set(id),
             code: Set(code),
             name: Set(name),
             ordinal: Set(ordinal),
             min_rate_percent: Set(ExactDecimal(min)),
         }
-        .insert(&txn)
+        .insert(db)
         .await?;
     }
-    let next = scoring_scheme::Entity::find()
-        .filter(scoring_scheme::Column::JurisdictionId.eq(group.jurisdiction_id))
-        .filter(scoring_scheme::Column::RankingIndexId.eq(group.index_id))
-        .filter(scoring_scheme::Column::Tier.eq(group.tier.code()))
+    let until = of_key(group)
         .filter(scoring_scheme::Column::Year.gt(group.year))
         .order_by_asc(scoring_scheme::Column::Year)
-        .one(&txn)
+        .one(db)
         .await?
         .map(|scheme| scheme.year);
-    let years =
-        crate::results::group_years(&txn, group.jurisdiction_id, group.index_id, group.tier)
-            .await?;
-    for year in years
-        .into_iter()
-        .filter(|y| *y >= group.year && next.is_none_or(|n| *y < n))
-    {
-        crate::materialise::rescore_group(&txn, GroupKey { year, ..group }).await?;
-    }
-    let scheme = by_ids(&txn, [scheme_id])
-        .await?
-        .remove(&scheme_id)
-        .ok_or_else(|| Error::Corrupt("the scheme just written is missing".into()))?;
-    txn.commit().await?;
-    Ok(scheme)
+    Ok(Stored { id, until })
 }
 
-/// [`set`], recorded in the audit log with the scheme it replaced: the write behind the
-/// `setScoringScheme` mutation.
-pub async fn set_audited(
-    db: &impl TransactionTrait,
-    new: NewScheme,
-    actor: &str,
-) -> Result<Arc<Scheme>> {
-    let txn = crate::database::begin_write(db).await?;
-    let before = for_group(&txn, new.group)
-        .await?
-        .filter(|scheme| scheme.year == new.group.year)
-        .map(|scheme| json_of(&scheme));
-    let group = new.group;
-    let index = entity::ranking_index::Entity::find_by_id(group.index_id)
-        .one(&txn)
-        .await?
-        .map_or_else(|| group.index_id.to_string(), |index| index.code);
-    let scheme = set(&txn, new).await?;
-    audit::record(
-        &txn,
-        Entry {
-            actor,
-            action: "setScoringScheme",
-            target: format!("{} {} {index}", group.year, group.tier),
-            before,
-            after: Some(json_of(&scheme)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(scheme)
-}
-
-fn json_of(scheme: &Scheme) -> serde_json::Value {
+/// A scheme as the audit log records it.
+pub fn to_json(scheme: &Scheme) -> serde_json::Value {
     serde_json::json!({
         "name": scheme.name,
         "year": scheme.year,

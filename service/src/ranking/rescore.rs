@@ -2,7 +2,8 @@
 //!
 //! Called inside the transaction of every write that changes a group (imports, amendments,
 //! scheme changes): the group is re-scored as a whole, because one new result can
-//! move every rank.
+//! move every rank. The rule itself is [`crate::scoring`]; this module feeds it a group's rows
+//! and stores what it derives.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,24 +11,16 @@ use std::sync::Arc;
 use entity::{ExactDecimal, agency, result};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
-use crate::id_list::find_by_ids;
-use crate::scope::GroupKey;
-use crate::scoring::{self, Member, Points, Scheme, Scored};
-use crate::{Error, Result, schemes};
-
-/// The published points of a stored result.
-pub fn points(row: &result::Model) -> Points {
-    Points {
-        max: row.max_points.map(Into::into),
-        excluded: row.excluded_points.map(Into::into),
-        required: row.required_points.map(Into::into),
-        achieved: row.achieved_points.map(Into::into),
-    }
-}
+use super::group;
+use crate::catalog::{GroupKey, schemes};
+use crate::db::ids::find_by_ids;
+use crate::published::PublishedValues;
+use crate::scoring::{self, Member, Scheme, Scored};
+use crate::{Error, Result};
 
 /// Re-scores every result of `group` under the group's scheme and stores the computed values.
 pub async fn rescore_group(db: &impl ConnectionTrait, group: GroupKey) -> Result<()> {
-    let rows = crate::results::group_rows(db, group).await?;
+    let rows = group::rows(db, group).await?;
     let (scheme, scored) = score_rows(db, group, &rows).await?;
     let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
     for (row, scored) in rows.into_iter().zip(scored) {
@@ -64,7 +57,7 @@ pub async fn score_rows(
     let members: Vec<Member> = rows
         .iter()
         .map(|row| Member {
-            points: points(row),
+            points: PublishedValues::from(row).points(),
             published_rank: row.published_rank,
             sort_key: sort_keys.get(&row.agency_id).cloned().unwrap_or_default(),
         })

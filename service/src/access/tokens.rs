@@ -1,4 +1,4 @@
-//! Who may do what: API tokens and their roles.
+//! API tokens and their roles.
 //!
 //! A token is a random secret shown once, at creation; only its SHA-256 hash is stored, so a
 //! copy of the database gives nobody a usable token. The secrets are 256 random bits, so a
@@ -10,12 +10,13 @@ use std::str::FromStr;
 use entity::api_token;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
-    QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{self, Entry};
+use super::audit::{self, Entry};
+use crate::db::begin_write;
 use crate::{Error, Result};
 
 /// What a token may do; each role may do what the ones before it may.
@@ -118,7 +119,7 @@ pub async fn create_token(
     getrandom::fill(&mut bytes)
         .map_err(|error| Error::Corrupt(format!("no random numbers from the system: {error}")))?;
     let secret = format!("{SECRET_PREFIX}{}", hex::encode(bytes));
-    let txn = crate::database::begin_write(db).await?;
+    let txn = begin_write(db).await?;
     if by_name(&txn, name).await?.is_some() {
         return Err(Error::Conflict(format!("a token named `{name}` exists")));
     }
@@ -132,8 +133,8 @@ pub async fn create_token(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         Entry {
             actor,
             action: "createToken",
@@ -143,13 +144,12 @@ pub async fn create_token(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok((row.try_into()?, secret))
 }
 
 /// Revokes the token named `name`; revoking a revoked token changes nothing.
 pub async fn revoke_token(db: &impl TransactionTrait, name: &str, actor: &str) -> Result<Token> {
-    let txn = crate::database::begin_write(db).await?;
+    let txn = begin_write(db).await?;
     let row = by_name(&txn, name)
         .await?
         .ok_or_else(|| Error::NotFound(format!("no token named `{name}`")))?;
@@ -159,8 +159,8 @@ pub async fn revoke_token(db: &impl TransactionTrait, name: &str, actor: &str) -
     let mut active = row.into_active_model();
     active.revoked_at = Set(Some(audit::now()));
     let row = active.update(&txn).await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         Entry {
             actor,
             action: "revokeToken",
@@ -170,7 +170,6 @@ pub async fn revoke_token(db: &impl TransactionTrait, name: &str, actor: &str) -
         },
     )
     .await?;
-    txn.commit().await?;
     row.try_into()
 }
 

@@ -1,120 +1,17 @@
-//! Agencies: listing, diacritic-insensitive search, lookup by code, aliases, creating and
-//! renaming.
-
-use std::collections::HashMap;
+//! Creating agencies, renaming them and recording the other names they are published under.
 
 use entity::{agency, agency_alias, jurisdiction};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, NotSet, QueryFilter, Set,
 };
 
-use crate::audit::{self, Entry};
-use crate::id_list::find_by_ids;
-use crate::page::{Page, PageRequest};
+use super::{aliases_of, by_code, by_ids};
+use crate::access::audit::{self, Entry};
+use crate::catalog::resolve_jurisdiction;
+use crate::db::begin_write;
 use crate::{Error, Result, Tier, names};
-
-/// What to list.
-#[derive(Clone, Debug, Default)]
-pub struct AgencyFilter {
-    pub tier: Option<Tier>,
-    /// Matched against names and aliases ignoring case and diacritics: `nam dong` finds `Nam Đông`.
-    pub search: Option<String>,
-}
-
-/// One page of a jurisdiction's agencies, in Vietnamese alphabetical order.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    jurisdiction: &jurisdiction::Model,
-    filter: &AgencyFilter,
-    page: PageRequest,
-) -> Result<Page<agency::Model>> {
-    let mut query =
-        agency::Entity::find().filter(agency::Column::JurisdictionId.eq(jurisdiction.id));
-    if let Some(tier) = filter.tier {
-        query = query.filter(agency::Column::Tier.eq(tier.code()));
-    }
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(names::fold)
-        .filter(|s| !s.is_empty())
-    {
-        let pattern = format!("%{search}%");
-        let by_alias = Query::select()
-            .column(agency_alias::Column::AgencyId)
-            .from(agency_alias::Entity)
-            .and_where(agency_alias::Column::AliasKey.like(pattern.as_str()))
-            .to_owned();
-        query = query.filter(
-            Condition::any()
-                .add(agency::Column::SearchKey.like(pattern.as_str()))
-                .add(agency::Column::Id.in_subquery(by_alias)),
-        );
-    }
-    let total = query.clone().count(db).await?;
-    let items = query
-        .order_by_asc(agency::Column::SortKey)
-        .order_by_asc(agency::Column::Id)
-        .offset(page.offset)
-        .limit(page.limit)
-        .all(db)
-        .await?;
-    Ok(Page { items, total })
-}
-
-/// The agency with `code` in a jurisdiction.
-pub async fn by_code(
-    db: &impl ConnectionTrait,
-    jurisdiction: &jurisdiction::Model,
-    code: &str,
-) -> Result<Option<agency::Model>> {
-    Ok(agency::Entity::find()
-        .filter(agency::Column::JurisdictionId.eq(jurisdiction.id))
-        .filter(agency::Column::Code.eq(code))
-        .one(db)
-        .await?)
-}
-
-/// The names each agency was published under, its first name included, alphabetically.
-pub async fn aliases_of(
-    db: &impl ConnectionTrait,
-    agency_ids: &[i32],
-) -> Result<HashMap<i32, Vec<String>>> {
-    let mut aliases: HashMap<i32, Vec<String>> = HashMap::new();
-    for alias in find_by_ids(
-        db,
-        agency_alias::Entity::find(),
-        agency_alias::Column::AgencyId,
-        agency_ids.iter().copied(),
-    )
-    .await?
-    {
-        aliases
-            .entry(alias.agency_id)
-            .or_default()
-            .push(alias.alias);
-    }
-    for names in aliases.values_mut() {
-        names.sort_by_cached_key(|alias| names::sort_key(alias));
-    }
-    Ok(aliases)
-}
-
-/// Agencies by id.
-pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashMap<i32, agency::Model>> {
-    Ok(find_by_ids(
-        db,
-        agency::Entity::find(),
-        agency::Column::Id,
-        ids.iter().copied(),
-    )
-    .await?
-    .into_iter()
-    .map(|agency| (agency.id, agency))
-    .collect())
-}
 
 /// Records another name under which an agency is published, so imports match it; adding a
 /// name the agency already has changes nothing.
@@ -245,8 +142,8 @@ pub async fn upsert(
             "`{code}` is not a code: lower-case letters, digits and hyphens"
         )));
     }
-    let txn = crate::database::begin_write(db).await?;
-    let jurisdiction = crate::scope::resolve_jurisdiction(&txn, jurisdiction).await?;
+    let txn = begin_write(db).await?;
+    let jurisdiction = resolve_jurisdiction(&txn, jurisdiction).await?;
     let named = agency_alias::Entity::find()
         .filter(agency_alias::Column::AliasKey.eq(names::fold(name)))
         .all(&txn)
@@ -304,8 +201,8 @@ pub async fn upsert(
         add_alias(&txn, &jurisdiction, &agency.code, alias).await?;
     }
     let aliases = aliases_of(&txn, &[agency.id]).await?.remove(&agency.id);
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         Entry {
             actor,
             action: "upsertAgency",
@@ -315,7 +212,6 @@ pub async fn upsert(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok((agency, created))
 }
 
@@ -327,10 +223,10 @@ pub async fn record_alias(
     alias: &str,
     actor: &str,
 ) -> Result<()> {
-    let txn = crate::database::begin_write(db).await?;
+    let txn = begin_write(db).await?;
     add_alias(&txn, jurisdiction, code, alias).await?;
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         Entry {
             actor,
             action: "addAlias",
@@ -339,9 +235,7 @@ pub async fn record_alias(
             after: Some(serde_json::json!({ "alias": alias })),
         },
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
 fn json_of(agency: &agency::Model, aliases: &[String]) -> serde_json::Value {

@@ -10,14 +10,17 @@ use entity::{decision, jurisdiction, ranking_index};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, NotSet, PaginatorTrait, Set};
 
-use crate::import::{ImportOptions, normalized_csv, write_rows};
-use crate::schemes::{self, NewScheme};
-use crate::scope::GroupKey;
+use crate::catalog::GroupKey;
+use crate::catalog::schemes::NewScheme;
+use crate::db::begin_write;
+use crate::import::normalized_csv;
+use crate::publication::{ImportOptions, write_rows};
+use crate::ranking::rules;
 use crate::scoring::ConvertedRule;
 use crate::{Result, Tier};
 
-const PROVINCIAL_2020: &[u8] = include_bytes!("../data/cqdt-2020-provincial.csv");
-const DISTRICT_2020: &[u8] = include_bytes!("../data/cqdt-2020-district.csv");
+const PROVINCIAL_2020: &[u8] = include_bytes!("../../data/cqdt-2020-provincial.csv");
+const DISTRICT_2020: &[u8] = include_bytes!("../../data/cqdt-2020-district.csv");
 
 /// The 2020 level scale, for both tiers: (code, printed name, minimum rate in percent).
 pub fn levels_2020() -> Vec<(String, String, Decimal)> {
@@ -36,7 +39,7 @@ pub fn levels_2020() -> Vec<(String, String, Decimal)> {
 /// Loads the published 2020 tables into a database that holds no jurisdiction yet, in one
 /// transaction. A database that already has data is left alone.
 pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
-    let txn = crate::database::begin_write(db).await?;
+    let txn = begin_write(db).await?;
     if jurisdiction::Entity::find().count(&txn).await? > 0 {
         return Ok(());
     }
@@ -107,7 +110,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
             converted_decimals,
             levels: levels_2020(),
         };
-        schemes::set(&txn, scheme).await?;
+        rules::apply_scheme(&txn, scheme).await?;
     }
 
     for (table, decision) in [

@@ -12,11 +12,12 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::Workbook;
 use sea_orm::ConnectionTrait;
 
+use super::as_of;
+use crate::catalog::GroupKey;
 use crate::page::PageRequest;
-use crate::results::{self, ResultView};
-use crate::scope::GroupKey;
+use crate::ranking::{ResultView, read};
 use crate::scoring::Level;
-use crate::{Error, Result, versions};
+use crate::{Error, Result};
 
 /// The file formats of an export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,11 +138,9 @@ async fn appendix(
                 offset: 0,
                 limit: u64::MAX,
             };
-            versions::ranking_as_of(db, group, number, whole)
-                .await?
-                .items
+            as_of::ranking(db, group, number, whole).await?.items
         }
-        None => results::whole_ranking(db, group).await?,
+        None => read::whole(db, group).await?,
     };
     if views.is_empty() {
         return Err(Error::NotFound(format!(

@@ -9,15 +9,17 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-use entity::{agency, decision, lineage_event, lineage_link};
+use entity::{agency, lineage_event, lineage_link};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
     QueryFilter, Set,
 };
 
-use crate::audit::{self, Entry};
-use crate::{Error, Result};
+use crate::access::audit::{self, Entry};
+use crate::catalog::resolve_jurisdiction;
+use crate::db::begin_write;
+use crate::{Error, Result, decisions};
 
 /// What happened to the agencies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -206,8 +208,8 @@ pub async fn record(
     new: NewLineageEvent,
     actor: &str,
 ) -> Result<LineageEvent> {
-    let txn = crate::database::begin_write(db).await?;
-    let jurisdiction = crate::scope::resolve_jurisdiction(&txn, jurisdiction).await?;
+    let txn = begin_write(db).await?;
+    let jurisdiction = resolve_jurisdiction(&txn, jurisdiction).await?;
     if !new.kind.fits(new.predecessors.len(), new.successors.len()) {
         return Err(Error::BadInput(format!(
             "a {} takes {}, not {} predecessor(s) and {} successor(s)",
@@ -244,15 +246,7 @@ pub async fn record(
         ));
     }
     let decision_id = match new.decision.as_deref() {
-        Some(number) => Some(
-            decision::Entity::find()
-                .filter(decision::Column::JurisdictionId.eq(jurisdiction.id))
-                .filter(decision::Column::Number.eq(number))
-                .one(&txn)
-                .await?
-                .ok_or_else(|| Error::NotFound(format!("no decision numbered `{number}`")))?
-                .id,
-        ),
+        Some(number) => Some(decisions::require(&txn, jurisdiction.id, number).await?.id),
         None => None,
     };
     let event = lineage_event::ActiveModel {
@@ -284,8 +278,8 @@ pub async fn record(
         .insert(&txn)
         .await?;
     }
-    audit::record(
-        &txn,
+    audit::commit(
+        txn,
         Entry {
             actor,
             action: "recordLineageEvent",
@@ -302,7 +296,6 @@ pub async fn record(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(LineageEvent {
         id: event.id,
         kind: new.kind,

@@ -9,10 +9,13 @@ use entity::{ExactDecimal, agency, agency_alias, result};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
-use crate::schemes::{self, NewScheme};
-use crate::scope::{GroupKey, resolve_index};
+use super::seed;
+use crate::catalog::schemes::NewScheme;
+use crate::catalog::{GroupKey, jurisdictions, resolve_index};
+use crate::db::begin_write;
+use crate::ranking::{rescore, rules};
 use crate::scoring::{self, ConvertedRule, Member, Points};
-use crate::{Error, Result, Tier, jurisdictions, materialise, names, seed};
+use crate::{Error, Result, Tier, names};
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -87,7 +90,7 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
     let mut report = DemoReport::default();
     for province in 1..=options.provinces {
         let code = format!("synthetic-{province:02}");
-        let txn = crate::database::begin_write(db).await?;
+        let txn = begin_write(db).await?;
         let jurisdiction = jurisdictions::create(
             &txn,
             &code,
@@ -106,7 +109,7 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
                 Tier::Provincial => (ConvertedRule::AchievedPoints, 0, 1),
                 _ => (ConvertedRule::RateTimesMaxPoints, 2, 2),
             };
-            let scheme = schemes::set(
+            let scheme = rules::apply_scheme(
                 &txn,
                 NewScheme {
                     group: first,
@@ -208,7 +211,7 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
                             published_level_code: Set(None),
                             ..Default::default()
                         };
-                        materialise::set_computed(&mut row, scheme.id, scored, group_size);
+                        rescore::set_computed(&mut row, scheme.id, scored, group_size);
                         row
                     })
                     .collect();

@@ -1,4 +1,9 @@
-//! Opening the database: SQLite by default, PostgreSQL when `DATABASE_URL` names one.
+//! The database: opening it (SQLite by default, PostgreSQL when `DATABASE_URL` names one),
+//! migrating it, starting write transactions, reading ids in slices and the data version.
+//! The bottom layer of the service: it calls nothing else of the crate but the error type.
+
+pub mod data_version;
+pub(crate) mod ids;
 
 use std::time::Duration;
 
@@ -9,7 +14,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::{Result, seed};
+use crate::Result;
 
 /// The embedded default: a SQLite file in the working folder, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://egov-rank.db";
@@ -95,13 +100,6 @@ pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction> 
 pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
     Migrator::up(db, None).await?;
     Ok(())
-}
-
-/// Migrates, then loads the published 2020 tables into an empty database: what the server
-/// does on start, so that a fresh checkout serves the published ranking.
-pub async fn prepare(db: &DatabaseConnection) -> Result<()> {
-    migrate(db).await?;
-    seed::load_if_empty(db).await
 }
 
 /// Connections of the pool: (open, idle), for the metrics.

@@ -4,7 +4,7 @@
 use entity::audit_log;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
 };
 use serde_json::Value;
 
@@ -47,6 +47,17 @@ pub async fn record(db: &impl ConnectionTrait, entry: Entry<'_>) -> Result<()> {
     }
     .insert(db)
     .await?;
+    Ok(())
+}
+
+/// Records `entry` in the write's transaction, then commits it: how every audited write ends,
+/// so the entry and the write land together or not at all.
+pub async fn commit<T: ConnectionTrait + TransactionSession>(
+    txn: T,
+    entry: Entry<'_>,
+) -> Result<()> {
+    record(&txn, entry).await?;
+    txn.commit().await?;
     Ok(())
 }
 

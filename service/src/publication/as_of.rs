@@ -1,0 +1,70 @@
+//! A ranking as a decision published it: each result at the newest version published by that
+//! decision or one it amends, scored by the same code as the stored ranking.
+
+use entity::result;
+use sea_orm::{ConnectionTrait, IntoActiveModel, TryIntoModel};
+
+use super::versions;
+use crate::catalog::GroupKey;
+use crate::page::{Page, PageRequest};
+use crate::published::PublishedValues;
+use crate::ranking::{ResultView, group, rescore, view};
+use crate::{Error, Result, decisions};
+
+/// The ranking of a group as the decision numbered `number` published it. Results that no
+/// decision of its chain published are not in it.
+pub async fn ranking(
+    db: &impl ConnectionTrait,
+    group: GroupKey,
+    number: &str,
+    request: PageRequest,
+) -> Result<Page<ResultView>> {
+    let as_of = decisions::require(db, group.jurisdiction_id, number).await?;
+    let chain = decisions::chain(
+        &decisions::amendments(db, group.jurisdiction_id).await?,
+        as_of.id,
+    );
+    let current = group::rows(db, group).await?;
+    let versions =
+        versions::of_results(db, &current.iter().map(|row| row.id).collect::<Vec<_>>()).await?;
+    let mut rows: Vec<result::Model> = current
+        .into_iter()
+        .filter_map(|row| {
+            let published = versions
+                .get(&row.id)?
+                .iter()
+                .filter_map(|v| {
+                    let place = chain.iter().position(|id| Some(*id) == v.decision_id)?;
+                    Some((place, v))
+                })
+                // nearest decision in the chain first, then the newest version
+                .min_by_key(|(place, v)| (*place, -v.version))?
+                .1;
+            Some(result::Model {
+                decision_id: published.decision_id,
+                ..PublishedValues::from(published).in_place_of(row)
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err(Error::NotFound(format!(
+            "`{number}` published no {} {} results here (nor did a decision it amends)",
+            group.year, group.tier
+        )));
+    }
+    let (scheme, scored) = rescore::score_rows(db, group, &rows).await?;
+    let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
+    for (row, scored) in rows.iter_mut().zip(scored) {
+        let mut active = row.clone().into_active_model();
+        rescore::set_computed(&mut active, scheme.id, scored, group_size);
+        *row = active
+            .try_into_model()
+            .map_err(|error| Error::Corrupt(format!("as-of row: {error}")))?;
+    }
+    rows.sort_by_key(|row| row.position);
+    let rows = Page::of_all(rows, request);
+    Ok(Page {
+        items: view::views(db, rows.items).await?,
+        total: rows.total,
+    })
+}

@@ -1,0 +1,218 @@
+//! Checking rows against the database before anything is written: each row's index, scheme and
+//! level label, agencies named twice, and results already stored (which only an amending
+//! decision may replace). Every problem is collected; any one refuses the whole table.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use entity::result;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::ImportOptions;
+use crate::agencies::known::KnownAgencies;
+use crate::catalog::{DEFAULT_INDEX, GroupKey, indices, resolve_jurisdiction, schemes};
+use crate::decisions::KnownDecisions;
+use crate::import::{Parsed, ParsedRow};
+use crate::published::PublishedValues;
+use crate::scoring::Scheme;
+use crate::{Error, Result, RowError, names};
+
+/// A checked row with everything resolved that the write needs.
+pub(super) struct Planned {
+    pub row: ParsedRow,
+    pub group: GroupKey,
+    pub scheme_id: i32,
+    /// `None` for an agency the write creates.
+    pub agency_id: Option<i32>,
+    /// For a new agency, the known one its name looks like.
+    pub near_miss: Option<String>,
+    pub decision: Option<String>,
+    /// The current result this row amends, when its decision amends the one that published it.
+    pub replaces: Option<result::Model>,
+}
+
+/// Checked rows and what was loaded to check them, which the write goes on using.
+pub(super) struct Plan {
+    pub jurisdiction_id: i32,
+    /// Index codes by id.
+    pub index_codes: HashMap<i32, String>,
+    pub agencies: KnownAgencies,
+    pub decisions: KnownDecisions,
+    pub rows: Vec<Planned>,
+}
+
+/// Checks every well-formed row against the database. Parsing errors and these checks' errors
+/// refuse the table together, sorted by line.
+pub(super) async fn plan(
+    db: &impl ConnectionTrait,
+    parsed: Parsed,
+    options: &ImportOptions,
+) -> Result<Plan> {
+    let Parsed { rows, mut errors } = parsed;
+    let jurisdiction = resolve_jurisdiction(db, options.jurisdiction.as_deref()).await?;
+    let index_codes = indices::codes(db).await?;
+    let index_ids: HashMap<&str, i32> = index_codes
+        .iter()
+        .map(|(id, code)| (code.as_str(), *id))
+        .collect();
+    let agencies = KnownAgencies::load(db, jurisdiction.id).await?;
+    let decisions = KnownDecisions::load(db, jurisdiction.id).await?;
+    let existing: HashMap<(i32, i32, i32), result::Model> = result::Entity::find()
+        .filter(result::Column::JurisdictionId.eq(jurisdiction.id))
+        .filter(
+            result::Column::Year.is_in(rows.iter().map(|row| row.year).collect::<BTreeSet<_>>()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| ((row.ranking_index_id, row.year, row.agency_id), row))
+        .collect();
+
+    let mut schemes: HashMap<GroupKey, Option<Arc<Scheme>>> = HashMap::new();
+    let mut first_line: HashMap<(i32, i32, String), usize> = HashMap::new();
+    let mut planned = Vec::new();
+    for mut row in rows {
+        let line = row.line;
+        let error = |column: &str, message: String| RowError {
+            line,
+            column: Some(column.into()),
+            message,
+        };
+        let index_code = row
+            .index
+            .as_deref()
+            .or(options.index.as_deref())
+            .unwrap_or(DEFAULT_INDEX);
+        let Some(&index_id) = index_ids.get(index_code) else {
+            errors.push(error(
+                "index",
+                format!("unknown ranking index `{index_code}`"),
+            ));
+            continue;
+        };
+        let group = GroupKey {
+            jurisdiction_id: jurisdiction.id,
+            index_id,
+            year: row.year,
+            tier: row.tier,
+        };
+        let scheme = match schemes.get(&group) {
+            Some(scheme) => scheme.clone(),
+            None => {
+                let scheme = schemes::for_group(db, group).await?;
+                schemes.insert(group, scheme.clone());
+                scheme
+            }
+        };
+        let Some(scheme) = scheme else {
+            errors.push(error(
+                "year",
+                format!(
+                    "no scoring scheme for {} {} {} or any earlier year",
+                    index_code, row.tier, row.year
+                ),
+            ));
+            continue;
+        };
+        let mut row_ok = true;
+        if let Some(label) = row.values.level.take() {
+            match scheme.level_by_label(&label) {
+                Some(level) => row.values.level = Some(level.code.clone()),
+                None => {
+                    let codes: Vec<&str> = scheme
+                        .levels
+                        .iter()
+                        .map(|level| level.code.as_str())
+                        .collect();
+                    errors.push(error(
+                        "published_level",
+                        format!(
+                            "unknown level `{label}` (the {} scale has {})",
+                            row.year,
+                            codes.join(", ")
+                        ),
+                    ));
+                    row_ok = false;
+                }
+            }
+        }
+        let key = names::fold(&row.agency);
+        if let Some(line) = first_line.get(&(index_id, row.year, key.clone())) {
+            errors.push(error(
+                "agency",
+                format!(
+                    "`{}` appears twice in {} (first on line {line})",
+                    row.agency, row.year
+                ),
+            ));
+            row_ok = false;
+        } else {
+            first_line.insert((index_id, row.year, key.clone()), row.line);
+        }
+        let agency_id = agencies.find(row.tier, &key);
+        let decision = row.decision.clone().or_else(|| options.decision.clone());
+        let replaces = match agency_id.and_then(|id| existing.get(&(index_id, row.year, id))) {
+            Some(current) if decisions.amends(decision.as_deref(), current.decision_id) => {
+                Some(current.clone())
+            }
+            Some(current) => {
+                let published_by = current.decision_id.and_then(|id| decisions.number(id));
+                let (by, remedy) = match published_by {
+                    Some(number) => (
+                        format!(" published by {number}"),
+                        format!(
+                            "; to correct it, publish a decision that amends {number} and import under it"
+                        ),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                errors.push(error(
+                    "agency",
+                    format!(
+                        "`{}` already has a {} result in `{index_code}`{by}{remedy}",
+                        row.agency, row.year
+                    ),
+                ));
+                row_ok = false;
+                None
+            }
+            None => None,
+        };
+        if let Some(current) = replaces.as_ref().filter(|_| options.keep_unstated) {
+            row.values = row.values.or_earlier(&PublishedValues::from(current));
+            let checked = crate::import::table::check_rows(vec![row.clone()]);
+            if !checked.errors.is_empty() {
+                errors.extend(checked.errors);
+                row_ok = false;
+            }
+        }
+        if row_ok {
+            // Only agencies known before this import are compared: comparing each new name
+            // with every other new one would make large imports quadratic.
+            let near_miss = agency_id
+                .is_none()
+                .then(|| agencies.nearest(row.tier, &key))
+                .flatten();
+            planned.push(Planned {
+                row,
+                group,
+                scheme_id: scheme.id,
+                agency_id,
+                near_miss,
+                decision,
+                replaces,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|error| error.line);
+        return Err(Error::InvalidImport(errors));
+    }
+    Ok(Plan {
+        jurisdiction_id: jurisdiction.id,
+        index_codes,
+        agencies,
+        decisions,
+        rows: planned,
+    })
+}

@@ -1,0 +1,217 @@
+//! What a decision printed for one result: the points and the rank, rate, converted score and
+//! level as published. One shape for the `result` row, its versions, imported rows, typed
+//! amendments and the API, so the eight values are named once and copied in one place.
+
+use entity::{ExactDecimal, result, result_version};
+use rust_decimal::Decimal;
+use sea_orm::{NotSet, Set};
+use serde_json::{Value, json};
+
+use crate::scoring::Points;
+
+/// The values of one result as a publication printed them. Any may be missing: tables can be
+/// partial (a top five, levels only), and what was not printed is never invented.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PublishedValues {
+    /// Điểm tối đa.
+    pub max_points: Option<Decimal>,
+    /// Số điểm không đưa vào đánh giá: criteria that do not apply to the agency.
+    pub excluded_points: Option<Decimal>,
+    /// Số điểm tối đa cần thực hiện; when absent it follows from max and excluded.
+    pub required_points: Option<Decimal>,
+    /// Số điểm thực hiện.
+    pub achieved_points: Option<Decimal>,
+    /// STT: the rank as printed.
+    pub rank: Option<i32>,
+    /// Tỷ lệ thực hiện, in percent, at the printed precision.
+    pub rate_percent: Option<Decimal>,
+    /// Số điểm thực hiện được quy đổi, at the printed precision.
+    pub converted_score: Option<Decimal>,
+    /// A level code of the scheme; in a row just read from a file, possibly a printed label
+    /// (`Mức độ II`, `Chưa đạt`) still to be resolved against the scheme.
+    pub level: Option<String>,
+}
+
+fn exact(value: Option<Decimal>) -> Option<ExactDecimal> {
+    value.map(ExactDecimal)
+}
+
+fn decimal(value: Option<ExactDecimal>) -> Option<Decimal> {
+    value.map(Decimal::from)
+}
+
+impl PublishedValues {
+    /// The points scoring computes from.
+    pub fn points(&self) -> Points {
+        Points {
+            max: self.max_points,
+            excluded: self.excluded_points,
+            required: self.required_points,
+            achieved: self.achieved_points,
+        }
+    }
+
+    /// These values, with each value left out taken from `earlier`: a correction typed in a
+    /// form states only what changes. Required points are carried over only where they cannot
+    /// follow from max and excluded points, since a stored result holds them computed.
+    pub fn or_earlier(self, earlier: &PublishedValues) -> Self {
+        let max_points = self.max_points.or(earlier.max_points);
+        let excluded_points = self.excluded_points.or(earlier.excluded_points);
+        let required_points = if max_points.is_some() && excluded_points.is_some() {
+            self.required_points
+        } else {
+            self.required_points.or(earlier.required_points)
+        };
+        Self {
+            max_points,
+            excluded_points,
+            required_points,
+            achieved_points: self.achieved_points.or(earlier.achieved_points),
+            rank: self.rank.or(earlier.rank),
+            rate_percent: self.rate_percent.or(earlier.rate_percent),
+            converted_score: self.converted_score.or(earlier.converted_score),
+            level: self.level.or_else(|| earlier.level.clone()),
+        }
+    }
+
+    /// Sets the published columns of a result row to these values.
+    pub fn write_to(&self, row: &mut result::ActiveModel) {
+        row.max_points = Set(exact(self.max_points));
+        row.excluded_points = Set(exact(self.excluded_points));
+        row.required_points = Set(exact(self.required_points));
+        row.achieved_points = Set(exact(self.achieved_points));
+        row.published_rank = Set(self.rank);
+        row.published_rate_percent = Set(exact(self.rate_percent));
+        row.published_converted_score = Set(exact(self.converted_score));
+        row.published_level_code = Set(self.level.clone());
+    }
+
+    /// `row` holding these values instead of its own: a result as an earlier version printed it.
+    pub fn in_place_of(&self, row: result::Model) -> result::Model {
+        result::Model {
+            max_points: exact(self.max_points),
+            excluded_points: exact(self.excluded_points),
+            required_points: exact(self.required_points),
+            achieved_points: exact(self.achieved_points),
+            published_rank: self.rank,
+            published_rate_percent: exact(self.rate_percent),
+            published_converted_score: exact(self.converted_score),
+            published_level_code: self.level.clone(),
+            ..row
+        }
+    }
+
+    /// A result's version `version` holding these values, published by `decision_id`.
+    pub fn as_version(
+        &self,
+        result_id: i32,
+        version: i32,
+        decision_id: Option<i32>,
+        recorded_at: String,
+    ) -> result_version::ActiveModel {
+        result_version::ActiveModel {
+            id: NotSet,
+            result_id: Set(result_id),
+            version: Set(version),
+            decision_id: Set(decision_id),
+            recorded_at: Set(recorded_at),
+            max_points: Set(exact(self.max_points)),
+            excluded_points: Set(exact(self.excluded_points)),
+            required_points: Set(exact(self.required_points)),
+            achieved_points: Set(exact(self.achieved_points)),
+            published_rank: Set(self.rank),
+            published_rate_percent: Set(exact(self.rate_percent)),
+            published_converted_score: Set(exact(self.converted_score)),
+            published_level_code: Set(self.level.clone()),
+        }
+    }
+
+    /// The values as the audit log records them (decimals as text, exactly as stored).
+    pub fn to_json(&self) -> Value {
+        let text = |value: Option<Decimal>| value.map(|value| value.to_string());
+        json!({
+            "maxPoints": text(self.max_points),
+            "excludedPoints": text(self.excluded_points),
+            "requiredPoints": text(self.required_points),
+            "achievedPoints": text(self.achieved_points),
+            "publishedRank": self.rank,
+            "publishedRatePercent": text(self.rate_percent),
+            "publishedConvertedScore": text(self.converted_score),
+            "publishedLevel": self.level,
+        })
+    }
+}
+
+impl From<&result::Model> for PublishedValues {
+    fn from(row: &result::Model) -> Self {
+        Self {
+            max_points: decimal(row.max_points),
+            excluded_points: decimal(row.excluded_points),
+            required_points: decimal(row.required_points),
+            achieved_points: decimal(row.achieved_points),
+            rank: row.published_rank,
+            rate_percent: decimal(row.published_rate_percent),
+            converted_score: decimal(row.published_converted_score),
+            level: row.published_level_code.clone(),
+        }
+    }
+}
+
+impl From<&result_version::Model> for PublishedValues {
+    fn from(version: &result_version::Model) -> Self {
+        Self {
+            max_points: decimal(version.max_points),
+            excluded_points: decimal(version.excluded_points),
+            required_points: decimal(version.required_points),
+            achieved_points: decimal(version.achieved_points),
+            rank: version.published_rank,
+            rate_percent: decimal(version.published_rate_percent),
+            converted_score: decimal(version.published_converted_score),
+            level: version.published_level_code.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Option<Decimal> {
+        Some(Decimal::from_str_exact(text).unwrap())
+    }
+
+    #[test]
+    fn a_correction_keeps_what_it_leaves_out() {
+        let earlier = PublishedValues {
+            max_points: d("100"),
+            excluded_points: d("8"),
+            required_points: d("92"),
+            achieved_points: d("75.41"),
+            rank: Some(3),
+            rate_percent: d("81.96"),
+            converted_score: d("81.96"),
+            level: Some("III".into()),
+        };
+        let correction = PublishedValues {
+            rate_percent: d("81.97"),
+            ..PublishedValues::default()
+        };
+        let amended = correction.or_earlier(&earlier);
+        assert_eq!(amended.rate_percent, d("81.97"));
+        assert_eq!(amended.achieved_points, d("75.41"));
+        assert_eq!(amended.level.as_deref(), Some("III"));
+        // Max and excluded are known, so the stored (computed) required points are not copied:
+        // they follow from the row's own max and excluded points.
+        assert_eq!(amended.required_points, None);
+    }
+
+    #[test]
+    fn required_points_are_kept_where_they_cannot_be_derived() {
+        let earlier = PublishedValues {
+            required_points: d("92"),
+            ..PublishedValues::default()
+        };
+        let amended = PublishedValues::default().or_earlier(&earlier);
+        assert_eq!(amended.required_points, d("92"));
+    }
+}

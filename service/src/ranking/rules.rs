@@ -1,0 +1,65 @@
+//! Changing the rules of a ranking: a new scheme is stored and every year it governs is
+//! re-scored in the same transaction, so no reader ever sees results under the old rules mixed
+//! with the new.
+
+use std::sync::Arc;
+
+use sea_orm::{ConnectionTrait, TransactionTrait};
+
+use super::{group, rescore};
+use crate::access::audit::{self, Entry};
+use crate::catalog::schemes::{self, NewScheme};
+use crate::catalog::{GroupKey, indices};
+use crate::db::begin_write;
+use crate::scoring::Scheme;
+use crate::{Error, Result};
+
+/// Stores `new` and re-scores every year it now governs (from its year until the next scheme),
+/// inside the caller's transaction. The seed and the demo data use it directly.
+pub async fn apply_scheme(db: &impl ConnectionTrait, new: NewScheme) -> Result<Arc<Scheme>> {
+    let group = new.group;
+    let stored = schemes::store(db, new).await?;
+    let years = group::years(db, group.jurisdiction_id, group.index_id, group.tier).await?;
+    for year in years
+        .into_iter()
+        .filter(|y| *y >= group.year && stored.until.is_none_or(|until| *y < until))
+    {
+        rescore::rescore_group(db, GroupKey { year, ..group }).await?;
+    }
+    schemes::by_ids(db, [stored.id])
+        .await?
+        .remove(&stored.id)
+        .ok_or_else(|| Error::Corrupt("the scheme just written is missing".into()))
+}
+
+/// [`apply_scheme`] in a transaction of its own, recorded in the audit log with the scheme it
+/// replaced: the write behind the `setScoringScheme` mutation.
+pub async fn set_scheme(
+    db: &impl TransactionTrait,
+    new: NewScheme,
+    actor: &str,
+) -> Result<Arc<Scheme>> {
+    let txn = begin_write(db).await?;
+    let group = new.group;
+    let before = schemes::for_group(&txn, group)
+        .await?
+        .filter(|scheme| scheme.year == group.year)
+        .map(|scheme| schemes::to_json(&scheme));
+    let index = indices::codes(&txn)
+        .await?
+        .remove(&group.index_id)
+        .unwrap_or_else(|| group.index_id.to_string());
+    let scheme = apply_scheme(&txn, new).await?;
+    audit::commit(
+        txn,
+        Entry {
+            actor,
+            action: "setScoringScheme",
+            target: format!("{} {} {index}", group.year, group.tier),
+            before,
+            after: Some(schemes::to_json(&scheme)),
+        },
+    )
+    .await?;
+    Ok(scheme)
+}
