@@ -1,4 +1,5 @@
-//! A province (or centrally-run city) whose agencies are ranked. Ranks never cross jurisdictions.
+//! Who ranks: a province (or centrally-run city) ranking its agencies, or the nation ranking the
+//! provinces. Ranks never cross jurisdictions.
 
 use sea_orm::entity::prelude::*;
 
@@ -11,6 +12,9 @@ pub struct Model {
     #[sea_orm(unique)]
     pub code: String,
     pub name: String,
+    /// `province` (a province or centrally-run city ranking its own agencies) or `nation` (the
+    /// ministry's ranking of the provinces).
+    pub kind: String,
     /// The jurisdiction a query means when it names none.
     pub is_default: bool,
     /// Generated data for trying and benchmarking, never mixed with published data.

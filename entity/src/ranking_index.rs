@@ -10,6 +10,10 @@ pub struct Model {
     #[sea_orm(unique)]
     pub code: String,
     pub name: String,
+    /// The index this one is a sub-index of: DTI's CQS (chính quyền số) belongs to DTI.
+    pub parent_id: Option<i32>,
+    /// How tables print it: `DTI`, `CQS`.
+    pub abbreviation: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

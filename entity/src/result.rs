@@ -31,6 +31,10 @@ pub struct Model {
     pub published_rate_percent: Option<ExactDecimal>,
     pub published_converted_score: Option<ExactDecimal>,
     pub published_level_code: Option<String>,
+    /// A published index value (DTI's 0,6419), for schemes that rank by score.
+    pub score: Option<ExactDecimal>,
+    /// How many the publication ranked, where it says: 63 for a table printing the first 17.
+    pub ranked_count: Option<i32>,
 
     pub required_points: Option<ExactDecimal>,
     /// achieved / required x 100 to 28 significant digits; ranking compares the exact fraction.

@@ -28,6 +28,8 @@ pub struct Model {
     pub published_rate_percent: Option<ExactDecimal>,
     pub published_converted_score: Option<ExactDecimal>,
     pub published_level_code: Option<String>,
+    pub score: Option<ExactDecimal>,
+    pub ranked_count: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,4 +1,5 @@
-//! One level of a scheme's scale, e.g. `I` (Mức độ I) reached from a 90 % rate.
+//! One level of a scheme's scale, e.g. `I` (Mức độ I) reached from a 90 % rate, or a grade such
+//! as `Tốt`.
 
 use sea_orm::entity::prelude::*;
 
@@ -16,8 +17,9 @@ pub struct Model {
     pub name: String,
     /// 1 is the best level.
     pub ordinal: i32,
-    /// The lowest rate, in percent, that reaches this level.
-    pub min_rate_percent: ExactDecimal,
+    /// The lowest value, in the unit the scheme ranks by (percent, points or score), that
+    /// reaches this level; `None` for a level that is only ever published, never computed.
+    pub minimum: Option<ExactDecimal>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

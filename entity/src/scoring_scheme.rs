@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::ExactDecimal;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "scoring_scheme")]
 pub struct Model {
@@ -14,12 +16,21 @@ pub struct Model {
     pub year: i32,
     pub tier: String,
     pub name: String,
-    /// `ACHIEVED_POINTS` or `RATE_TIMES_MAX_POINTS`.
+    /// What the ranking compares: `RATE` (achieved / required points), `POINTS` (achieved points)
+    /// or `SCORE` (a published index value).
+    pub rank_by: String,
+    /// The maximum points, stated once for tables that print only totals.
+    pub max_points: Option<ExactDecimal>,
+    /// `ACHIEVED_POINTS`, `RATE_TIMES_MAX_POINTS` or `NONE`.
     pub converted_rule: String,
     /// Decimal places the rate percent is printed with.
     pub rate_decimals: i32,
     /// Decimal places the converted score is printed with.
     pub converted_decimals: i32,
+    /// Decimal places points are printed with.
+    pub points_decimals: i32,
+    /// Decimal places a score is printed with (DTI: 4).
+    pub score_decimals: i32,
     /// The decision that set the scheme, where known.
     pub decision_id: Option<i32>,
 }

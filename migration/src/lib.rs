@@ -8,6 +8,7 @@ mod m20261128_000002_create_lineage_tables;
 mod m20261128_000003_track_data_version;
 mod m20261128_000004_versions_tokens_audit;
 mod m20261128_000005_bump_version_once;
+mod m20261202_000006_rankings_beyond_the_rate;
 
 /// Runs the migrations in order; `Migrator::up(db, None)` brings a database to the current schema.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_track_data_version::Migration),
             Box::new(m20261128_000004_versions_tokens_audit::Migration),
             Box::new(m20261128_000005_bump_version_once::Migration),
+            Box::new(m20261202_000006_rankings_beyond_the_rate::Migration),
         ]
     }
 }

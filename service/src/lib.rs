@@ -7,7 +7,7 @@
 //!
 //! | layer | modules |
 //! |---|---|
-//! | values and rules | [`error`], [`tier`], [`names`], [`page`], [`published`], [`scoring`], [`import`] (reading files) |
+//! | values and rules | `coded`, [`error`], [`tier`], [`names`], [`page`], [`published`], [`scoring`], [`import`] (reading files) |
 //! | storage | [`db`] |
 //! | records | [`access`] (tokens, audit log), [`catalog`] (jurisdictions, indices, schemes, scope), [`decisions`], [`agencies`] (with lineage) |
 //! | rankings | [`ranking`] (re-scoring, reads, discrepancies) |
@@ -19,6 +19,7 @@ pub mod agencies;
 pub mod analytics;
 pub mod bootstrap;
 pub mod catalog;
+mod coded;
 pub mod db;
 pub mod decisions;
 pub mod error;

@@ -30,6 +30,10 @@ pub struct PublishedValues {
     /// A level code of the scheme; in a row just read from a file, possibly a printed label
     /// (`Mức độ II`, `Chưa đạt`) still to be resolved against the scheme.
     pub level: Option<String>,
+    /// A published index value (DTI's 0,6419), for schemes that rank by score.
+    pub score: Option<Decimal>,
+    /// How many the publication ranked in all: 63 for a table printing the first 17.
+    pub ranked_count: Option<i32>,
 }
 
 fn exact(value: Option<Decimal>) -> Option<ExactDecimal> {
@@ -71,6 +75,8 @@ impl PublishedValues {
             rate_percent: self.rate_percent.or(earlier.rate_percent),
             converted_score: self.converted_score.or(earlier.converted_score),
             level: self.level.or_else(|| earlier.level.clone()),
+            score: self.score.or(earlier.score),
+            ranked_count: self.ranked_count.or(earlier.ranked_count),
         }
     }
 
@@ -84,6 +90,8 @@ impl PublishedValues {
         row.published_rate_percent = Set(exact(self.rate_percent));
         row.published_converted_score = Set(exact(self.converted_score));
         row.published_level_code = Set(self.level.clone());
+        row.score = Set(exact(self.score));
+        row.ranked_count = Set(self.ranked_count);
     }
 
     /// `row` holding these values instead of its own: a result as an earlier version printed it.
@@ -97,6 +105,8 @@ impl PublishedValues {
             published_rate_percent: exact(self.rate_percent),
             published_converted_score: exact(self.converted_score),
             published_level_code: self.level.clone(),
+            score: exact(self.score),
+            ranked_count: self.ranked_count,
             ..row
         }
     }
@@ -123,6 +133,8 @@ impl PublishedValues {
             published_rate_percent: Set(exact(self.rate_percent)),
             published_converted_score: Set(exact(self.converted_score)),
             published_level_code: Set(self.level.clone()),
+            score: Set(exact(self.score)),
+            ranked_count: Set(self.ranked_count),
         }
     }
 
@@ -138,6 +150,8 @@ impl PublishedValues {
             "publishedRatePercent": text(self.rate_percent),
             "publishedConvertedScore": text(self.converted_score),
             "publishedLevel": self.level,
+            "score": text(self.score),
+            "rankedCount": self.ranked_count,
         })
     }
 }
@@ -153,6 +167,8 @@ impl From<&result::Model> for PublishedValues {
             rate_percent: decimal(row.published_rate_percent),
             converted_score: decimal(row.published_converted_score),
             level: row.published_level_code.clone(),
+            score: decimal(row.score),
+            ranked_count: row.ranked_count,
         }
     }
 }
@@ -168,6 +184,8 @@ impl From<&result_version::Model> for PublishedValues {
             rate_percent: decimal(version.published_rate_percent),
             converted_score: decimal(version.published_converted_score),
             level: version.published_level_code.clone(),
+            score: decimal(version.score),
+            ranked_count: version.ranked_count,
         }
     }
 }
@@ -191,6 +209,8 @@ mod tests {
             rate_percent: d("81.96"),
             converted_score: d("81.96"),
             level: Some("III".into()),
+            score: None,
+            ranked_count: Some(9),
         };
         let correction = PublishedValues {
             rate_percent: d("81.97"),
@@ -200,6 +220,7 @@ mod tests {
         assert_eq!(amended.rate_percent, d("81.97"));
         assert_eq!(amended.achieved_points, d("75.41"));
         assert_eq!(amended.level.as_deref(), Some("III"));
+        assert_eq!(amended.ranked_count, Some(9));
         // Max and excluded are known, so the stored (computed) required points are not copied:
         // they follow from the row's own max and excluded points.
         assert_eq!(amended.required_points, None);

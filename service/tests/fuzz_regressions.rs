@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use service::Tier;
+use service::import::TableContext;
 use service::import::table::Parsed;
 use service::import::{normalized_csv, published_table, spreadsheet};
 
@@ -48,7 +49,10 @@ fn published_table_regressions() {
     assert!(!inputs.is_empty(), "no published_table regression found");
     for (input, bytes) in &inputs {
         for tier in [Tier::Provincial, Tier::District, Tier::Commune] {
-            check(input, &published_table::parse(bytes, 2020, tier));
+            check(
+                input,
+                &published_table::parse(bytes, &TableContext::at(2020, tier)),
+            );
         }
     }
 }
@@ -67,7 +71,7 @@ fn a_row_after_a_header_ended_by_a_lone_carriage_return_is_on_line_2() {
     let (_, bytes) = regressions("published_table-crash-29e1b92fc71766426f926ed3ea50f18dee4488e5")
         .pop()
         .expect("the crash input");
-    let parsed = published_table::parse(&bytes, 2020, Tier::District);
+    let parsed = published_table::parse(&bytes, &TableContext::at(2020, Tier::District));
     let rows: Vec<(usize, &str)> = parsed
         .rows
         .iter()
@@ -94,7 +98,10 @@ fn xlsx_regressions() {
     for (input, bytes) in &inputs {
         match spreadsheet::first_sheet_as_csv(bytes) {
             Ok(csv) => {
-                check(input, &published_table::parse(&csv, 2020, Tier::District));
+                check(
+                    input,
+                    &published_table::parse(&csv, &TableContext::at(2020, Tier::District)),
+                );
                 check(input, &normalized_csv::parse(&csv));
             }
             Err(error) => assert!(!error.is_empty(), "{input}"),

@@ -4,12 +4,13 @@
 
 use libfuzzer_sys::fuzz_target;
 use service::Tier;
+use service::import::TableContext;
 use service::import::published_table;
 use service_fuzz::check_parsed;
 
 fuzz_target!(|content: &[u8]| {
     for tier in [Tier::Provincial, Tier::District, Tier::Commune] {
-        let parsed = published_table::parse(content, 2020, tier);
+        let parsed = published_table::parse(content, &TableContext::at(2020, tier));
         check_parsed(&parsed);
         for row in &parsed.rows {
             assert_eq!((row.year, row.tier), (2020, tier));

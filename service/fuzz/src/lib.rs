@@ -4,6 +4,7 @@
 use std::sync::Once;
 
 use service::Tier;
+use service::import::TableContext;
 use service::import::table::Parsed;
 use service::import::{normalized_csv, published_table, spreadsheet};
 
@@ -40,7 +41,7 @@ pub fn check_spreadsheet(content: &[u8]) {
     let Ok(csv) = spreadsheet::first_sheet_as_csv(content) else {
         return;
     };
-    check_parsed(&published_table::parse(&csv, 2020, Tier::District));
+    check_parsed(&published_table::parse(&csv, &TableContext::at(2020, Tier::District)));
     check_parsed(&normalized_csv::parse(&csv));
 }
 

@@ -10,11 +10,12 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::seed;
-use crate::catalog::schemes::NewScheme;
-use crate::catalog::{GroupKey, jurisdictions, resolve_index};
+use crate::catalog::jurisdictions::{self, JurisdictionKind, NewJurisdiction};
+use crate::catalog::schemes::{NewScheme, Rules};
+use crate::catalog::{GroupKey, resolve_index, scheme_file};
 use crate::db::begin_write;
 use crate::ranking::{rescore, rules};
-use crate::scoring::{self, ConvertedRule, Member, Points};
+use crate::scoring::{self, Member, Points};
 use crate::{Error, Result, Tier, names};
 
 /// What to generate.
@@ -61,6 +62,9 @@ const PLACES: [&str; 12] = [
     "An", "Bình", "Đông", "Hòa", "Lộc", "Mỹ", "Phú", "Quảng", "Sơn", "Thạnh", "Vĩnh", "Xuân",
 ];
 
+/// The tiers a synthetic province ranks, as Thừa Thiên Huế did in 2020.
+const TIERS: [Tier; 3] = [Tier::Provincial, Tier::District, Tier::Commune];
+
 fn agency_names(tier: Tier) -> Vec<String> {
     let place = |i: usize| {
         format!(
@@ -74,7 +78,7 @@ fn agency_names(tier: Tier) -> Vec<String> {
         Tier::District => (0..10)
             .map(|i| format!("UBND huyện {} {}", place(i * 7 + 3), i + 1))
             .collect(),
-        Tier::Commune => (0..100)
+        _ => (0..100)
             .map(|i| format!("UBND xã {} {}", place(i), i + 1))
             .collect(),
     }
@@ -86,6 +90,22 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
         return Err(Error::BadInput("the year range is empty".into()));
     }
     let index = resolve_index(db, None).await?;
+    // Synthetic provinces are scored like Thừa Thiên Huế in 2020: its scheme file's rules, the
+    // district scale for communes too.
+    let shipped = scheme_file::parse(seed::THUA_THIEN_HUE_SCHEMES)
+        .map_err(|_| Error::Corrupt("the shipped 2020 scheme file does not read".into()))?;
+    let rules_of = |tier: Tier| {
+        let shipped_tier = if tier == Tier::Provincial {
+            Tier::Provincial
+        } else {
+            Tier::District
+        };
+        shipped
+            .iter()
+            .find(|spec| spec.tier == shipped_tier)
+            .map(|spec| spec.rules.clone())
+            .ok_or_else(|| Error::Corrupt(format!("no shipped 2020 scheme for {shipped_tier}")))
+    };
     let mut rng = fastrand::Rng::with_seed(options.seed);
     let mut report = DemoReport::default();
     for province in 1..=options.provinces {
@@ -93,31 +113,30 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
         let txn = begin_write(db).await?;
         let jurisdiction = jurisdictions::create(
             &txn,
-            &code,
-            &format!("Tỉnh mô phỏng {province:02} (dữ liệu giả lập)"),
-            true,
+            NewJurisdiction {
+                code: code.clone(),
+                name: format!("Tỉnh mô phỏng {province:02} (dữ liệu giả lập)"),
+                kind: JurisdictionKind::Province,
+                synthetic: true,
+            },
         )
         .await?;
-        for tier in Tier::ALL {
+        for tier in TIERS {
             let first = GroupKey {
                 jurisdiction_id: jurisdiction.id,
                 index_id: index.id,
                 year: *options.years.start(),
                 tier,
             };
-            let (rule, rate_decimals, converted_decimals) = match tier {
-                Tier::Provincial => (ConvertedRule::AchievedPoints, 0, 1),
-                _ => (ConvertedRule::RateTimesMaxPoints, 2, 2),
+            let rules = Rules {
+                name: format!("Thang mức độ mô phỏng, {tier}"),
+                ..rules_of(tier)?
             };
             let scheme = rules::apply_scheme(
                 &txn,
                 NewScheme {
                     group: first,
-                    name: format!("Thang mức độ mô phỏng, {tier}"),
-                    converted_rule: rule,
-                    rate_decimals,
-                    converted_decimals,
-                    levels: seed::levels_2020(),
+                    rules,
                 },
             )
             .await?;
@@ -185,6 +204,8 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
                     .iter()
                     .map(|(agency, points)| Member {
                         points: *points,
+                        score: None,
+                        published_rate_percent: None,
                         published_rank: None,
                         sort_key: agency.sort_key.clone(),
                     })

@@ -1,118 +1,53 @@
-//! The published data a fresh database starts with: Thừa Thiên Huế's 2020 e-government ranking.
+//! The published data a fresh database starts with, loaded through the same paths a user's
+//! files take (scheme files, tables as published, the normalized CSV):
 //!
-//! Source: the provincial portal's article of 28/01/2021 (`shared/seed/`). Districts were
-//! ranked by QĐ 3402/QĐ-UBND (31/12/2020); its Appendix I, the provincial agencies, was adjusted
-//! by QĐ 102/QĐ-UBND (January 2021, day not printed), whose table is the one shipped here.
-//! Level thresholds are not printed; the 2020 scale below is the one the district rows fit.
+//! - Thừa Thiên Huế's 2020 e-government ranking. Source: the provincial portal's article of
+//!   28/01/2021 (`shared/seed/`). Districts were ranked by QĐ 3402/QĐ-UBND (31/12/2020); its
+//!   Appendix I, the provincial agencies, was adjusted by QĐ 102/QĐ-UBND (January 2021, day not
+//!   printed), whose table is the one shipped here. Level thresholds are not printed; the 2020
+//!   scale in `data/schemes-thua-thien-hue-2020.toml` is the one the district rows fit.
+//! - The national DTI of the provinces: 2021 (the first 17 of 63, with the sub-indices CQS, KTS
+//!   and XHS) and 2022 (the ranks of all 63), as the ministry's portal prints them.
 
 use chrono::NaiveDate;
-use entity::{decision, jurisdiction, ranking_index};
-use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, NotSet, PaginatorTrait, Set};
+use entity::{decision, jurisdiction};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    NotSet, PaginatorTrait, Set,
+};
 
-use crate::catalog::GroupKey;
-use crate::catalog::schemes::NewScheme;
+use crate::catalog::indices::{self, NewIndex};
+use crate::catalog::jurisdictions::{self, JurisdictionKind, NewJurisdiction};
 use crate::db::begin_write;
-use crate::import::normalized_csv;
-use crate::publication::{ImportOptions, write_rows};
+use crate::publication::{ImportOptions, read, write_rows};
 use crate::ranking::rules;
-use crate::scoring::ConvertedRule;
 use crate::{Result, Tier};
 
+/// The 2020 schemes of Thừa Thiên Huế, as a scheme file.
+pub const THUA_THIEN_HUE_SCHEMES: &str =
+    include_str!("../../data/schemes-thua-thien-hue-2020.toml");
+const DTI_SCHEMES: &str = include_str!("../../data/schemes-viet-nam-dti.toml");
 const PROVINCIAL_2020: &[u8] = include_bytes!("../../data/cqdt-2020-provincial.csv");
 const DISTRICT_2020: &[u8] = include_bytes!("../../data/cqdt-2020-district.csv");
+const DTI_2021: &[u8] = include_bytes!("../../data/dti-2021-province-top17.csv");
+const DTI_2022: &[u8] = include_bytes!("../../data/dti-2022-province-ranks.csv");
 
-/// The 2020 level scale, for both tiers: (code, printed name, minimum rate in percent).
-pub fn levels_2020() -> Vec<(String, String, Decimal)> {
-    [
-        ("I", "Mức độ I", 90),
-        ("II", "Mức độ II", 85),
-        ("III", "Mức độ III", 80),
-        ("IV", "Mức độ IV", 70),
-        ("NOT_ACHIEVED", "Chưa đạt", 0),
-    ]
-    .into_iter()
-    .map(|(code, name, min)| (code.to_owned(), name.to_owned(), Decimal::new(min, 0)))
-    .collect()
-}
+/// The default jurisdiction of the shipped data.
+pub const THUA_THIEN_HUE: &str = "thua-thien-hue";
+/// The nation, whose rankings are of the provinces.
+pub const VIET_NAM: &str = "viet-nam";
 
-/// Loads the published 2020 tables into a database that holds no jurisdiction yet, in one
+/// Loads the published tables into a database that holds no jurisdiction yet, in one
 /// transaction. A database that already has data is left alone.
 pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
     let txn = begin_write(db).await?;
     if jurisdiction::Entity::find().count(&txn).await? > 0 {
         return Ok(());
     }
-    let province = jurisdiction::ActiveModel {
-        id: NotSet,
-        code: Set("thua-thien-hue".into()),
-        name: Set("Thừa Thiên Huế".into()),
-        is_default: Set(true),
-        synthetic: Set(false),
-    }
-    .insert(&txn)
-    .await?;
-    let results = ranking_index::ActiveModel {
-        id: NotSet,
-        code: Set("cqdt-results".into()),
-        name: Set("Mức độ kết quả chính quyền điện tử".into()),
-    }
-    .insert(&txn)
-    .await?;
-    ranking_index::ActiveModel {
-        id: NotSet,
-        code: Set("cqdt-readiness".into()),
-        name: Set("Mức độ điều kiện sẵn sàng chính quyền điện tử".into()),
-    }
-    .insert(&txn)
-    .await?;
-
-    let original = decision::ActiveModel {
-        id: NotSet,
-        jurisdiction_id: Set(province.id),
-        number: Set("3402/QĐ-UBND".into()),
-        issued_on: Set(NaiveDate::from_ymd_opt(2020, 12, 31)),
-        title: Set(Some(
-            "Kết quả đánh giá, xếp hạng mức độ chính quyền điện tử cấp tỉnh, cấp huyện năm 2020"
-                .into(),
-        )),
-        amends_id: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    decision::ActiveModel {
-        id: NotSet,
-        jurisdiction_id: Set(province.id),
-        number: Set("102/QĐ-UBND".into()),
-        issued_on: Set(None),
-        title: Set(Some(
-            "Điều chỉnh Kết quả đánh giá, xếp hạng mức độ chính quyền điện tử cấp tỉnh năm 2020 tại Phụ lục I của Quyết định 3402/QĐ-UBND".into(),
-        )),
-        amends_id: Set(Some(original.id)),
-    }
-    .insert(&txn)
-    .await?;
-
-    for (tier, rule, rate_decimals, converted_decimals) in [
-        (Tier::Provincial, ConvertedRule::AchievedPoints, 0, 1),
-        (Tier::District, ConvertedRule::RateTimesMaxPoints, 2, 2),
-    ] {
-        let scheme = NewScheme {
-            group: GroupKey {
-                jurisdiction_id: province.id,
-                index_id: results.id,
-                year: 2020,
-                tier,
-            },
-            name: format!("Mức độ chính quyền điện tử 2020, {tier}"),
-            converted_rule: rule,
-            rate_decimals,
-            converted_decimals,
-            levels: levels_2020(),
-        };
-        rules::apply_scheme(&txn, scheme).await?;
-    }
-
+    let province = catalog(&txn).await?;
+    decisions(&txn, province).await?;
+    rules::apply_file(&txn, THUA_THIEN_HUE_SCHEMES).await?;
+    rules::apply_file(&txn, DTI_SCHEMES).await?;
     for (table, decision) in [
         (PROVINCIAL_2020, "102/QĐ-UBND"),
         (DISTRICT_2020, "3402/QĐ-UBND"),
@@ -121,9 +56,108 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
             decision: Some(decision.into()),
             ..ImportOptions::default()
         };
-        write_rows(&txn, normalized_csv::parse(table), &options).await?;
+        write_rows(&txn, read(&txn, table, &options).await?, &options).await?;
+    }
+    for (table, year) in [(DTI_2021, 2021), (DTI_2022, 2022)] {
+        let options = ImportOptions {
+            jurisdiction: Some(VIET_NAM.into()),
+            index: Some("dti".into()),
+            year: Some(year),
+            tier: Some(Tier::Province),
+            ranked_count: Some(63),
+            ..ImportOptions::default()
+        };
+        write_rows(&txn, read(&txn, table, &options).await?, &options).await?;
     }
     txn.commit().await?;
-    tracing::info!("loaded the published 2020 ranking of Thừa Thiên Huế");
+    tracing::info!(
+        "loaded the published 2020 ranking of Thừa Thiên Huế and the national DTI of 2021 and 2022"
+    );
+    Ok(())
+}
+
+/// The jurisdictions and indices of the shipped data; the id of the default jurisdiction.
+async fn catalog(txn: &DatabaseTransaction) -> Result<i32> {
+    let province = jurisdictions::create(
+        txn,
+        NewJurisdiction {
+            code: THUA_THIEN_HUE.into(),
+            name: "Thừa Thiên Huế".into(),
+            kind: JurisdictionKind::Province,
+            synthetic: false,
+        },
+    )
+    .await?;
+    let province_id = province.id;
+    let mut default = province.into_active_model();
+    default.is_default = Set(true);
+    default.update(txn).await?;
+    jurisdictions::create(
+        txn,
+        NewJurisdiction {
+            code: VIET_NAM.into(),
+            name: "Việt Nam".into(),
+            kind: JurisdictionKind::Nation,
+            synthetic: false,
+        },
+    )
+    .await?;
+    let index =
+        |code: &str, name: &str, parent: Option<&str>, abbreviation: Option<&str>| NewIndex {
+            code: code.into(),
+            name: name.into(),
+            parent: parent.map(Into::into),
+            abbreviation: abbreviation.map(Into::into),
+        };
+    for new in [
+        index(
+            "cqdt-results",
+            "Mức độ kết quả chính quyền điện tử",
+            None,
+            None,
+        ),
+        index(
+            "cqdt-readiness",
+            "Mức độ điều kiện sẵn sàng chính quyền điện tử",
+            None,
+            None,
+        ),
+        index("dti", "Chỉ số chuyển đổi số", None, Some("DTI")),
+        index("dti-cqs", "Chính quyền số", Some("dti"), Some("CQS")),
+        index("dti-kts", "Kinh tế số", Some("dti"), Some("KTS")),
+        index("dti-xhs", "Xã hội số", Some("dti"), Some("XHS")),
+    ] {
+        indices::create(txn, new).await?;
+    }
+    Ok(province_id)
+}
+
+/// The decisions behind Thừa Thiên Huế's 2020 tables.
+async fn decisions(txn: &DatabaseTransaction, province: i32) -> Result<()> {
+    let original = decision::ActiveModel {
+        id: NotSet,
+        jurisdiction_id: Set(province),
+        number: Set("3402/QĐ-UBND".into()),
+        issued_on: Set(NaiveDate::from_ymd_opt(2020, 12, 31)),
+        title: Set(Some(
+            "Kết quả đánh giá, xếp hạng mức độ chính quyền điện tử cấp tỉnh, cấp huyện năm 2020"
+                .into(),
+        )),
+        amends_id: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    decision::ActiveModel {
+        id: NotSet,
+        jurisdiction_id: Set(province),
+        number: Set("102/QĐ-UBND".into()),
+        issued_on: Set(None),
+        title: Set(Some(
+            "Điều chỉnh Kết quả đánh giá, xếp hạng mức độ chính quyền điện tử cấp tỉnh năm 2020 tại Phụ lục I của Quyết định 3402/QĐ-UBND".into(),
+        )),
+        amends_id: Set(Some(original.id)),
+    }
+    .insert(txn)
+    .await?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 pub mod indices;
 pub mod jurisdictions;
+pub mod scheme_file;
 pub mod schemes;
 pub mod scope;
 

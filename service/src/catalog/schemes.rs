@@ -1,9 +1,12 @@
 //! Scoring schemes as stored: which scheme a ranking group is scored by, and storing one.
+//! Schemes are stored per (jurisdiction, index, tier, first year); a year without its own
+//! scheme is scored by the latest earlier one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use entity::{ExactDecimal, scheme_level, scoring_scheme};
+use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
     Select, Set,
@@ -12,7 +15,7 @@ use sea_orm::{
 use super::scope::GroupKey;
 use crate::db::ids::find_by_ids;
 use crate::scoring::exact::MAX_DECIMALS;
-use crate::scoring::{ConvertedRule, Level, Scheme};
+use crate::scoring::{ConvertedRule, Level, RankBy, Scheme};
 use crate::{Error, Result};
 
 /// The schemes of a group's jurisdiction, index and tier, every year.
@@ -52,6 +55,33 @@ pub async fn by_ids(
     with_levels(db, rows).await
 }
 
+/// Every stored scheme with its key, optionally of one jurisdiction: (jurisdiction id, index
+/// id, tier code, scheme), by jurisdiction, index, tier and year.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    jurisdiction_id: Option<i32>,
+) -> Result<Vec<(scoring_scheme::Model, Arc<Scheme>)>> {
+    let mut query = scoring_scheme::Entity::find();
+    if let Some(id) = jurisdiction_id {
+        query = query.filter(scoring_scheme::Column::JurisdictionId.eq(id));
+    }
+    let rows = query
+        .order_by_asc(scoring_scheme::Column::JurisdictionId)
+        .order_by_asc(scoring_scheme::Column::RankingIndexId)
+        .order_by_asc(scoring_scheme::Column::Tier)
+        .order_by_asc(scoring_scheme::Column::Year)
+        .all(db)
+        .await?;
+    let mut schemes = with_levels(db, rows.clone()).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let scheme = schemes.remove(&row.id)?;
+            Some((row, scheme))
+        })
+        .collect())
+}
+
 async fn with_levels(
     db: &impl ConnectionTrait,
     rows: Vec<scoring_scheme::Model>,
@@ -69,18 +99,18 @@ async fn with_levels(
             code: level.code,
             name: level.name,
             ordinal: level.ordinal,
-            min_rate_percent: level.min_rate_percent.0,
+            minimum: level.minimum.map(Decimal::from),
         });
     }
     rows.into_iter()
         .map(|row| {
-            let converted_rule =
-                ConvertedRule::from_code(&row.converted_rule).ok_or_else(|| {
-                    Error::Corrupt(format!(
-                        "scheme {} has unknown converted rule `{}`",
-                        row.id, row.converted_rule
-                    ))
-                })?;
+            let corrupt = |what: &str, value: &str| {
+                Error::Corrupt(format!("scheme {} has unknown {what} `{value}`", row.id))
+            };
+            let converted_rule = ConvertedRule::from_code(&row.converted_rule)
+                .ok_or_else(|| corrupt("converted rule", &row.converted_rule))?;
+            let rank_by = RankBy::from_code(&row.rank_by)
+                .ok_or_else(|| corrupt("rank rule", &row.rank_by))?;
             let precision = |value: i32| {
                 u32::try_from(value).map_err(|_| {
                     Error::Corrupt(format!("scheme {} has a negative precision", row.id))
@@ -90,9 +120,13 @@ async fn with_levels(
                 id: row.id,
                 year: row.year,
                 name: row.name,
+                rank_by,
+                max_points: row.max_points.map(Decimal::from),
                 converted_rule,
                 rate_decimals: precision(row.rate_decimals)?,
                 converted_decimals: precision(row.converted_decimals)?,
+                points_decimals: precision(row.points_decimals)?,
+                score_decimals: precision(row.score_decimals)?,
                 levels: scale.remove(&row.id).unwrap_or_default(),
             };
             Ok((row.id, Arc::new(scheme)))
@@ -100,16 +134,127 @@ async fn with_levels(
         .collect()
 }
 
-/// A scheme to store for a (jurisdiction, index, year, tier).
-#[derive(Clone, Debug)]
-pub struct NewScheme {
-    pub group: GroupKey,
+/// One level of a scheme to store, best first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LevelSpec {
+    /// `[A-Z0-9_]+`: `I`, `NOT_ACHIEVED`, `TOT`.
+    pub code: String,
+    /// As printed: `Mức độ I`, `Chưa đạt`, `Tốt`. Printed labels are matched against it.
     pub name: String,
+    /// The lowest value reaching it, in the unit ranked by; `None`: published only.
+    pub minimum: Option<Decimal>,
+}
+
+/// The rules of a scheme to store: everything but where it applies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rules {
+    pub name: String,
+    pub rank_by: RankBy,
+    pub max_points: Option<Decimal>,
     pub converted_rule: ConvertedRule,
     pub rate_decimals: u32,
     pub converted_decimals: u32,
-    /// (code, name, minimum rate in percent), best first.
-    pub levels: Vec<(String, String, rust_decimal::Decimal)>,
+    pub points_decimals: u32,
+    pub score_decimals: u32,
+    /// Best first; may be empty (the DTI publishes no levels).
+    pub levels: Vec<LevelSpec>,
+}
+
+impl Rules {
+    /// The rules of a stored scheme.
+    pub fn of(scheme: &Scheme) -> Self {
+        Self {
+            name: scheme.name.clone(),
+            rank_by: scheme.rank_by,
+            max_points: scheme.max_points,
+            converted_rule: scheme.converted_rule,
+            rate_decimals: scheme.rate_decimals,
+            converted_decimals: scheme.converted_decimals,
+            points_decimals: scheme.points_decimals,
+            score_decimals: scheme.score_decimals,
+            levels: scheme
+                .levels
+                .iter()
+                .map(|level| LevelSpec {
+                    code: level.code.clone(),
+                    name: level.name.clone(),
+                    minimum: level.minimum,
+                })
+                .collect(),
+        }
+    }
+
+    /// Every problem with these rules, each with the key it is about (`levels[2].min`), as a
+    /// scheme file names it.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if self.name.trim().is_empty() {
+            problems.push(("name".into(), "a scheme needs a name".into()));
+        }
+        for (key, value) in [
+            ("rate_decimals", self.rate_decimals),
+            ("converted_decimals", self.converted_decimals),
+            ("points_decimals", self.points_decimals),
+            ("score_decimals", self.score_decimals),
+        ] {
+            if value > MAX_DECIMALS {
+                problems.push((
+                    key.into(),
+                    format!("{value} decimals are too many (at most {MAX_DECIMALS})"),
+                ));
+            }
+        }
+        if self.max_points.is_some_and(|max| max <= Decimal::ZERO) {
+            problems.push(("max_points".into(), "must be more than 0".into()));
+        }
+        let mut codes = HashSet::new();
+        let mut previous: Option<Decimal> = None;
+        for (i, level) in self.levels.iter().enumerate() {
+            let key = |field: &str| format!("levels[{}].{field}", i + 1);
+            let well_formed = !level.code.is_empty()
+                && level
+                    .code
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if !well_formed {
+                problems.push((
+                    key("code"),
+                    format!(
+                        "`{}` is not a level code: capital letters, digits and `_`",
+                        level.code
+                    ),
+                ));
+            } else if !codes.insert(level.code.as_str()) {
+                problems.push((key("code"), format!("level `{}` appears twice", level.code)));
+            }
+            if level.name.trim().is_empty() {
+                problems.push((
+                    key("name"),
+                    "a level needs the name it is printed with".into(),
+                ));
+            }
+            if let Some(minimum) = level.minimum {
+                if previous.is_some_and(|previous| minimum >= previous) {
+                    problems.push((
+                        key("min"),
+                        format!(
+                            "levels are listed best first: {minimum} is not below the minimum of the level before"
+                        ),
+                    ));
+                }
+                previous = Some(minimum);
+            }
+        }
+        problems
+    }
+}
+
+/// A scheme to store for a (jurisdiction, index, tier) from a year on.
+#[derive(Clone, Debug)]
+pub struct NewScheme {
+    /// The group of the first year it governs.
+    pub group: GroupKey,
+    pub rules: Rules,
 }
 
 /// Where a stored scheme governs: its id, and the first year of the next scheme of the same
@@ -123,40 +268,31 @@ pub struct Stored {
 /// Stores a scheme, replacing the one of the same year if any. Storage only: the caller
 /// re-scores the years it governs, in the same transaction.
 pub async fn store(db: &impl ConnectionTrait, new: NewScheme) -> Result<Stored> {
-    if new.levels.is_empty() {
-        return Err(Error::BadInput("a scheme needs at least one level".into()));
-    }
-    let mut codes = std::collections::HashSet::new();
-    if let Some((code, _, _)) = new.levels.iter().find(|(code, _, _)| !codes.insert(code)) {
-        return Err(Error::BadInput(format!("level `{code}` appears twice")));
-    }
-    if new.levels.windows(2).any(|pair| pair[0].2 <= pair[1].2) {
-        return Err(Error::BadInput(
-            "levels must be listed best first, each with a lower minimum rate than the one before"
-                .into(),
-        ));
+    let problems = new.rules.problems();
+    if let Some((key, message)) = problems.first() {
+        return Err(Error::BadInput(format!("{key}: {message}")));
     }
     let group = new.group;
+    let rules = new.rules;
     let existing = of_key(group)
         .filter(scoring_scheme::Column::Year.eq(group.year))
         .one(db)
         .await?;
-    let precision = |value: u32| {
-        i32::try_from(value)
-            .ok()
-            .filter(|v| *v <= MAX_DECIMALS as i32)
-            .ok_or_else(|| Error::BadInput(format!("a precision of {value} decimals is too many")))
-    };
+    let decimals = |value: u32| i32::try_from(value).unwrap_or(i32::MAX);
     let mut row = scoring_scheme::ActiveModel {
         id: NotSet,
         jurisdiction_id: Set(group.jurisdiction_id),
         ranking_index_id: Set(group.index_id),
         year: Set(group.year),
         tier: Set(group.tier.code().into()),
-        name: Set(new.name),
-        converted_rule: Set(new.converted_rule.code().into()),
-        rate_decimals: Set(precision(new.rate_decimals)?),
-        converted_decimals: Set(precision(new.converted_decimals)?),
+        name: Set(rules.name),
+        rank_by: Set(rules.rank_by.code().into()),
+        max_points: Set(rules.max_points.map(ExactDecimal)),
+        converted_rule: Set(rules.converted_rule.code().into()),
+        rate_decimals: Set(decimals(rules.rate_decimals)),
+        converted_decimals: Set(decimals(rules.converted_decimals)),
+        points_decimals: Set(decimals(rules.points_decimals)),
+        score_decimals: Set(decimals(rules.score_decimals)),
         decision_id: Set(None),
     };
     let id = match existing {
@@ -170,14 +306,14 @@ pub async fn store(db: &impl ConnectionTrait, new: NewScheme) -> Result<Stored> 
         }
         None => row.insert(db).await?.id,
     };
-    for (ordinal, (code, name, min)) in (1..).zip(new.levels) {
+    for (ordinal, level) in (1..).zip(rules.levels) {
         scheme_level::ActiveModel {
             id: NotSet,
             scheme_id: Set(id),
-            code: Set(code),
-            name: Set(name),
+            code: Set(level.code),
+            name: Set(level.name),
             ordinal: Set(ordinal),
-            min_rate_percent: Set(ExactDecimal(min)),
+            minimum: Set(level.minimum.map(ExactDecimal)),
         }
         .insert(db)
         .await?;
@@ -196,13 +332,71 @@ pub fn to_json(scheme: &Scheme) -> serde_json::Value {
     serde_json::json!({
         "name": scheme.name,
         "year": scheme.year,
+        "rankBy": scheme.rank_by.code(),
+        "maxPoints": scheme.max_points.map(|max| max.to_string()),
         "convertedRule": scheme.converted_rule.code(),
         "rateDecimals": scheme.rate_decimals,
         "convertedDecimals": scheme.converted_decimals,
+        "pointsDecimals": scheme.points_decimals,
+        "scoreDecimals": scheme.score_decimals,
         "levels": scheme.levels.iter().map(|level| serde_json::json!({
             "code": level.code,
             "name": level.name,
-            "minRatePercent": level.min_rate_percent.to_string(),
+            "minimum": level.minimum.map(|minimum| minimum.to_string()),
         })).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(levels: &[(&str, Option<i64>)]) -> Rules {
+        Rules {
+            name: "test".into(),
+            rank_by: RankBy::Points,
+            max_points: None,
+            converted_rule: ConvertedRule::None,
+            rate_decimals: 2,
+            converted_decimals: 2,
+            points_decimals: 1,
+            score_decimals: 4,
+            levels: levels
+                .iter()
+                .map(|(code, minimum)| LevelSpec {
+                    code: (*code).into(),
+                    name: (*code).into(),
+                    minimum: minimum.map(Decimal::from),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn levels_must_be_best_first_with_well_formed_unique_codes() {
+        assert!(
+            rules(&[("TOT", Some(800)), ("KHA", Some(650)), ("TB", None)])
+                .problems()
+                .is_empty()
+        );
+        assert!(
+            rules(&[]).problems().is_empty(),
+            "a scheme without levels (the DTI)"
+        );
+        let keys = |r: Rules| {
+            r.problems()
+                .into_iter()
+                .map(|(key, _)| key)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            keys(rules(&[("TOT", Some(650)), ("KHA", Some(800))])),
+            ["levels[2].min"]
+        );
+        assert_eq!(
+            keys(rules(&[("TOT", Some(8)), ("TOT", Some(6))])),
+            ["levels[2].code"]
+        );
+        assert_eq!(keys(rules(&[("Tốt", None)])), ["levels[1].code"]);
+    }
 }

@@ -48,10 +48,29 @@ pub async fn resolve_jurisdiction(
         Some(code) => jurisdiction::Entity::find().filter(jurisdiction::Column::Code.eq(code)),
         None => jurisdiction::Entity::find().filter(jurisdiction::Column::IsDefault.eq(true)),
     };
-    query.one(db).await?.ok_or_else(|| match code {
-        Some(code) => Error::NotFound(format!("no jurisdiction with code `{code}`")),
-        None => Error::NotFound("no default jurisdiction: the database holds no data yet".into()),
+    if let Some(found) = query.one(db).await? {
+        return Ok(found);
+    }
+    let known = known(
+        super::jurisdictions::list(db)
+            .await?
+            .into_iter()
+            .map(|j| j.code),
+    );
+    Err(match code {
+        Some(code) => Error::NotFound(format!("no jurisdiction with code `{code}` ({known})")),
+        None => Error::NotFound(format!("no default jurisdiction ({known})")),
     })
+}
+
+/// `known: a, b, c` for a message naming what exists, or `none known yet`.
+fn known(codes: impl Iterator<Item = String>) -> String {
+    let codes: Vec<String> = codes.collect();
+    if codes.is_empty() {
+        "none known yet".into()
+    } else {
+        format!("known: {}", codes.join(", "))
+    }
 }
 
 /// The index with `code`, or `cqdt-results`.
@@ -60,11 +79,19 @@ pub async fn resolve_index(
     code: Option<&str>,
 ) -> Result<ranking_index::Model> {
     let code = code.unwrap_or(DEFAULT_INDEX);
-    ranking_index::Entity::find()
+    let found = ranking_index::Entity::find()
         .filter(ranking_index::Column::Code.eq(code))
         .one(db)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("no ranking index with code `{code}`")))
+        .await?;
+    match found {
+        Some(index) => Ok(index),
+        None => {
+            let known = known(super::indices::list(db).await?.into_iter().map(|i| i.code));
+            Err(Error::NotFound(format!(
+                "no ranking index with code `{code}` ({known})"
+            )))
+        }
+    }
 }
 
 /// One ranking: the results of one (jurisdiction, index, year, tier), ranked together.

@@ -3,9 +3,7 @@
 //! published_rate_percent,published_converted_score,published_level`, optionally `index` and
 //! `decision`. Numbers use a decimal dot; empty cells are values that were not published.
 
-use std::collections::HashMap;
-
-use super::table::{self, Field, Layout, Numbers, Parsed};
+use super::table::{self, Column, Field, Layout, Numbers, Parsed, Series};
 
 /// The columns every normalized CSV has, and the field each holds.
 pub const REQUIRED_COLUMNS: [(&str, Field); 11] = [
@@ -22,9 +20,14 @@ pub const REQUIRED_COLUMNS: [(&str, Field); 11] = [
     ("published_level", Field::Level),
 ];
 
-/// Optional columns.
-const OPTIONAL_COLUMNS: [(&str, Field); 2] =
-    [("index", Field::Index), ("decision", Field::Decision)];
+/// Optional columns: the ranking index's code, the publishing decision's number, a published
+/// score (rankings by score, such as the DTI) and how many the publication ranked in all.
+const OPTIONAL_COLUMNS: [(&str, Field); 4] = [
+    ("index", Field::Index),
+    ("decision", Field::Decision),
+    ("score", Field::Score),
+    ("ranked_count", Field::RankedCount),
+];
 
 /// Whether a header row is the normalized one (it names the `year` column).
 pub fn recognises(headers: &csv::StringRecord) -> bool {
@@ -40,6 +43,23 @@ pub fn parse(content: &[u8]) -> Parsed {
         Err(refused) => return refused,
     };
     let position = |name: &str| headers.iter().position(|header| header == name);
+    let twice: Vec<&str> = REQUIRED_COLUMNS
+        .iter()
+        .chain(&OPTIONAL_COLUMNS)
+        .map(|(name, _)| *name)
+        .filter(|name| headers.iter().filter(|header| header == name).count() > 1)
+        .collect();
+    if !twice.is_empty() {
+        let mut parsed = Parsed::default();
+        for name in twice {
+            parsed.errors.push(crate::RowError {
+                line: 1,
+                column: Some(name.into()),
+                message: "this column appears twice: which one holds the values?".into(),
+            });
+        }
+        return parsed;
+    }
     let missing: Vec<&str> = REQUIRED_COLUMNS
         .iter()
         .map(|(name, _)| *name)
@@ -56,10 +76,17 @@ pub fn parse(content: &[u8]) -> Parsed {
         }
         return parsed;
     }
-    let columns: HashMap<Field, (usize, String)> = REQUIRED_COLUMNS
+    let columns = REQUIRED_COLUMNS
         .iter()
         .chain(&OPTIONAL_COLUMNS)
-        .filter_map(|(name, field)| Some((*field, (position(name)?, (*name).to_owned()))))
+        .filter_map(|(name, field)| {
+            Some(Column {
+                position: position(name)?,
+                header: (*name).to_owned(),
+                field: *field,
+                series: Series::default(),
+            })
+        })
         .collect();
     let layout = Layout {
         columns,

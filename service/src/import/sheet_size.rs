@@ -54,7 +54,7 @@ impl Extent {
     }
 
     /// Closes this sheet: the next cells taken are another sheet's.
-    fn next_sheet(&mut self) {
+    pub(super) fn next_sheet(&mut self) {
         self.earlier += self.this_sheet();
         self.bounds = None;
         self.reserved = 0;

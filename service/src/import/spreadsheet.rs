@@ -1,5 +1,7 @@
-//! Spreadsheets (XLSX, XLSB, XLS, ODS) as tables: the first worksheet, read with `calamine` and handed
-//! to the table readers as CSV, so a spreadsheet is checked exactly like the same table in CSV.
+//! Spreadsheets (XLSX, XLSB, XLS, ODS) as tables, read with `calamine` and handed to the table
+//! readers as CSV, so a spreadsheet is checked exactly like the same table in CSV. The first
+//! worksheet is the table; a workbook whose sheets are named by year (`2022`, `Năm 2023`) holds a
+//! table per year, and every such sheet is read.
 //!
 //! A spreadsheet keeps numbers as binary floating point. Each is written back with the shortest
 //! decimal that reads as the same float (`86.17372`, not `86.17371999999999`), which is the
@@ -23,15 +25,35 @@ pub fn recognises(content: &[u8]) -> bool {
     content.starts_with(b"PK\x03\x04") || content.starts_with(&OLE_MAGIC)
 }
 
+/// A worksheet as CSV text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sheet {
+    pub name: String,
+    /// The year the sheet's name gives, when the workbook's sheets are named by year.
+    pub year: Option<i32>,
+    pub csv: Vec<u8>,
+}
+
 /// The first worksheet as CSV text.
 pub fn first_sheet_as_csv(content: &[u8]) -> Result<Vec<u8>, String> {
+    let mut sheets = read_sheets(content, false)?;
+    Ok(sheets.swap_remove(0).csv)
+}
+
+/// The worksheets that hold tables: each sheet named by a year when two or more are, else the
+/// first sheet.
+pub fn sheets_as_csv(content: &[u8]) -> Result<Vec<Sheet>, String> {
+    read_sheets(content, true)
+}
+
+fn read_sheets(content: &[u8], by_year: bool) -> Result<Vec<Sheet>, String> {
     // calamine panics on some malformed files (found by fuzzing: a cell reference of seven
     // letters or more overflows its column number): such a file is unreadable, not a crash.
-    catch_unwind(AssertUnwindSafe(|| sheet_as_csv(content)))
+    catch_unwind(AssertUnwindSafe(|| sheets(content, by_year)))
         .unwrap_or_else(|_| Err("not a readable spreadsheet: its content is malformed".to_owned()))
 }
 
-fn sheet_as_csv(content: &[u8]) -> Result<Vec<u8>, String> {
+fn sheets(content: &[u8], by_year: bool) -> Result<Vec<Sheet>, String> {
     // XLS and ODS sheets are laid out as the file opens: measure them first.
     if content.starts_with(&OLE_MAGIC) {
         sheet_size::check_xls(content)?;
@@ -40,29 +62,60 @@ fn sheet_as_csv(content: &[u8]) -> Result<Vec<u8>, String> {
     }
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(content.to_vec()))
         .map_err(|error| format!("not a readable spreadsheet: {error}"))?;
-    let first = workbook
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or("the spreadsheet has no worksheet")?;
-    let range = match &mut workbook {
-        Sheets::Xlsx(xlsx) => xlsx
-            .worksheet_cells_reader(&first)
-            .map_err(|error| error.to_string())
-            .and_then(|mut reader| {
-                measured_range(|| reader.next_cell().map(|cell| cell.map(owned)))
-            }),
-        Sheets::Xlsb(xlsb) => xlsb
-            .worksheet_cells_reader(&first)
-            .map_err(|error| error.to_string())
-            .and_then(|mut reader| {
-                measured_range(|| reader.next_cell().map(|cell| cell.map(owned)))
-            }),
-        workbook => workbook
-            .worksheet_range(&first)
-            .map_err(|error| error.to_string()),
-    }
-    .map_err(|error| format!("the first worksheet cannot be read: {error}"))?;
+    let names = workbook.sheet_names();
+    let dated: Vec<(String, i32)> = names
+        .iter()
+        .filter_map(|name| Some((name.clone(), super::year_in(name)?)))
+        .collect();
+    let chosen: Vec<(String, Option<i32>)> = if by_year && dated.len() > 1 {
+        dated
+            .into_iter()
+            .map(|(name, year)| (name, Some(year)))
+            .collect()
+    } else {
+        let first = names
+            .first()
+            .cloned()
+            .ok_or("the spreadsheet has no worksheet")?;
+        vec![(first, None)]
+    };
+    // Cells of every sheet read count towards one cap.
+    let mut extent = Extent::default();
+    chosen
+        .into_iter()
+        .map(|(name, year)| {
+            let range = match &mut workbook {
+                Sheets::Xlsx(xlsx) => xlsx
+                    .worksheet_cells_reader(&name)
+                    .map_err(|error| error.to_string())
+                    .and_then(|mut reader| {
+                        measured_range(&mut extent, || {
+                            reader.next_cell().map(|cell| cell.map(owned))
+                        })
+                    }),
+                Sheets::Xlsb(xlsb) => xlsb
+                    .worksheet_cells_reader(&name)
+                    .map_err(|error| error.to_string())
+                    .and_then(|mut reader| {
+                        measured_range(&mut extent, || {
+                            reader.next_cell().map(|cell| cell.map(owned))
+                        })
+                    }),
+                workbook => workbook
+                    .worksheet_range(&name)
+                    .map_err(|error| error.to_string()),
+            }
+            .map_err(|error| format!("the worksheet `{name}` cannot be read: {error}"))?;
+            Ok(Sheet {
+                csv: as_csv(&range)?,
+                name,
+                year,
+            })
+        })
+        .collect()
+}
+
+fn as_csv(range: &Range<Data>) -> Result<Vec<u8>, String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in range.rows() {
         let cells: Vec<String> = row.iter().map(cell_text).collect();
@@ -73,12 +126,13 @@ fn sheet_as_csv(content: &[u8]) -> Result<Vec<u8>, String> {
     writer.into_inner().map_err(|error| error.to_string())
 }
 
-/// The cells `next_cell` reads, one by one, refused as soon as they span more than
-/// [`sheet_size::MAX_CELLS`], before calamine lays them out as a rectangle.
+/// The cells `next_cell` reads, one by one, refused as soon as they and the sheets read before
+/// span more than [`sheet_size::MAX_CELLS`], before calamine lays them out as a rectangle.
 fn measured_range<E: ToString>(
+    extent: &mut Extent,
     mut next_cell: impl FnMut() -> Result<Option<((u32, u32), Data)>, E>,
 ) -> Result<Range<Data>, String> {
-    let mut extent = Extent::default();
+    extent.next_sheet();
     let mut cells = Vec::new();
     while let Some(((row, column), value)) = next_cell().map_err(|error| error.to_string())? {
         if value == Data::Empty {

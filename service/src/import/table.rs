@@ -4,8 +4,6 @@
 //!
 //! Checks that need the database (schemes, level codes, existing results) are in `write`.
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 
 use crate::published::PublishedValues;
@@ -25,8 +23,32 @@ pub enum Field {
     RatePercent,
     ConvertedScore,
     Level,
+    /// A published index value (DTI's 0,6419).
+    Score,
+    /// How many the publication ranked in all.
+    RankedCount,
     Index,
     Decision,
+}
+
+/// Which result a column's values belong to: the table's own (year and index as imported) or,
+/// in a table that prints several side by side, another year's ("Điểm năm 2022") or a
+/// sub-index's ("Xếp hạng CQS").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Series {
+    /// The year, where the header names one.
+    pub year: Option<i32>,
+    /// The code of the index, where the header names one other than the one imported.
+    pub index: Option<String>,
+}
+
+/// One column of a table: where it is, its header as written, the field it holds and whose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub position: usize,
+    pub header: String,
+    pub field: Field,
+    pub series: Series,
 }
 
 /// How numbers are written.
@@ -41,8 +63,8 @@ pub enum Numbers {
 /// Where each field is, and what the table does not say but the importer was told.
 #[derive(Clone, Debug)]
 pub struct Layout {
-    /// Field -> (column index, header as written in the file).
-    pub columns: HashMap<Field, (usize, String)>,
+    /// The columns the table has a field for; a field at most once per series.
+    pub columns: Vec<Column>,
     pub year: Option<i32>,
     pub tier: Option<Tier>,
     pub numbers: Numbers,
@@ -50,6 +72,80 @@ pub struct Layout {
     /// the 2020 provincial appendix printed the two under each other's headers.
     pub rate_by_percent_sign: bool,
 }
+
+impl Layout {
+    /// A layout of one series, one column per `(field, header)`, in that order.
+    pub fn of_columns(named: impl IntoIterator<Item = (Field, String)>, numbers: Numbers) -> Self {
+        Self {
+            columns: named
+                .into_iter()
+                .enumerate()
+                .map(|(position, (field, header))| Column {
+                    position,
+                    header,
+                    field,
+                    series: Series::default(),
+                })
+                .collect(),
+            year: None,
+            tier: None,
+            numbers,
+            rate_by_percent_sign: false,
+        }
+    }
+
+    /// The series of the table, the table's own first.
+    fn series(&self) -> Vec<&Series> {
+        let mut series: Vec<&Series> = self.columns.iter().map(|column| &column.series).collect();
+        series.push(&DEFAULT_SERIES);
+        series.sort();
+        series.dedup();
+        series
+    }
+
+    /// Whether some values of the table are of no year but the one a column or the importer
+    /// gives.
+    fn needs_year(&self) -> bool {
+        let valued: Vec<&Column> = self
+            .columns
+            .iter()
+            .filter(|column| !is_shared(column.field))
+            .collect();
+        valued.is_empty() || valued.iter().any(|column| column.series.year.is_none())
+    }
+
+    /// The column holding `field` for `series`; shared fields (the agency, a year or tier
+    /// column) belong to the table's own series and serve every series.
+    fn column(&self, field: Field, series: &Series) -> Option<&Column> {
+        let series = if is_shared(field) {
+            &DEFAULT_SERIES
+        } else {
+            series
+        };
+        self.columns
+            .iter()
+            .find(|column| column.field == field && column.series == *series)
+    }
+
+    /// The column's header as written, or the field's name when the table has no such column.
+    fn header(&self, field: Field, series: &Series) -> String {
+        self.column(field, series)
+            .map_or_else(|| format!("{field:?}"), |column| column.header.clone())
+    }
+}
+
+/// Fields a row gives once for all its series: who, when, which tier, index and decision.
+fn is_shared(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Agency | Field::Year | Field::Tier | Field::Index | Field::Decision
+    )
+}
+
+const DEFAULT_SERIES: Series = Series {
+    year: None,
+    index: None,
+};
 
 /// One row of a table, checked cell by cell. Empty cells are values that were not published.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,44 +272,73 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// Reads every record after the header with `layout`; `content` is what `reader` reads, for the
-/// line numbers.
-pub fn read(content: &[u8], reader: &mut csv::Reader<&[u8]>, layout: &Layout) -> Parsed {
-    let mut parsed = Parsed::default();
+/// The records of a table after its header, each with its line as an editor shows it; an
+/// error for each record that cannot be read.
+pub fn records(
+    content: &[u8],
+    reader: &mut csv::Reader<&[u8]>,
+) -> (Vec<(usize, csv::StringRecord)>, Vec<RowError>) {
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
     let mut lines = Lines::new(content);
     for (number, record) in reader.records().enumerate() {
         let mut line_of =
             |position: Option<&csv::Position>| position.map_or(number + 2, |p| lines.of(p.byte()));
-        let record = match record {
-            Ok(record) => record,
+        match record {
+            Ok(record) if record.iter().all(|cell| cell.trim().is_empty()) => {}
+            Ok(record) => {
+                let line = line_of(record.position());
+                records.push((line, record));
+            }
             Err(error) => {
                 let line = line_of(error.position());
-                parsed.errors.push(RowError {
+                errors.push(RowError {
                     line,
                     column: None,
                     message: format!("unreadable row: {error}"),
                 });
-                continue;
             }
-        };
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
         }
-        let line = line_of(record.position());
+    }
+    (records, errors)
+}
+
+/// Reads every record after the header with `layout`; `content` is what `reader` reads, for the
+/// line numbers.
+pub fn read(content: &[u8], reader: &mut csv::Reader<&[u8]>, layout: &Layout) -> Parsed {
+    let (records, errors) = records(content, reader);
+    read_records(&records, errors, layout)
+}
+
+/// Reads records with `layout`: each gives a row per series it has values for.
+pub fn read_records(
+    records: &[(usize, csv::StringRecord)],
+    errors: Vec<RowError>,
+    layout: &Layout,
+) -> Parsed {
+    let mut parsed = Parsed {
+        rows: Vec::new(),
+        errors,
+    };
+    let series = layout.series();
+    for (line, record) in records {
         let mut cells = Cells {
-            record: &record,
+            record,
             layout,
-            line,
+            line: *line,
             errors: &mut parsed.errors,
         };
-        if let Some(row) = cells.row() {
+        // A row with a bad cell is kept for the checks below: the table is refused anyway,
+        // with every problem found.
+        for (series, row) in cells.rows(&series) {
             let before = parsed.errors.len();
-            check_arithmetic(&row, layout, &mut parsed.errors);
+            check_arithmetic(&row, layout, series, &mut parsed.errors);
             if parsed.errors.len() == before {
                 parsed.rows.push(row);
             }
         }
     }
+    parsed.errors.sort_by_key(|error| error.line);
     parsed
 }
 
@@ -221,25 +346,20 @@ pub fn read(content: &[u8], reader: &mut csv::Reader<&[u8]>, layout: &Layout) ->
 /// `line` their 1-based place in the list: each checked as a file's row is. Problems name the
 /// fields as the API does (`maxPoints`).
 pub fn check_rows(rows: Vec<ParsedRow>) -> Parsed {
-    let named = [
-        (Field::MaxPoints, "maxPoints"),
-        (Field::ExcludedPoints, "excludedPoints"),
-        (Field::RequiredPoints, "requiredPoints"),
-        (Field::AchievedPoints, "achievedPoints"),
-        (Field::RatePercent, "publishedRatePercent"),
-        (Field::ConvertedScore, "publishedConvertedScore"),
-    ];
-    let layout = Layout {
-        columns: named
-            .iter()
-            .enumerate()
-            .map(|(i, (field, name))| (*field, (i, (*name).to_owned())))
-            .collect(),
-        year: None,
-        tier: None,
-        numbers: Numbers::Plain,
-        rate_by_percent_sign: false,
-    };
+    let layout = Layout::of_columns(
+        [
+            (Field::MaxPoints, "maxPoints"),
+            (Field::ExcludedPoints, "excludedPoints"),
+            (Field::RequiredPoints, "requiredPoints"),
+            (Field::AchievedPoints, "achievedPoints"),
+            (Field::RatePercent, "publishedRatePercent"),
+            (Field::ConvertedScore, "publishedConvertedScore"),
+            (Field::Score, "score"),
+            (Field::Rank, "publishedRank"),
+        ]
+        .map(|(field, name)| (field, name.to_owned())),
+        Numbers::Plain,
+    );
     let mut parsed = Parsed::default();
     for row in rows {
         let before = parsed.errors.len();
@@ -251,12 +371,13 @@ pub fn check_rows(rows: Vec<ParsedRow>) -> Parsed {
             (Field::AchievedPoints, published.achieved_points),
             (Field::RatePercent, published.rate_percent),
             (Field::ConvertedScore, published.converted_score),
+            (Field::Score, published.score),
         ];
         for (field, value) in values {
             if value.is_some_and(|value| value.is_sign_negative()) {
                 parsed.errors.push(RowError {
                     line: row.line,
-                    column: Some(header(&layout, field)),
+                    column: Some(layout.header(field, &DEFAULT_SERIES)),
                     message: "must not be negative".into(),
                 });
             }
@@ -264,11 +385,11 @@ pub fn check_rows(rows: Vec<ParsedRow>) -> Parsed {
         if published.rank.is_some_and(|rank| rank < 1) {
             parsed.errors.push(RowError {
                 line: row.line,
-                column: Some("publishedRank".into()),
+                column: Some(layout.header(Field::Rank, &DEFAULT_SERIES)),
                 message: "a rank is a whole number from 1".into(),
             });
         }
-        check_arithmetic(&row, &layout, &mut parsed.errors);
+        check_arithmetic(&row, &layout, &DEFAULT_SERIES, &mut parsed.errors);
         if parsed.errors.len() == before {
             parsed.rows.push(row);
         }
@@ -277,12 +398,12 @@ pub fn check_rows(rows: Vec<ParsedRow>) -> Parsed {
 }
 
 /// The published points must add up: required = max - excluded, achieved <= required.
-fn check_arithmetic(row: &ParsedRow, layout: &Layout, errors: &mut Vec<RowError>) {
+fn check_arithmetic(row: &ParsedRow, layout: &Layout, series: &Series, errors: &mut Vec<RowError>) {
     let line = row.line;
     let row = &row.values;
     let error = |field: Field, message: String| RowError {
         line,
-        column: Some(header(layout, field)),
+        column: Some(layout.header(field, series)),
         message,
     };
     if let (Some(max), Some(excluded)) = (row.max_points, row.excluded_points) {
@@ -314,12 +435,18 @@ fn check_arithmetic(row: &ParsedRow, layout: &Layout, errors: &mut Vec<RowError>
     }
 }
 
-/// The column's header as written, or the field's normalized name when the file has none.
-fn header(layout: &Layout, field: Field) -> String {
-    layout
-        .columns
-        .get(&field)
-        .map_or_else(|| format!("{field:?}"), |(_, header)| header.clone())
+/// A rank as printed, alone (`17`) or with the score beside it (`17 (0,633)`).
+pub fn rank_and_score(text: &str, numbers: Numbers) -> Option<(i32, Option<Decimal>)> {
+    let text = text.trim();
+    let (rank, score) = match text.split_once('(') {
+        Some((rank, rest)) => {
+            let score = rest.strip_suffix(')')?;
+            (rank.trim(), Some(number(score, numbers)?))
+        }
+        None => (text, None),
+    };
+    let rank = rank.parse::<i32>().ok().filter(|rank| *rank >= 1)?;
+    Some((rank, score))
 }
 
 /// Reads the cells of one record, collecting an error for each bad one.
@@ -331,16 +458,16 @@ struct Cells<'a> {
 }
 
 impl Cells<'_> {
-    fn text(&self, field: Field) -> Option<&str> {
-        let (index, _) = self.layout.columns.get(&field)?;
+    fn text(&self, field: Field, series: &Series) -> Option<&str> {
+        let column = self.layout.column(field, series)?;
         self.record
-            .get(*index)
+            .get(column.position)
             .map(str::trim)
             .filter(|text| !text.is_empty())
     }
 
-    fn fail(&mut self, field: Field, message: String) {
-        let column = header(self.layout, field);
+    fn fail(&mut self, field: Field, series: &Series, message: String) {
+        let column = self.layout.header(field, series);
         self.errors.push(RowError {
             line: self.line,
             column: Some(column),
@@ -351,14 +478,15 @@ impl Cells<'_> {
     fn optional<T>(
         &mut self,
         field: Field,
+        series: &Series,
         parse: impl Fn(&str) -> Option<T>,
         expected: &str,
     ) -> Option<T> {
-        let text = self.text(field)?;
+        let text = self.text(field, series)?;
         let parsed = parse(text);
         if parsed.is_none() {
             let message = format!("`{text}` is not {expected}");
-            self.fail(field, message);
+            self.fail(field, series, message);
         }
         parsed
     }
@@ -369,25 +497,77 @@ impl Cells<'_> {
         parse: impl Fn(&str) -> Option<T>,
         expected: &str,
     ) -> Option<T> {
-        if self.text(field).is_none() {
-            self.fail(field, format!("missing value: expected {expected}"));
+        if self.text(field, &DEFAULT_SERIES).is_none() {
+            self.fail(
+                field,
+                &DEFAULT_SERIES,
+                format!("missing value: expected {expected}"),
+            );
             return None;
         }
-        self.optional(field, parse, expected)
+        self.optional(field, &DEFAULT_SERIES, parse, expected)
     }
 
-    fn points(&mut self, field: Field) -> Option<Decimal> {
+    fn points(&mut self, field: Field, series: &Series) -> Option<Decimal> {
         let numbers = self.layout.numbers;
         let expected = match numbers {
             Numbers::Plain => "a non-negative number such as 85.36",
             Numbers::Printed => "a non-negative number such as 85,36",
         };
-        self.optional(field, |text| number(text, numbers), expected)
+        self.optional(field, series, |text| number(text, numbers), expected)
     }
 
-    fn row(&mut self) -> Option<ParsedRow> {
+    /// The values of `series` in this record; `None` when it prints none for it (another
+    /// year's column left empty, a province a sub-index did not rank).
+    fn values(&mut self, series: &Series) -> Option<PublishedValues> {
+        let numbers = self.layout.numbers;
+        let rank_and_score = self.optional(
+            Field::Rank,
+            series,
+            |t| rank_and_score(t, numbers),
+            "a whole number from 1 (or a rank and score, `17 (0,633)`)",
+        );
+        let swapped = self.layout.rate_by_percent_sign
+            && !self
+                .text(Field::RatePercent, series)
+                .is_some_and(|t| t.contains('%'))
+            && self
+                .text(Field::ConvertedScore, series)
+                .is_some_and(|t| t.contains('%'));
+        let (rate_field, converted_field) = if swapped {
+            (Field::ConvertedScore, Field::RatePercent)
+        } else {
+            (Field::RatePercent, Field::ConvertedScore)
+        };
+        let values = PublishedValues {
+            max_points: self.points(Field::MaxPoints, series),
+            excluded_points: self.points(Field::ExcludedPoints, series),
+            required_points: self.points(Field::RequiredPoints, series),
+            achieved_points: self.points(Field::AchievedPoints, series),
+            rank: rank_and_score.map(|(rank, _)| rank),
+            rate_percent: self.points(rate_field, series),
+            converted_score: self.points(converted_field, series),
+            level: self.optional(Field::Level, series, |t| Some(t.to_owned()), "a level"),
+            score: self
+                .points(Field::Score, series)
+                .or(rank_and_score.and_then(|(_, score)| score)),
+            ranked_count: self.optional(
+                Field::RankedCount,
+                series,
+                |t| t.parse::<i32>().ok().filter(|n| *n >= 1),
+                "a whole number from 1",
+            ),
+        };
+        (values != PublishedValues::default()).then_some(values)
+    }
+
+    /// The rows of this record: one per series it prints values for (the table's own series
+    /// always, when the table has no other), each with the record's agency. `None` where a cell
+    /// a row needs is bad (the error is collected).
+    fn rows<'s>(&mut self, all_series: &[&'s Series]) -> Vec<(&'s Series, ParsedRow)> {
         let year = match self.layout.year {
             Some(year) => Some(year),
+            None if !self.layout.needs_year() => None,
             None => self.required(
                 Field::Year,
                 |t| t.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y)),
@@ -399,54 +579,50 @@ impl Cells<'_> {
             None => self.required(
                 Field::Tier,
                 |t| t.parse::<Tier>().ok(),
-                "provincial, district or commune",
+                "provincial, district, commune, province or ministry",
             ),
         };
         let agency = self.required(Field::Agency, |t| Some(t.to_owned()), "the agency's name");
-        let published_rank = self.optional(
-            Field::Rank,
-            |t| t.parse::<i32>().ok().filter(|r| *r >= 1),
-            "a whole number from 1",
+        let index = self.optional(
+            Field::Index,
+            &DEFAULT_SERIES,
+            |t| Some(t.to_owned()),
+            "an index code",
         );
-        let max_points = self.points(Field::MaxPoints);
-        let excluded_points = self.points(Field::ExcludedPoints);
-        let required_points = self.points(Field::RequiredPoints);
-        let achieved_points = self.points(Field::AchievedPoints);
-        let swapped = self.layout.rate_by_percent_sign
-            && !self
-                .text(Field::RatePercent)
-                .is_some_and(|t| t.contains('%'))
-            && self
-                .text(Field::ConvertedScore)
-                .is_some_and(|t| t.contains('%'));
-        let (rate_field, converted_field) = if swapped {
-            (Field::ConvertedScore, Field::RatePercent)
-        } else {
-            (Field::RatePercent, Field::ConvertedScore)
-        };
-        let published_rate_percent = self.points(rate_field);
-        let published_converted_score = self.points(converted_field);
-        let published_level = self.optional(Field::Level, |t| Some(t.to_owned()), "a level");
-        let index = self.optional(Field::Index, |t| Some(t.to_owned()), "an index code");
-        let decision = self.optional(Field::Decision, |t| Some(t.to_owned()), "a decision number");
-        Some(ParsedRow {
-            line: self.line,
-            year: year?,
-            tier: tier?,
-            agency: agency?,
-            values: PublishedValues {
-                max_points,
-                excluded_points,
-                required_points,
-                achieved_points,
-                rank: published_rank,
-                rate_percent: published_rate_percent,
-                converted_score: published_converted_score,
-                level: published_level,
-            },
-            index,
-            decision,
-        })
+        let decision = self.optional(
+            Field::Decision,
+            &DEFAULT_SERIES,
+            |t| Some(t.to_owned()),
+            "a decision number",
+        );
+        let mut printed: Vec<(&'s Series, PublishedValues)> = Vec::new();
+        for series in all_series {
+            match self.values(series) {
+                Some(values) => printed.push((series, values)),
+                // A one-series table keeps a row with only a name: it is reported below.
+                None if all_series.len() == 1 => printed.push((series, PublishedValues::default())),
+                None => {}
+            }
+        }
+        let mut rows = Vec::new();
+        for (series, values) in printed {
+            let (Some(year), Some(tier), Some(agency)) =
+                (series.year.or(year), tier, agency.clone())
+            else {
+                continue;
+            };
+            let row = ParsedRow {
+                line: self.line,
+                year,
+                tier,
+                agency,
+                values,
+                index: series.index.clone().or_else(|| index.clone()),
+                decision: decision.clone(),
+            };
+            rows.push((series, row));
+        }
+        rows
     }
 }
 
@@ -458,14 +634,15 @@ mod tests {
     fn lines(content: &str, flexible: bool) -> (Vec<usize>, Vec<usize>) {
         let (mut reader, _) = open(content.as_bytes(), b',', flexible).expect("a header");
         let layout = Layout {
-            columns: HashMap::from([
-                (Field::Agency, (0, "agency".to_owned())),
-                (Field::AchievedPoints, (1, "points".to_owned())),
-            ]),
             year: Some(2020),
             tier: Some(Tier::District),
-            numbers: Numbers::Plain,
-            rate_by_percent_sign: false,
+            ..Layout::of_columns(
+                [
+                    (Field::Agency, "agency".to_owned()),
+                    (Field::AchievedPoints, "points".to_owned()),
+                ],
+                Numbers::Plain,
+            )
         };
         let parsed = read(content.as_bytes(), &mut reader, &layout);
         (

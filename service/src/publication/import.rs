@@ -1,11 +1,13 @@
 //! Importing a table: read, checked against the database and written in one transaction,
 //! all or nothing.
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{ImportOptions, ImportReport, finish, write};
+use crate::Result;
+use crate::catalog::indices;
 use crate::db::begin_write;
-use crate::{Result, import};
+use crate::import::{self, IndexNames, Parsed, TableContext};
 
 /// Imports a table, CSV or spreadsheet, normalized or as published (see [`import::read`]). Any
 /// bad row refuses the whole file with every problem found; a dry run reports and writes
@@ -15,8 +17,29 @@ pub async fn import_table(
     content: &[u8],
     options: &ImportOptions,
 ) -> Result<ImportReport> {
-    let parsed = import::read(content, options.year, options.tier)?;
+    let parsed = read(db, content, options).await?;
     let txn = begin_write(db).await?;
     let report = write::write_rows(&txn, parsed, options).await?;
     finish(txn, report, options, "importResults").await
+}
+
+/// Reads a table for `options`: headers may name the index imported and its sub-indices.
+pub(crate) async fn read(
+    db: &impl ConnectionTrait,
+    content: &[u8],
+    options: &ImportOptions,
+) -> Result<Parsed> {
+    let family = indices::family(db, options.index.as_deref()).await?;
+    let context = TableContext {
+        year: options.year,
+        tier: options.tier,
+        indices: family
+            .into_iter()
+            .map(|index| IndexNames {
+                labels: index.abbreviation.into_iter().chain([index.name]).collect(),
+                code: index.code,
+            })
+            .collect(),
+    };
+    import::read(content, &context)
 }

@@ -22,6 +22,7 @@ use crate::access::audit::{self, Entry};
 
 pub use amend::{Amendment, Correction, amend};
 pub use import::import_table;
+pub(crate) use import::read;
 pub(crate) use write::write_rows;
 
 /// How to write a table.
@@ -40,6 +41,9 @@ pub struct ImportOptions {
     pub year: Option<i32>,
     /// Tier of a table as published (which has no tier column).
     pub tier: Option<crate::Tier>,
+    /// How many the publication ranked in all, for rows that do not say: 63 for a table
+    /// printing the first 17, so a result reads "17 of 63".
+    pub ranked_count: Option<i32>,
     /// Who writes, for the audit log: a token's name; the command line when `None`.
     pub actor: Option<String>,
     /// Rows state only what changes: a value left empty in a row that amends a result keeps

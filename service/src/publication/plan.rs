@@ -14,7 +14,7 @@ use crate::catalog::{DEFAULT_INDEX, GroupKey, indices, resolve_jurisdiction, sch
 use crate::decisions::KnownDecisions;
 use crate::import::{Parsed, ParsedRow};
 use crate::published::PublishedValues;
-use crate::scoring::Scheme;
+use crate::scoring::{RankBy, Scheme};
 use crate::{Error, Result, RowError, names};
 
 /// A checked row with everything resolved that the write needs.
@@ -114,6 +114,12 @@ pub(super) async fn plan(
             ));
             continue;
         };
+        row.values.ranked_count = row.values.ranked_count.or(options.ranked_count);
+        if scheme.rank_by == RankBy::Score && row.values.score.is_none() {
+            // A table of scores prints them under a header such as "Điểm": read as points
+            // until the scheme says what the ranking is by.
+            row.values.score = row.values.achieved_points.take();
+        }
         let mut row_ok = true;
         if let Some(label) = row.values.level.take() {
             match scheme.level_by_label(&label) {

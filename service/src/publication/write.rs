@@ -9,11 +9,11 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, NotSet, Set};
 
 use super::plan::{self, Planned};
 use super::{Amended, ImportOptions, ImportReport, Ranking, versions};
-use crate::Result;
 use crate::decisions::KnownDecisions;
 use crate::import::Parsed;
 use crate::published::PublishedValues;
 use crate::ranking::rescore;
+use crate::{Result, names};
 
 /// How many rows an import writes between two progress lines.
 const PROGRESS_EVERY: usize = 1_000;
@@ -51,7 +51,13 @@ pub(crate) async fn write_rows(
         if written > 0 && written % PROGRESS_EVERY == 0 {
             tracing::info!("import: {written} of {total} rows written");
         }
-        let agency_id = match plan.agency_id {
+        // A name new to the jurisdiction is one agency across the whole table: the first of
+        // its rows creates it (a history file names it once per year).
+        let key = names::fold(&plan.row.agency);
+        let agency_id = match plan
+            .agency_id
+            .or_else(|| agencies.find(plan.row.tier, &key))
+        {
             Some(id) => {
                 report.agencies_matched += 1;
                 id

@@ -56,10 +56,15 @@ pub async fn score_rows(
     .collect();
     let members: Vec<Member> = rows
         .iter()
-        .map(|row| Member {
-            points: PublishedValues::from(row).points(),
-            published_rank: row.published_rank,
-            sort_key: sort_keys.get(&row.agency_id).cloned().unwrap_or_default(),
+        .map(|row| {
+            let published = PublishedValues::from(row);
+            Member {
+                points: published.points(),
+                score: published.score,
+                published_rate_percent: published.rate_percent,
+                published_rank: published.rank,
+                sort_key: sort_keys.get(&row.agency_id).cloned().unwrap_or_default(),
+            }
         })
         .collect();
     let scored = scoring::score_group(&scheme, &members);

@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, TransactionTrait};
 use super::{group, rescore};
 use crate::access::audit::{self, Entry};
 use crate::catalog::schemes::{self, NewScheme};
-use crate::catalog::{GroupKey, indices};
+use crate::catalog::{GroupKey, indices, scheme_file};
 use crate::db::begin_write;
 use crate::scoring::Scheme;
 use crate::{Error, Result};
@@ -30,6 +30,49 @@ pub async fn apply_scheme(db: &impl ConnectionTrait, new: NewScheme) -> Result<A
         .await?
         .remove(&stored.id)
         .ok_or_else(|| Error::Corrupt("the scheme just written is missing".into()))
+}
+
+/// Applies every scheme of a scheme file (see [`scheme_file`]) in the caller's transaction;
+/// any problem in the file refuses it whole, with its line and key.
+pub async fn apply_file(db: &impl ConnectionTrait, text: &str) -> Result<Vec<Arc<Scheme>>> {
+    let specs = scheme_file::parse(text).map_err(Error::InvalidImport)?;
+    let mut applied = Vec::new();
+    for new in scheme_file::resolve(db, specs).await? {
+        applied.push(apply_scheme(db, new).await?);
+    }
+    Ok(applied)
+}
+
+/// `egov-rank scheme set FILE`: every scheme of the file stored and its years re-scored in one
+/// transaction, recorded in the audit log.
+pub async fn set_file(
+    db: &impl TransactionTrait,
+    text: &str,
+    actor: &str,
+) -> Result<Vec<Arc<Scheme>>> {
+    let txn = begin_write(db).await?;
+    let applied = apply_file(&txn, text).await?;
+    audit::commit(
+        txn,
+        Entry {
+            actor,
+            action: "setScoringScheme",
+            target: applied
+                .iter()
+                .map(|scheme| format!("{} {}", scheme.year, scheme.name))
+                .collect::<Vec<_>>()
+                .join("; "),
+            before: None,
+            after: Some(serde_json::json!(
+                applied
+                    .iter()
+                    .map(|scheme| schemes::to_json(scheme))
+                    .collect::<Vec<_>>()
+            )),
+        },
+    )
+    .await?;
+    Ok(applied)
 }
 
 /// [`apply_scheme`] in a transaction of its own, recorded in the audit log with the scheme it

@@ -1,4 +1,4 @@
-//! Standard competition ranking ("1224" ranking): equal rates share a rank and the next rank
+//! Standard competition ranking ("1224" ranking): equal values share a rank and the next rank
 //! skips (1, 1, 1, 1, 1, 6), as in the published 2020 tables.
 
 use std::cmp::Ordering;
@@ -9,9 +9,9 @@ use super::exact::Exact;
 /// What ranking needs to know of one result.
 #[derive(Clone, Debug)]
 pub struct Contender<'a> {
-    /// The exact rate, when the points to compute it were published.
-    pub rate: Option<&'a Exact>,
-    /// The rank as published, used only when the rate is unknown (a partial table).
+    /// The exact value ranked by (a rate, points or a score), when it is known.
+    pub measure: Option<&'a Exact>,
+    /// The rank as published, used only when the value is unknown (a partial table).
     pub published_rank: Option<i32>,
     /// The name's collation sort key: within a tie, results are listed in Vietnamese
     /// alphabetical order.
@@ -28,19 +28,19 @@ pub struct Placement {
     pub position: i32,
 }
 
-/// Ranks a group. Results with a rate are ranked by it, exactly and descending; results without
+/// Ranks a group. Results with a value are ranked by it, exactly and descending; results without
 /// one keep their published rank, if any; the rest are unranked and listed last.
 pub fn rank(contenders: &[Contender<'_>]) -> Vec<Placement> {
     let mut ranks: Vec<Option<i32>> = contenders.iter().map(|c| c.published_rank).collect();
-    let mut by_rate: Vec<usize> = (0..contenders.len())
-        .filter(|&i| contenders[i].rate.is_some())
+    let mut by_measure: Vec<usize> = (0..contenders.len())
+        .filter(|&i| contenders[i].measure.is_some())
         .collect();
-    by_rate.sort_by(|&a, &b| contenders[b].rate.cmp(&contenders[a].rate));
-    for (place, &index) in by_rate.iter().enumerate() {
+    by_measure.sort_by(|&a, &b| contenders[b].measure.cmp(&contenders[a].measure));
+    for (place, &index) in by_measure.iter().enumerate() {
         let tied_with_previous =
-            place > 0 && contenders[by_rate[place - 1]].rate == contenders[index].rate;
+            place > 0 && contenders[by_measure[place - 1]].measure == contenders[index].measure;
         ranks[index] = if tied_with_previous {
-            ranks[by_rate[place - 1]]
+            ranks[by_measure[place - 1]]
         } else {
             Some(to_i32(place + 1))
         };
@@ -106,7 +106,7 @@ mod tests {
             .iter()
             .zip(keys)
             .map(|(rate, sort_key)| Contender {
-                rate: Some(rate),
+                measure: Some(rate),
                 published_rank: None,
                 sort_key,
             })
@@ -126,17 +126,17 @@ mod tests {
         let rate = exact(90, 0);
         let contenders = [
             Contender {
-                rate: None,
+                measure: None,
                 published_rank: None,
                 sort_key: "a",
             },
             Contender {
-                rate: None,
+                measure: None,
                 published_rank: Some(2),
                 sort_key: "b",
             },
             Contender {
-                rate: Some(&rate),
+                measure: Some(&rate),
                 published_rank: Some(1),
                 sort_key: "c",
             },
@@ -181,7 +181,7 @@ mod tests {
             let contenders: Vec<Contender<'_>> = rates
                 .iter()
                 .zip(&keys)
-                .map(|(rate, key)| Contender { rate: Some(rate), published_rank: None, sort_key: key })
+                .map(|(rate, key)| Contender { measure: Some(rate), published_rank: None, sort_key: key })
                 .collect();
             let placements = rank(&contenders);
             for (i, placement) in placements.iter().enumerate() {

@@ -5,8 +5,12 @@
 //! - required = max - excluded (Số điểm tối đa cần thực hiện);
 //! - rate = achieved / required, exact (Tỷ lệ thực hiện), printed at the scheme's precision;
 //! - converted score (Số điểm thực hiện được quy đổi) per [`ConvertedRule`];
-//! - level = the best level of the scheme whose minimum rate the exact rate reaches;
-//! - rank = standard competition rank by exact rate, ties listed in Vietnamese alphabetical order.
+//! - the value ranked by, per [`RankBy`]: the exact rate (2020), the achieved points (rankings
+//!   out of 150 or 1 000 points) or a published score (the national DTI);
+//! - level = the best level of the scheme whose minimum that value reaches (levels without a
+//!   minimum, such as grades only ever published, are never computed);
+//! - rank = standard competition rank by that value, exactly, ties listed in Vietnamese
+//!   alphabetical order; a result without one keeps its published rank.
 //!
 //! Rounding, wherever a value is printed, is half away from zero ([`Exact::round`]).
 
@@ -18,7 +22,7 @@ use rust_decimal::Decimal;
 
 pub use competition::{Contender, Placement};
 pub use exact::Exact;
-pub use scheme::{ConvertedRule, Level, Scheme};
+pub use scheme::{ConvertedRule, Level, RankBy, Scheme};
 
 /// The points of one result, as published. Any of them may be missing from a partial table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -31,6 +35,19 @@ pub struct Points {
 }
 
 impl Points {
+    /// These points, with the scheme's `max` where the row printed no maximum: a scheme states
+    /// it once for tables that print only totals, which exclude nothing.
+    pub fn with_max(self, max: Option<Decimal>) -> Self {
+        match (self.max, max) {
+            (None, Some(max)) => Self {
+                max: Some(max),
+                excluded: self.excluded.or(Some(Decimal::ZERO)),
+                ..self
+            },
+            _ => self,
+        }
+    }
+
     /// Required points: as printed, else max - excluded.
     pub fn required(&self) -> Option<Decimal> {
         self.required.or_else(|| Some(self.max? - self.excluded?))
@@ -51,6 +68,7 @@ impl Points {
                     .checked_div(&Exact::from_decimal(self.required()?))?;
                 Some(rate.times_decimal(self.max?))
             }
+            ConvertedRule::None => None,
         }
     }
 }
@@ -59,9 +77,29 @@ impl Points {
 #[derive(Clone, Debug)]
 pub struct Member {
     pub points: Points,
+    /// A published index value, for schemes that rank by score.
+    pub score: Option<Decimal>,
+    /// The rate as printed: ranked by when the points to compute it were not published.
+    pub published_rate_percent: Option<Decimal>,
     pub published_rank: Option<i32>,
     /// Collation sort key of the agency's name.
     pub sort_key: String,
+}
+
+impl Scheme {
+    /// The exact value `member` is ranked by under this scheme, when it was published or can
+    /// be computed. A rate comes from the points, else from the printed rate.
+    pub fn measure(&self, member: &Member) -> Option<Exact> {
+        match self.rank_by {
+            RankBy::Rate => member
+                .points
+                .with_max(self.max_points)
+                .rate_percent()
+                .or_else(|| member.published_rate_percent.map(Exact::from_decimal)),
+            RankBy::Points => member.points.achieved.map(Exact::from_decimal),
+            RankBy::Score => member.score.map(Exact::from_decimal),
+        }
+    }
 }
 
 /// Everything scoring derives for one result; materialised in the `result` row.
@@ -76,12 +114,12 @@ pub struct Scored {
 
 /// Scores a whole ranking group under one scheme: ranks only make sense for the whole group.
 pub fn score_group(scheme: &Scheme, members: &[Member]) -> Vec<Scored> {
-    let rates: Vec<Option<Exact>> = members.iter().map(|m| m.points.rate_percent()).collect();
+    let measures: Vec<Option<Exact>> = members.iter().map(|m| scheme.measure(m)).collect();
     let contenders: Vec<Contender<'_>> = members
         .iter()
-        .zip(&rates)
-        .map(|(member, rate)| Contender {
-            rate: rate.as_ref(),
+        .zip(&measures)
+        .map(|(member, measure)| Contender {
+            measure: measure.as_ref(),
             published_rank: member.published_rank,
             sort_key: &member.sort_key,
         })
@@ -89,17 +127,20 @@ pub fn score_group(scheme: &Scheme, members: &[Member]) -> Vec<Scored> {
     let placements = competition::rank(&contenders);
     members
         .iter()
-        .zip(rates)
+        .zip(measures)
         .zip(placements)
-        .map(|((member, rate), placement)| Scored {
-            required_points: member.points.required(),
-            level_code: rate
-                .as_ref()
-                .and_then(|r| scheme.level_for(r))
-                .map(|level| level.code.clone()),
-            converted_score: member.points.converted_score(scheme.converted_rule),
-            rate_percent: rate,
-            placement,
+        .map(|((member, measure), placement)| {
+            let points = member.points.with_max(scheme.max_points);
+            Scored {
+                required_points: points.required(),
+                level_code: measure
+                    .as_ref()
+                    .and_then(|m| scheme.level_for(m))
+                    .map(|level| level.code.clone()),
+                converted_score: points.converted_score(scheme.converted_rule),
+                rate_percent: points.rate_percent(),
+                placement,
+            }
         })
         .collect()
 }
@@ -114,15 +155,19 @@ mod tests {
             code: code.into(),
             name: code.into(),
             ordinal,
-            min_rate_percent: Decimal::new(min, 0),
+            minimum: Some(Decimal::new(min, 0)),
         };
         Scheme {
             id: 1,
             year: 2020,
             name: "2020".into(),
+            rank_by: RankBy::Rate,
+            max_points: None,
             converted_rule: rule,
             rate_decimals: 2,
             converted_decimals: 2,
+            points_decimals: 2,
+            score_decimals: 4,
             levels: vec![
                 level("I", 1, 90),
                 level("II", 2, 85),
@@ -184,6 +229,8 @@ mod tests {
         let scheme = scheme_2020(ConvertedRule::AchievedPoints);
         let member = Member {
             points: points(90, 90, Decimal::ZERO),
+            score: None,
+            published_rate_percent: None,
             published_rank: None,
             sort_key: "a".into(),
         };
@@ -191,6 +238,106 @@ mod tests {
         assert_eq!(scored[0].rate_percent, None);
         assert_eq!(scored[0].level_code, None);
         assert_eq!(scored[0].placement.rank, None);
+    }
+
+    fn member(points: Points, score: Option<Decimal>, sort_key: &str) -> Member {
+        Member {
+            points,
+            score,
+            published_rate_percent: None,
+            published_rank: None,
+            sort_key: sort_key.into(),
+        }
+    }
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str_exact(text).unwrap()
+    }
+
+    #[test]
+    fn a_points_scheme_ranks_by_achieved_points_and_grades_them() {
+        let mut scheme = scheme_2020(ConvertedRule::None);
+        scheme.rank_by = RankBy::Points;
+        scheme.max_points = Some(d("150"));
+        scheme.levels = vec![
+            Level {
+                code: "TOT".into(),
+                name: "Tốt".into(),
+                ordinal: 1,
+                minimum: Some(d("120")),
+            },
+            Level {
+                code: "KHA".into(),
+                name: "Khá".into(),
+                ordinal: 2,
+                minimum: Some(d("100")),
+            },
+            Level {
+                code: "TB".into(),
+                name: "Trung bình".into(),
+                ordinal: 3,
+                minimum: None,
+            },
+        ];
+        let total = |achieved: &str| Points {
+            achieved: Some(d(achieved)),
+            ..Points::default()
+        };
+        let scored = score_group(
+            &scheme,
+            &[
+                member(total("120"), None, "b"),
+                member(total("99.5"), None, "a"),
+                member(total("130"), None, "c"),
+            ],
+        );
+        let ranks: Vec<_> = scored.iter().map(|s| s.placement.rank).collect();
+        assert_eq!(ranks, [Some(2), Some(3), Some(1)]);
+        let levels: Vec<_> = scored.iter().map(|s| s.level_code.as_deref()).collect();
+        // 99.5 reaches no level with a minimum: "Trung bình" is only ever published.
+        assert_eq!(levels, [Some("TOT"), None, Some("TOT")]);
+        // The scheme's maximum (150) makes a rate of a table of totals: 120 / 150.
+        assert_eq!(
+            scored[0].rate_percent.as_ref().unwrap().round(2),
+            Some(d("80.00"))
+        );
+        assert_eq!(scored[0].converted_score, None);
+    }
+
+    #[test]
+    fn a_score_scheme_ranks_by_the_published_score_with_ties() {
+        let mut scheme = scheme_2020(ConvertedRule::None);
+        scheme.rank_by = RankBy::Score;
+        scheme.levels.clear();
+        // DTI 2021: Thanh Hóa and Vĩnh Phúc tie at 0,4880 for rank 12; the next is 14.
+        let scored = score_group(
+            &scheme,
+            &[
+                member(Points::default(), Some(d("0.4880")), "vinh phuc"),
+                member(Points::default(), Some(d("0.4881")), "x"),
+                member(Points::default(), Some(d("0.488")), "thanh hoa"),
+                member(Points::default(), Some(d("0.4700")), "y"),
+            ],
+        );
+        let ranks: Vec<_> = scored.iter().map(|s| s.placement.rank).collect();
+        assert_eq!(ranks, [Some(2), Some(1), Some(2), Some(4)]);
+        assert!(
+            scored
+                .iter()
+                .all(|s| s.level_code.is_none() && s.rate_percent.is_none())
+        );
+    }
+
+    #[test]
+    fn a_printed_rate_ranks_when_no_points_were_printed() {
+        let scheme = scheme_2020(ConvertedRule::AchievedPoints);
+        let mut printed = member(Points::default(), None, "a");
+        printed.published_rate_percent = Some(d("91.5"));
+        let computed = member(points(100, 0, d("92")), None, "b");
+        let scored = score_group(&scheme, &[printed, computed]);
+        assert_eq!(scored[0].placement.rank, Some(2));
+        assert_eq!(scored[0].level_code.as_deref(), Some("I"));
+        assert_eq!(scored[1].placement.rank, Some(1));
     }
 
     proptest! {
@@ -203,9 +350,9 @@ mod tests {
             let p = Points { required: Some(Decimal::new(required, 0)), achieved: Some(Decimal::new(achieved, 2)), ..Points::default() };
             let rate = p.rate_percent().unwrap();
             let level = scheme.level_for(&rate).unwrap();
-            prop_assert!(rate.reaches(level.min_rate_percent));
+            prop_assert!(rate.reaches(level.minimum.unwrap()));
             for better in scheme.levels.iter().filter(|l| l.ordinal < level.ordinal) {
-                prop_assert!(!rate.reaches(better.min_rate_percent));
+                prop_assert!(!rate.reaches(better.minimum.unwrap()));
             }
         }
 
@@ -221,8 +368,8 @@ mod tests {
                 ..Points::default()
             };
             let members = [
-                Member { points: one, published_rank: None, sort_key: "b".into() },
-                Member { points: scaled, published_rank: None, sort_key: "a".into() },
+                Member { points: one, score: None, published_rate_percent: None, published_rank: None, sort_key: "b".into() },
+                Member { points: scaled, score: None, published_rate_percent: None, published_rank: None, sort_key: "a".into() },
             ];
             let scored = score_group(&scheme, &members);
             prop_assert_eq!(scored[0].placement.rank, Some(1));

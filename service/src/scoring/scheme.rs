@@ -1,35 +1,39 @@
-//! A scoring scheme as the scoring rule uses it: the level scale, the converted-score rule and
-//! the printing precisions of one (jurisdiction, year, tier, index).
+//! A scoring scheme as the scoring rule uses it: what is ranked by, the level scale, the
+//! converted-score rule and the printing precisions of one (jurisdiction, year, tier, index).
 
 use rust_decimal::Decimal;
 
 use super::exact::Exact;
+use crate::coded::coded;
+
+/// What a ranking compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RankBy {
+    /// The rate achieved / required points, in percent (the CQĐT rankings of 2020).
+    Rate,
+    /// The achieved points themselves (rankings out of 150 or 1 000 points).
+    Points,
+    /// A published index value (the national DTI, a score between 0 and 1).
+    Score,
+}
 
 /// How the converted score (Số điểm thực hiện được quy đổi) follows from the points.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ConvertedRule {
     /// The achieved points themselves (2020, provincial agencies: converted score = achieved).
     AchievedPoints,
     /// rate x max points (2020, districts: 78.53 / 92 x 100 = 85.36).
     RateTimesMaxPoints,
+    /// No converted score is published.
+    None,
 }
 
-impl ConvertedRule {
-    /// The code stored in `scoring_scheme.converted_rule`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::AchievedPoints => "ACHIEVED_POINTS",
-            Self::RateTimesMaxPoints => "RATE_TIMES_MAX_POINTS",
-        }
-    }
-
-    /// Reads a stored code; `None` for an unknown one.
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Self::AchievedPoints, Self::RateTimesMaxPoints]
-            .into_iter()
-            .find(|rule| rule.code() == code)
-    }
-}
+coded!(RankBy { Rate => "RATE", Points => "POINTS", Score => "SCORE" });
+coded!(ConvertedRule {
+    AchievedPoints => "ACHIEVED_POINTS",
+    RateTimesMaxPoints => "RATE_TIMES_MAX_POINTS",
+    None => "NONE",
+});
 
 /// One step of a level scale.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,8 +42,9 @@ pub struct Level {
     pub name: String,
     /// 1 is the best level.
     pub ordinal: i32,
-    /// The lowest rate, in percent, that reaches the level.
-    pub min_rate_percent: Decimal,
+    /// The lowest value, in the unit the scheme ranks by, that reaches the level; `None` for a
+    /// level that is only ever published ("Tốt" as a table prints it), never computed.
+    pub minimum: Option<Decimal>,
 }
 
 /// The rules one ranking group is scored by.
@@ -48,20 +53,36 @@ pub struct Scheme {
     pub id: i32,
     pub year: i32,
     pub name: String,
+    pub rank_by: RankBy,
+    /// Maximum points for rows that print none (tables of totals only).
+    pub max_points: Option<Decimal>,
     pub converted_rule: ConvertedRule,
     pub rate_decimals: u32,
     pub converted_decimals: u32,
+    pub points_decimals: u32,
+    pub score_decimals: u32,
     /// Ordered best first (ordinal 1 first).
     pub levels: Vec<Level>,
 }
 
 impl Scheme {
-    /// The best level whose minimum the exact rate reaches; `None` if the scale has no level
-    /// that low (a scale need not start at 0 %).
-    pub fn level_for(&self, rate_percent: &Exact) -> Option<&Level> {
-        self.levels
-            .iter()
-            .find(|level| rate_percent.reaches(level.min_rate_percent))
+    /// The best level whose minimum the exact value ranked by reaches; `None` if the scale has
+    /// no level that low (a scale need not start at 0) or states no minimums.
+    pub fn level_for(&self, measure: &Exact) -> Option<&Level> {
+        self.levels.iter().find(|level| {
+            level
+                .minimum
+                .is_some_and(|minimum| measure.reaches(minimum))
+        })
+    }
+
+    /// The decimals the value ranked by is printed with.
+    pub fn measure_decimals(&self) -> u32 {
+        match self.rank_by {
+            RankBy::Rate => self.rate_decimals,
+            RankBy::Points => self.points_decimals,
+            RankBy::Score => self.score_decimals,
+        }
     }
 
     /// The level with this code, if the scale has one.
