@@ -10,7 +10,7 @@ use egov_tests::{TestServer, on_both_databases};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
-use egov_tests::{PublishedRow as Published, published_2020 as published};
+use egov_tests::published::{PublishedRow as Published, published_2020 as published};
 
 /// An independent recomputation (plain `rust_decimal` division, not the service's exact
 /// fractions), rounded half away from zero like the printed value: (rate, converted score).
