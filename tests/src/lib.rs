@@ -5,6 +5,10 @@
 //! `postgres://postgres@127.0.0.1:5432`) and dropped afterwards, so tests can run in parallel and
 //! in separate processes. Where no PostgreSQL answers, the PostgreSQL half of each test says so
 //! loudly on stderr and passes; with `REQUIRE_POSTGRES=1` it fails instead.
+//!
+//! What several test files share lives in the modules: [`published`] (the shipped 2020 tables
+//! and an independent model of the ranking), [`normalized`] (the normalized CSV), [`reads`] and
+//! [`writes`] (GraphQL reads and writes the write tests share), [`counts`] (rows per table).
 
 use std::io::Write;
 use std::panic::AssertUnwindSafe;
@@ -15,6 +19,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use futures::FutureExt;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
+
+pub mod counts;
+pub mod normalized;
+pub mod published;
+pub mod reads;
+pub mod writes;
 
 /// The database engine a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -369,45 +379,4 @@ macro_rules! on_both_engines {
             }
         }
     )+};
-}
-
-/// One row of a shipped 2020 table (`service/data/cqdt-2020-{tier}.csv`), as printed.
-#[derive(Clone, Debug)]
-pub struct PublishedRow {
-    pub rank: String,
-    pub agency: String,
-    pub max: String,
-    pub excluded: String,
-    pub required: String,
-    pub achieved: String,
-    pub rate: String,
-    pub converted: String,
-    pub level: String,
-}
-
-/// The shipped 2020 table of a tier (`district` or `provincial`), for tests to compare with.
-pub fn published_2020(tier: &str) -> Vec<PublishedRow> {
-    let path = format!(
-        "{}/../service/data/cqdt-2020-{tier}.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    csv::Reader::from_path(&path)
-        .expect("the shipped CSV")
-        .records()
-        .map(|record| {
-            let r = record.expect("a CSV record");
-            let cell = |i: usize| r[i].to_owned();
-            PublishedRow {
-                rank: cell(2),
-                agency: cell(3),
-                max: cell(4),
-                excluded: cell(5),
-                required: cell(6),
-                achieved: cell(7),
-                rate: cell(8),
-                converted: cell(9),
-                level: cell(10),
-            }
-        })
-        .collect()
 }

@@ -2,23 +2,19 @@
 //! drops Phú Lộc, renames Hương Thủy and merges two departments; 2022 changes the district
 //! level scale. Ties inside and across years.
 
+use egov_tests::normalized::{self, HEADER_WITH_DECISION};
 use egov_tests::{TestServer, on_both_databases};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use service::import::{ImportOptions, import_normalized_csv};
 use service::lineage::{LineageKind, NewLineageEvent, record};
 use service::schemes::{NewScheme, set};
 use service::scope::Scope;
 use service::scoring::ConvertedRule;
 use service::{Tier, agencies};
 
-const HEADER: &str = "year,tier,published_rank,agency,max_points,excluded_points,required_points,achieved_points,published_rate_percent,published_converted_score,published_level,decision\n";
-
+/// Imports `rows` of the normalized CSV with its `decision` column.
 async fn import(server: &TestServer, rows: &str) {
-    let csv = format!("{HEADER}{rows}");
-    import_normalized_csv(server.db(), csv.as_bytes(), &ImportOptions::default())
-        .await
-        .expect("the fixture imports");
+    normalized::import(server.db(), &format!("{HEADER_WITH_DECISION}{rows}")).await;
 }
 
 async fn lineage(server: &TestServer, kind: LineageKind, year: i32, from: &[&str], to: &[&str]) {

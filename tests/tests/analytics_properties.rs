@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use egov_tests::normalized::HEADER;
 use egov_tests::{TestServer, on_both_databases};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -89,9 +90,7 @@ fn round(numerator: i128, denominator: i128, decimals: u32) -> String {
 }
 
 fn csv(year_number: i32, year: &Year) -> String {
-    let mut csv = String::from(
-        "year,tier,published_rank,agency,max_points,excluded_points,required_points,achieved_points,published_rate_percent,published_converted_score,published_level\n",
-    );
+    let mut csv = String::from(HEADER);
     for &(agency, excluded, achieved) in year {
         csv.push_str(&format!(
             "{year_number},district,,{},100,{excluded},,{achieved},,,\n",

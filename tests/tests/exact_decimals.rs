@@ -4,12 +4,12 @@
 
 use std::str::FromStr;
 
+use egov_tests::normalized::{self, HEADER};
 use egov_tests::{Backend, TestServer, on_both_databases, with_database};
 use entity::{ExactDecimal, scheme_level, scoring_scheme};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, NotSet, Set};
 use serde_json::json;
-use service::import::{ImportOptions, import_normalized_csv};
 
 async fn stored_decimals_read_back_exactly(db: DatabaseConnection) {
     let scheme = scoring_scheme::Entity::find()
@@ -54,8 +54,6 @@ async fn stored_decimals_read_back_exactly_on_postgres() {
     with_database(Backend::Postgres, true, stored_decimals_read_back_exactly).await;
 }
 
-const HEADER: &str = "year,tier,published_rank,agency,max_points,excluded_points,required_points,achieved_points,published_rate_percent,published_converted_score,published_level\n";
-
 async fn exact_ties_tie_and_near_ties_do_not(server: TestServer) {
     // 45/50 and 90/100 are the same rate written differently; the two thirds differ in the 17th
     // digit, which an f64 cannot tell apart.
@@ -66,9 +64,7 @@ async fn exact_ties_tie_and_near_ties_do_not(server: TestServer) {
          2021,district,,UBND huyện Ba,100,0,100,33.333333333333334,,,\n\
          2021,district,,UBND huyện Bốn,100,0,100,33.333333333333333,,,\n"
     );
-    import_normalized_csv(server.db(), csv.as_bytes(), &ImportOptions::default())
-        .await
-        .unwrap();
+    normalized::import(server.db(), &csv).await;
     let data = server
         .data(
             "{ ranking(year: 2021, tier: DISTRICT) { nodes { agency { name } rank tiedWith ratePercent(decimals: 20) achievedPoints } } }",

@@ -2,7 +2,17 @@
 //! limits and error codes, and the offline GraphiQL page.
 
 use egov_tests::{TestServer, on_both_databases};
-use serde_json::json;
+use serde_json::{Value, json};
+
+/// The names of an `agencies` answer's nodes, in order.
+fn agency_names(data: &Value) -> Vec<&str> {
+    data["agencies"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect()
+}
 
 async fn search_ignores_diacritics_and_case(server: TestServer) {
     let query = "query ($s: String, $t: Tier) { agencies(search: $s, tier: $t) { totalCount nodes { code name tier } } }";
@@ -15,12 +25,7 @@ async fn search_ignores_diacritics_and_case(server: TestServer) {
     assert_eq!(data["agencies"]["nodes"][0]["tier"], json!("DISTRICT"));
 
     let data = server.data(query, json!({ "s": "SỞ TÀI" })).await;
-    let names: Vec<&str> = data["agencies"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["name"].as_str().unwrap())
-        .collect();
+    let names = agency_names(&data);
     assert_eq!(names, ["Sở Tài chính", "Sở Tài Nguyên Môi trường"]);
 
     let data = server.data(query, json!({ "t": "PROVINCIAL" })).await;
@@ -34,12 +39,7 @@ async fn agencies_are_listed_in_vietnamese_alphabetical_order(server: TestServer
             json!({}),
         )
         .await;
-    let names: Vec<&str> = data["agencies"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["name"].as_str().unwrap())
-        .collect();
+    let names = agency_names(&data);
     assert_eq!(names.first(), Some(&"Ban Dân tộc"));
     assert_eq!(names.last(), Some(&"Văn phòng UBND tỉnh"));
     // "Sở Du lịch" before "Sở Giao thông" (D < G), and Đ sorts after every D.

@@ -1,25 +1,16 @@
 //! Importing a normalized CSV: all or nothing, every bad row reported, schemes inherited from
 //! earlier years, results ranked as soon as they land.
 
+use egov_tests::counts::row_counts;
+use egov_tests::normalized::{self, HEADER_WITH_DECISION};
 use egov_tests::{TestServer, on_both_databases};
-use entity::{agency, result};
-use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 use service::import::{ImportOptions, import_normalized_csv};
 use service::{Error, RowError};
 
-const HEADER: &str = "year,tier,published_rank,agency,max_points,excluded_points,required_points,achieved_points,published_rate_percent,published_converted_score,published_level,decision\n";
-
-async fn counts(server: &TestServer) -> (u64, u64) {
-    (
-        result::Entity::find().count(server.db()).await.unwrap(),
-        agency::Entity::find().count(server.db()).await.unwrap(),
-    )
-}
-
 async fn a_later_year_is_scored_by_the_latest_earlier_scheme(server: TestServer) {
     let csv = format!(
-        "{HEADER}\
+        "{HEADER_WITH_DECISION}\
          2021,district,1,UBND huyện Nam Đông,100,8,92,88,95.65,95.65,I,1234/QĐ-UBND\n\
          2021,district,2,UBND Huyện Nam Dong Mới,100,0,100,60,60.00,60.00,NOT_ACHIEVED,1234/QĐ-UBND\n"
     );
@@ -51,9 +42,9 @@ async fn a_later_year_is_scored_by_the_latest_earlier_scheme(server: TestServer)
 }
 
 async fn one_bad_row_anywhere_writes_nothing(server: TestServer) {
-    let before = counts(&server).await;
+    let before = row_counts(server.db()).await;
     let csv = format!(
-        "{HEADER}\
+        "{HEADER_WITH_DECISION}\
          2021,district,1,UBND huyện A,100,8,92,88,,,,\n\
          2021,district,2,UBND huyện B,100,8,91,80,,,,\n\
          2021,district,3,UBND huyện C,100,8,92,93,,,,\n\
@@ -86,7 +77,11 @@ async fn one_bad_row_anywhere_writes_nothing(server: TestServer) {
             (9, Some("agency")),
         ]
     );
-    assert_eq!(counts(&server).await, before, "nothing may be written");
+    assert_eq!(
+        row_counts(server.db()).await,
+        before,
+        "nothing may be written"
+    );
 
     // The same refusal through GraphQL reads: the 2021 ranking does not exist.
     let data = server
@@ -102,9 +97,9 @@ async fn one_bad_row_anywhere_writes_nothing(server: TestServer) {
 }
 
 async fn a_dry_run_reports_and_writes_nothing(server: TestServer) {
-    let before = counts(&server).await;
+    let before = row_counts(server.db()).await;
     let csv = format!(
-        "{HEADER}2021,provincial,,Sở Du lịch,90,1,89,88,,,,\n2021,provincial,,Sở Mới,90,0,90,70,,,,\n\
+        "{HEADER_WITH_DECISION}2021,provincial,,Sở Du lịch,90,1,89,88,,,,\n2021,provincial,,Sở Mới,90,0,90,70,,,,\n\
          2021,provincial,,Sở Tài nguyên và Môi trường,90,1,89,80,,,,\n"
     );
     let options = ImportOptions {
@@ -132,7 +127,7 @@ async fn a_dry_run_reports_and_writes_nothing(server: TestServer) {
             "Sở Tài Nguyên Môi trường".to_owned()
         )]
     );
-    assert_eq!(counts(&server).await, before);
+    assert_eq!(row_counts(server.db()).await, before);
 }
 
 on_both_databases!(
@@ -151,11 +146,9 @@ async fn kept_answers_give_way_to_new_data(server: TestServer) {
         json!(0)
     );
     let csv = format!(
-        "{HEADER}2021,provincial,,Sở Du lịch,90,1,89,88,,,,\n2021,provincial,,Sở Y tế,90,0,90,80,,,,\n"
+        "{HEADER_WITH_DECISION}2021,provincial,,Sở Du lịch,90,1,89,88,,,,\n2021,provincial,,Sở Y tế,90,0,90,80,,,,\n"
     );
-    import_normalized_csv(server.db(), csv.as_bytes(), &ImportOptions::default())
-        .await
-        .unwrap();
+    normalized::import(server.db(), &csv).await;
     let after = service::version::current(server.db()).await.unwrap();
     assert!(after > before, "an import moves the data version");
     if sea_orm::ConnectionTrait::get_database_backend(server.db()) == sea_orm::DbBackend::Postgres {

@@ -1,6 +1,7 @@
 //! Rankings and jurisdictions larger than one statement can bind ids for (SQLite binds at most
 //! 32 766 parameters, PostgreSQL 65 535) still score and import: 70 000 exceeds both.
 
+use egov_tests::normalized::HEADER;
 use egov_tests::{TestServer, on_both_databases};
 use entity::result;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -60,9 +61,7 @@ async fn a_jurisdiction_of_70_000_agencies_imports(server: TestServer) {
     ))
     .await
     .unwrap();
-    let csv = "year,tier,published_rank,agency,max_points,excluded_points,required_points,\
-               achieved_points,published_rate_percent,published_converted_score,published_level\n\
-               2021,provincial,,Sở Du lịch,90,1,89,88,,,\n";
+    let csv = format!("{HEADER}2021,provincial,,Sở Du lịch,90,1,89,88,,,\n");
     let report = import_normalized_csv(db, csv.as_bytes(), &ImportOptions::default())
         .await
         .expect("imports into a large jurisdiction");

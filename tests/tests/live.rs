@@ -2,16 +2,15 @@
 
 use std::time::Duration;
 
+use egov_tests::normalized::{self, HEADER};
+use egov_tests::writes::{call, token};
 use egov_tests::{TestServer, on_both_databases};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use service::access::{Role, create_token};
-use service::import::{ImportOptions, import_normalized_csv};
+use service::access::Role;
 use sha2::{Digest, Sha256};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-const HEADER: &str = "year,tier,published_rank,agency,max_points,excluded_points,required_points,achieved_points,published_rate_percent,published_converted_score,published_level\n";
 
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -65,18 +64,16 @@ async fn receive(socket: &mut Socket) -> Value {
 async fn an_import_is_announced_to_subscribers(server: TestServer) {
     let mut all = subscribe(&server, "").await;
     let mut other_year = subscribe(&server, "(year: 2019)").await;
-    let (_, secret) = create_token(server.db(), "live", Role::Editor, "test")
-        .await
-        .unwrap();
+    let secret = token(&server, "live", Role::Editor).await;
     let csv = format!("{HEADER}2021,district,,UBND huyện Nam Đông,100,0,100,90,,,\n");
-    let mutation = "mutation ($input: ImportResultsInput!) { importResults(input: $input) { errors { code } } }";
-    let (_, answer) = server
-        .post_as(
-            Some(&secret),
-            mutation,
-            json!({ "input": { "content": csv } }),
-        )
-        .await;
+    let (_, answer) = call(
+        &server,
+        Some(&secret),
+        "importResults",
+        "",
+        json!({ "content": csv }),
+    )
+    .await;
     assert_eq!(answer["data"]["importResults"]["errors"], json!([]));
 
     let next = receive(&mut all).await;
@@ -88,9 +85,7 @@ async fn an_import_is_announced_to_subscribers(server: TestServer) {
 
     // Another process's write: announced with an unknown year, to every listener.
     let csv = format!("{HEADER}2022,district,,UBND huyện Nam Đông,100,0,100,91,,,\n");
-    import_normalized_csv(server.db(), csv.as_bytes(), &ImportOptions::default())
-        .await
-        .unwrap();
+    normalized::import(server.db(), &csv).await;
     let next = receive(&mut other_year).await;
     assert_eq!(
         next["payload"]["data"]["resultsChanged"],

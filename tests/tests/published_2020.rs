@@ -4,26 +4,16 @@
 //! precision, with every disagreement between the two reported as a discrepancy.
 
 use std::collections::BTreeSet;
-use std::str::FromStr;
 
+use egov_tests::published::{PublishedRow as Published, d, printed, published_2020 as published};
 use egov_tests::{TestServer, on_both_databases};
-use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
-
-use egov_tests::{PublishedRow as Published, published_2020 as published};
 
 /// An independent recomputation (plain `rust_decimal` division, not the service's exact
 /// fractions), rounded half away from zero like the printed value: (rate, converted score).
 fn recompute(tier: &str, row: &Published) -> (String, String) {
-    let d = |text: &str| Decimal::from_str(text).unwrap();
-    let round_like = |value: Decimal, printed: &str| {
-        let scale = d(printed).scale();
-        let mut rounded =
-            value.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
-        rounded.rescale(scale);
-        rounded.to_string()
-    };
-    let rate = d(&row.achieved) * Decimal::ONE_HUNDRED / d(&row.required);
+    let round_like = |value, printed_as: &str| printed(value, d(printed_as).scale());
+    let rate = egov_tests::published::rate(row);
     let converted = match tier {
         "provincial" => d(&row.achieved),
         _ => d(&row.achieved) / d(&row.required) * d(&row.max),
