@@ -12,6 +12,7 @@ use crate::error::ApiResult;
 
 /// How an agency's level moved between two years.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::analytics::LevelDirection")]
 pub enum LevelDirection {
     Up,
     Down,
@@ -24,36 +25,14 @@ pub enum LevelDirection {
     NotComparable,
 }
 
-impl From<analytics::LevelDirection> for LevelDirection {
-    fn from(direction: analytics::LevelDirection) -> Self {
-        use analytics::LevelDirection as D;
-        match direction {
-            D::Up => Self::Up,
-            D::Down => Self::Down,
-            D::Same => Self::Same,
-            D::New => Self::New,
-            D::Dropped => Self::Dropped,
-            D::NotComparable => Self::NotComparable,
-        }
-    }
-}
-
 /// Which movers `topMovers` lists.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::analytics::RankDirection")]
 pub enum RankDirection {
     /// The biggest rank gains.
     Up,
     /// The biggest rank losses.
     Down,
-}
-
-impl From<RankDirection> for analytics::RankDirection {
-    fn from(direction: RankDirection) -> Self {
-        match direction {
-            RankDirection::Up => Self::Up,
-            RankDirection::Down => Self::Down,
-        }
-    }
 }
 
 /// One agency between two years.

@@ -7,7 +7,7 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use base64::Engine as _;
 use service::access::Role as ServiceRole;
 use service::import::{self, ImportOptions, table::ParsedRow};
-use service::lineage::{self, LineageKind as ServiceLineageKind, NewLineageEvent};
+use service::lineage::{self, NewLineageEvent};
 use service::scope::Scope;
 use service::scoring::ConvertedRule as ServiceConvertedRule;
 use service::{access, agencies, decisions, results, schemes};
@@ -246,6 +246,7 @@ pub struct UpsertAgencyPayload {
 
 /// A change in the set of agencies.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::lineage::LineageKind")]
 pub enum LineageKind {
     /// One agency continues under another name.
     Rename,
@@ -257,18 +258,6 @@ pub enum LineageKind {
     Create,
     /// An agency ends with no successor.
     Abolish,
-}
-
-impl From<LineageKind> for ServiceLineageKind {
-    fn from(kind: LineageKind) -> Self {
-        match kind {
-            LineageKind::Rename => ServiceLineageKind::Rename,
-            LineageKind::Merge => ServiceLineageKind::Merge,
-            LineageKind::Split => ServiceLineageKind::Split,
-            LineageKind::Create => ServiceLineageKind::Create,
-            LineageKind::Abolish => ServiceLineageKind::Abolish,
-        }
-    }
 }
 
 #[derive(InputObject)]

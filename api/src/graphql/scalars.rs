@@ -50,6 +50,7 @@ impl ScalarType for Date {
 
 /// The administrative tier; each tier is ranked on its own.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::Tier")]
 pub enum Tier {
     /// Cơ quan chuyên môn thuộc UBND tỉnh.
     Provincial,
@@ -57,24 +58,4 @@ pub enum Tier {
     District,
     /// UBND xã / phường / thị trấn.
     Commune,
-}
-
-impl From<Tier> for service::Tier {
-    fn from(tier: Tier) -> Self {
-        match tier {
-            Tier::Provincial => service::Tier::Provincial,
-            Tier::District => service::Tier::District,
-            Tier::Commune => service::Tier::Commune,
-        }
-    }
-}
-
-impl From<service::Tier> for Tier {
-    fn from(tier: service::Tier) -> Self {
-        match tier {
-            service::Tier::Provincial => Tier::Provincial,
-            service::Tier::District => Tier::District,
-            service::Tier::Commune => Tier::Commune,
-        }
-    }
 }
