@@ -50,6 +50,16 @@ pub fn build_schema(
     }
 }
 
+/// The schema's SDL as committed in `api/schema.graphql`, fields (of objects, interfaces and
+/// input objects) sorted by name: the query and mutation roots are merged from one object per
+/// resource, and the file must not change when a resolver moves between them. Arguments and
+/// enum values keep their declared order, which no reorganisation changes and which carries
+/// meaning: `year, tier, index, first, after`; `Role` from the least to the most allowed, as
+/// its description says.
+pub fn sdl(schema: &AppSchema) -> String {
+    schema.sdl_with_options(async_graphql::SDLExportOptions::new().sorted_fields())
+}
+
 /// Gives a request its caller and the batching loaders it resolves with.
 pub fn with_loaders(
     request: async_graphql::Request,
