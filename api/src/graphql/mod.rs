@@ -38,7 +38,7 @@ pub type AppSchema = Schema<Query, Mutation, live::Subscription>;
 /// [`with_loaders`]).
 pub fn build_schema(
     db: Option<DatabaseConnection>,
-    limits: crate::limits::QueryLimits,
+    limits: crate::http::limits::QueryLimits,
     changes: std::sync::Arc<live::Changes>,
 ) -> AppSchema {
     let builder = Schema::build(Query, Mutation, live::Subscription)
