@@ -7,7 +7,7 @@ use service::results;
 use super::agency::Agency;
 use super::loaders::{Loaders, MovementsBetween, YearsOf};
 use super::result::{Level, ResultNode};
-use super::scalars::Decimal;
+use super::scalars::{Decimal, saturating_int};
 use crate::error::ApiResult;
 
 /// How an agency's level moved between two years.
@@ -125,7 +125,7 @@ impl From<analytics::Transition> for LevelTransition {
         Self {
             from: cell.from.as_ref().map(Level::from),
             to: cell.to.as_ref().map(Level::from),
-            count: i32::try_from(cell.agencies.len()).unwrap_or(i32::MAX),
+            count: saturating_int(cell.agencies.len()),
             agencies: cell.agencies.into_iter().map(Agency).collect(),
         }
     }

@@ -1,4 +1,4 @@
-//! Scalars and enums shared by the object types.
+//! Scalars and enums shared by the object types, and how counts become `Int`.
 
 use async_graphql::{Enum, InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::NaiveDate;
@@ -46,6 +46,12 @@ impl ScalarType for Date {
     fn to_value(&self) -> Value {
         Value::String(self.0.format("%Y-%m-%d").to_string())
     }
+}
+
+/// A count or line number as GraphQL's `Int`, which is 32-bit: beyond `i32::MAX` (never seen in
+/// practice) it stays there rather than wrapping.
+pub fn saturating_int(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
 }
 
 /// The administrative tier; each tier is ranked on its own.

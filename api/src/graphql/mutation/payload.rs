@@ -4,6 +4,7 @@
 use async_graphql::{Context, SimpleObject};
 
 use crate::error::{ApiError, ApiResult, is_internal, problems};
+use crate::graphql::scalars::saturating_int;
 
 /// One reason a write was refused.
 #[derive(SimpleObject, Clone, Debug)]
@@ -55,9 +56,7 @@ pub fn into_payload<T, P: Refusable>(
                 .map(|problem| MutationError {
                     code: problem.code.to_owned(),
                     message: problem.message,
-                    line: problem
-                        .line
-                        .map(|line| i32::try_from(line).unwrap_or(i32::MAX)),
+                    line: problem.line.map(saturating_int),
                     column: problem.column,
                 })
                 .collect();

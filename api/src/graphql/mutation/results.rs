@@ -13,7 +13,7 @@ use crate::graphql::access::require;
 use crate::graphql::db;
 use crate::graphql::live::{ChangeAction, Changes, ResultsChange};
 use crate::graphql::result::ResultNode;
-use crate::graphql::scalars::{Decimal, Tier};
+use crate::graphql::scalars::{Decimal, Tier, saturating_int};
 
 /// How `content` is written.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -71,22 +71,18 @@ pub struct ImportReport {
     pub rankings: Vec<String>,
 }
 
-fn count(n: usize) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
-}
-
 impl From<import::ImportReport> for ImportReport {
     fn from(report: import::ImportReport) -> Self {
         Self {
             dry_run: report.dry_run,
-            rows_read: count(report.rows_read),
-            agencies_matched: count(report.agencies_matched),
+            rows_read: saturating_int(report.rows_read),
+            agencies_matched: saturating_int(report.agencies_matched),
             agencies_created: report.agencies_created,
             near_misses: report
                 .near_misses
                 .into_iter()
                 .map(|(line, name, suggestion)| NearMiss {
-                    line: count(line),
+                    line: saturating_int(line),
                     name,
                     suggestion,
                 })
