@@ -17,6 +17,7 @@ use super::auth::caller;
 use super::graphiql;
 use super::graphql_http::{self, GetParams, MediaType};
 use super::state::AppState;
+use crate::graphql::access::Caller;
 use crate::graphql::with_loaders;
 
 /// Whether every operation of a query document only reads.
@@ -132,29 +133,9 @@ async fn execute(
         return media.answer(StatusCode::OK, answer);
     }
     let cacheable = read_only(&request.query);
-    let run = state.schema.execute(with_loaders(
-        request,
-        &state.db,
-        state.options.batch_delay,
-        caller,
-    ));
-    let response = if cacheable {
-        match tokio::time::timeout(state.options.request_timeout, run).await {
-            Ok(response) => response,
-            Err(_) => {
-                state.metrics.graphql_errors(std::iter::once("TIMEOUT"));
-                let message = format!(
-                    "the query ran longer than {} ms and was stopped: ask for less",
-                    state.options.request_timeout.as_millis()
-                );
-                return media.refusal(StatusCode::SERVICE_UNAVAILABLE, "TIMEOUT", &message);
-            }
-        }
-    } else {
-        let response = run.await;
-        // This process may just have written: answer the next read from fresh data.
-        state.cache.forget();
-        response
+    let response = match run(&state, media, request, caller, cacheable).await {
+        Ok(response) => response,
+        Err(refusal) => return refusal,
     };
     state
         .metrics
@@ -164,18 +145,8 @@ async fn execute(
                 _ => "GRAPHQL_VALIDATION_FAILED",
             }
         }));
-    let status = media.status(&response);
-    let serialized = serde_json::to_value(&response).and_then(|mut value| {
-        if status == StatusCode::BAD_REQUEST
-            && let Some(object) = value.as_object_mut()
-        {
-            // The request did not run: the spec's type says so by leaving `data` out.
-            object.remove("data");
-        }
-        serde_json::to_vec(&value)
-    });
-    let answer = match serialized {
-        Ok(answer) => Bytes::from(answer),
+    let (status, answer) = match media.encode(&response) {
+        Ok(encoded) => encoded,
         Err(error) => {
             tracing::error!(%error, "cannot serialize a GraphQL response");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -185,4 +156,37 @@ async fn execute(
         state.cache.put(version, key, answer.clone());
     }
     media.answer(status, answer)
+}
+
+/// Runs the request for its caller: a read within the request timeout (else the `TIMEOUT`
+/// refusal), a write to the end, after which the kept answers are forgotten.
+async fn run(
+    state: &AppState,
+    media: MediaType,
+    request: async_graphql::Request,
+    caller: Caller,
+    read_only: bool,
+) -> Result<async_graphql::Response, Response> {
+    let run = state.schema.execute(with_loaders(
+        request,
+        &state.db,
+        state.options.batch_delay,
+        caller,
+    ));
+    if !read_only {
+        let response = run.await;
+        // This process may just have written: answer the next read from fresh data.
+        state.cache.forget();
+        return Ok(response);
+    }
+    tokio::time::timeout(state.options.request_timeout, run)
+        .await
+        .map_err(|_| {
+            state.metrics.graphql_errors(std::iter::once("TIMEOUT"));
+            let message = format!(
+                "the query ran longer than {} ms and was stopped: ask for less",
+                state.options.request_timeout.as_millis()
+            );
+            media.refusal(StatusCode::SERVICE_UNAVAILABLE, "TIMEOUT", &message)
+        })
 }
