@@ -1,8 +1,10 @@
-//! The HTTP server: the routes ([`router`], one table), the state the handlers share
-//! ([`ServerOptions`]), GraphQL over HTTP and WebSocket, exports, the dashboard and GraphiQL,
-//! and what operators see (health, readiness, metrics, request ids). Modules depend on
-//! `state` and on each other's helpers, never in a cycle: `router` names the handlers, and no
-//! handler names the router.
+//! The HTTP server: the routes ([`router`], one table), the options and state the handlers
+//! share ([`ServerOptions`], `state`), GraphQL over HTTP and WebSocket, exports, the dashboard
+//! and GraphiQL, and what operators see (health, readiness, metrics, request ids).
+//!
+//! The modules form no cycle: `router` names the handlers and no handler names it; the
+//! handlers (`graphql`, `export`, `health`, `observability`) take `state`, which holds what
+//! they share (`metrics`, `persisted`, `response_cache`, `limits`) and depends on no handler.
 
 mod auth;
 mod dashboard;
