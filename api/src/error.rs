@@ -21,7 +21,7 @@ pub struct ApiError(async_graphql::Error);
 /// What resolvers return.
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// One problem as a mutation payload lists it (see [`ApiError::problems`]).
+/// One problem as a mutation payload lists it (see [`problems`]).
 #[derive(Clone, Debug)]
 pub struct Problem {
     pub code: &'static str,
@@ -51,19 +51,6 @@ impl ApiError {
             async_graphql::Error::new(message)
                 .extend_with(|_, extensions| extensions.set("code", code)),
         )
-    }
-
-    /// The code in `extensions.code`.
-    pub fn code(&self) -> &str {
-        match self.0.extensions.as_ref().and_then(|e| e.get("code")) {
-            Some(Value::String(code)) => code,
-            _ => "INTERNAL_SERVER_ERROR",
-        }
-    }
-
-    /// The message clients see.
-    pub fn message(&self) -> &str {
-        &self.0.message
     }
 }
 

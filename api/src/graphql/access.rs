@@ -32,6 +32,7 @@ pub fn require<'a>(ctx: &Context<'a>, role: access::Role) -> ApiResult<&'a Princ
 
 /// What a token may do; each role may do what the ones before it may.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::access::Role")]
 pub enum Role {
     /// Reads, where the server requires a token for reads.
     Viewer,
@@ -39,26 +40,6 @@ pub enum Role {
     Editor,
     /// Also scoring schemes, tokens and the audit log.
     Admin,
-}
-
-impl From<Role> for access::Role {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::Viewer => access::Role::Viewer,
-            Role::Editor => access::Role::Editor,
-            Role::Admin => access::Role::Admin,
-        }
-    }
-}
-
-impl From<access::Role> for Role {
-    fn from(role: access::Role) -> Self {
-        match role {
-            access::Role::Viewer => Role::Viewer,
-            access::Role::Editor => Role::Editor,
-            access::Role::Admin => Role::Admin,
-        }
-    }
 }
 
 /// An API token, never its secret.

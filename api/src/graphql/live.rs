@@ -90,6 +90,11 @@ impl Changes {
         }
     }
 
+    /// The server's announcer, from a resolver's context.
+    pub fn of<'a>(ctx: &Context<'a>) -> &'a Self {
+        ctx.data_unchecked::<Arc<Self>>()
+    }
+
     /// Announces this server's write, once committed.
     pub async fn announce(&self, db: &DatabaseConnection, changes: Vec<ResultsChange>) {
         if let Ok(version) = service::version::current(db).await {
@@ -120,7 +125,7 @@ impl Subscription {
         tier: Option<Tier>,
         index: Option<String>,
     ) -> impl Stream<Item = ResultsChange> + 'a {
-        let receiver = ctx.data_unchecked::<Arc<Changes>>().listen();
+        let receiver = Changes::of(ctx).listen();
         let changes = futures::stream::unfold(receiver, |mut receiver| async move {
             let change = match receiver.recv().await {
                 Ok(change) => change,

@@ -11,7 +11,6 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{decision, ranking_index};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use service::analytics::{self, Movement};
-use service::lineage::Lineage;
 use service::results::{self, ResultView};
 use service::scope::GroupKey;
 use service::{agencies, decisions};
@@ -147,23 +146,6 @@ impl Loader<IndexCode> for Batch {
             .into_iter()
             .map(|index| (IndexCode(index.code.clone()), index))
             .collect())
-    }
-}
-
-/// The lineage events of a jurisdiction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct LineageOf(pub i32);
-
-impl Loader<LineageOf> for Batch {
-    type Value = Arc<Lineage>;
-    type Error = ApiError;
-
-    async fn load(&self, keys: &[LineageOf]) -> Result<HashMap<LineageOf, Self::Value>, ApiError> {
-        let mut loaded = HashMap::new();
-        for key in keys {
-            loaded.insert(*key, Arc::new(Lineage::load(&self.db, key.0).await?));
-        }
-        Ok(loaded)
     }
 }
 

@@ -7,11 +7,12 @@ use service::results;
 use super::agency::Agency;
 use super::loaders::{Loaders, MovementsBetween, YearsOf};
 use super::result::{Level, ResultNode};
-use super::scalars::Decimal;
+use super::scalars::{Decimal, saturating_int};
 use crate::error::ApiResult;
 
 /// How an agency's level moved between two years.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::analytics::LevelDirection")]
 pub enum LevelDirection {
     Up,
     Down,
@@ -24,36 +25,14 @@ pub enum LevelDirection {
     NotComparable,
 }
 
-impl From<analytics::LevelDirection> for LevelDirection {
-    fn from(direction: analytics::LevelDirection) -> Self {
-        use analytics::LevelDirection as D;
-        match direction {
-            D::Up => Self::Up,
-            D::Down => Self::Down,
-            D::Same => Self::Same,
-            D::New => Self::New,
-            D::Dropped => Self::Dropped,
-            D::NotComparable => Self::NotComparable,
-        }
-    }
-}
-
 /// Which movers `topMovers` lists.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::analytics::RankDirection")]
 pub enum RankDirection {
     /// The biggest rank gains.
     Up,
     /// The biggest rank losses.
     Down,
-}
-
-impl From<RankDirection> for analytics::RankDirection {
-    fn from(direction: RankDirection) -> Self {
-        match direction {
-            RankDirection::Up => Self::Up,
-            RankDirection::Down => Self::Down,
-        }
-    }
 }
 
 /// One agency between two years.
@@ -146,7 +125,7 @@ impl From<analytics::Transition> for LevelTransition {
         Self {
             from: cell.from.as_ref().map(Level::from),
             to: cell.to.as_ref().map(Level::from),
-            count: i32::try_from(cell.agencies.len()).unwrap_or(i32::MAX),
+            count: saturating_int(cell.agencies.len()),
             agencies: cell.agencies.into_iter().map(Agency).collect(),
         }
     }

@@ -20,7 +20,7 @@ pub struct ConnectionTotal {
 /// A connection whose cursors are positions in the listing.
 pub type OffsetConnection<Node> = Connection<usize, Node, ConnectionTotal>;
 
-/// What a page costs in the complexity limit (see `crate::limits`): each of its `first`
+/// What a page costs in the complexity limit (see `crate::http::limits`): each of its `first`
 /// nodes (the cap when not given) costs what its fields do.
 pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
     let rows = first.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);

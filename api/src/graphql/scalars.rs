@@ -1,4 +1,4 @@
-//! Scalars and enums shared by the object types.
+//! Scalars and enums shared by the object types, and how counts become `Int`.
 
 use async_graphql::{Enum, InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::NaiveDate;
@@ -48,8 +48,15 @@ impl ScalarType for Date {
     }
 }
 
+/// A count or line number as GraphQL's `Int`, which is 32-bit: beyond `i32::MAX` (never seen in
+/// practice) it stays there rather than wrapping.
+pub fn saturating_int(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
 /// The administrative tier; each tier is ranked on its own.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::Tier")]
 pub enum Tier {
     /// Cơ quan chuyên môn thuộc UBND tỉnh.
     Provincial,
@@ -57,24 +64,4 @@ pub enum Tier {
     District,
     /// UBND xã / phường / thị trấn.
     Commune,
-}
-
-impl From<Tier> for service::Tier {
-    fn from(tier: Tier) -> Self {
-        match tier {
-            Tier::Provincial => service::Tier::Provincial,
-            Tier::District => service::Tier::District,
-            Tier::Commune => service::Tier::Commune,
-        }
-    }
-}
-
-impl From<service::Tier> for Tier {
-    fn from(tier: service::Tier) -> Self {
-        match tier {
-            service::Tier::Provincial => Tier::Provincial,
-            service::Tier::District => Tier::District,
-            service::Tier::Commune => Tier::Commune,
-        }
-    }
 }

@@ -3,35 +3,18 @@
 use std::sync::Arc;
 
 use async_graphql::{Enum, Object, SimpleObject};
-use service::scoring::{self, ConvertedRule as ServiceConvertedRule};
+use service::scoring;
 
 use super::scalars::Decimal;
 
 /// How the converted score is derived.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::scoring::ConvertedRule")]
 pub enum ConvertedRule {
     /// The achieved points themselves (2020, provincial agencies).
     AchievedPoints,
     /// rate x max points (2020, districts).
     RateTimesMaxPoints,
-}
-
-impl From<ConvertedRule> for ServiceConvertedRule {
-    fn from(rule: ConvertedRule) -> Self {
-        match rule {
-            ConvertedRule::AchievedPoints => ServiceConvertedRule::AchievedPoints,
-            ConvertedRule::RateTimesMaxPoints => ServiceConvertedRule::RateTimesMaxPoints,
-        }
-    }
-}
-
-impl From<ServiceConvertedRule> for ConvertedRule {
-    fn from(rule: ServiceConvertedRule) -> Self {
-        match rule {
-            ServiceConvertedRule::AchievedPoints => ConvertedRule::AchievedPoints,
-            ServiceConvertedRule::RateTimesMaxPoints => ConvertedRule::RateTimesMaxPoints,
-        }
-    }
 }
 
 /// A level of a scheme's scale with its threshold.

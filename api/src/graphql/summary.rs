@@ -6,7 +6,7 @@ use service::results;
 use service::scoring::Exact;
 
 use super::result::Level;
-use super::scalars::{Decimal, Tier};
+use super::scalars::{Decimal, Tier, saturating_int};
 use crate::error::ApiResult;
 
 /// How many results reached a level.
@@ -31,10 +31,6 @@ fn rounded(
     Ok(value.and_then(|value| value.round(decimals)).map(Decimal))
 }
 
-fn count(n: usize) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
-}
-
 /// Rate figures are null when no result of the year has published points; mean and median are
 /// rounded by default to two more places than the scheme prints rates with.
 #[Object]
@@ -49,7 +45,7 @@ impl YearSummary {
 
     /// Number of results, ranked or not.
     async fn count(&self) -> i32 {
-        count(self.0.count)
+        saturating_int(self.0.count)
     }
 
     /// Every level of the year's scale, best first.
@@ -59,7 +55,7 @@ impl YearSummary {
             .iter()
             .map(|(level, n)| LevelCount {
                 level: level.into(),
-                count: count(*n),
+                count: saturating_int(*n),
                 change: self
                     .0
                     .level_count_change(level)

@@ -1,14 +1,9 @@
-//! What operators see: a request id on every request (echoed in `x-request-id` and carried by
-//! every log line of the request), one log line per request, and Prometheus metrics at
-//! `GET /metrics`: requests and latency by route, GraphQL errors by code, the database pool.
+//! The server's Prometheus metrics: requests and latency by route, GraphQL errors by code, the
+//! database pool; and the counter that numbers requests. Served by `observability`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -17,10 +12,6 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use sea_orm::DatabaseConnection;
-use tracing::Instrument;
-
-/// The header carrying the request id.
-pub const REQUEST_ID: &str = "x-request-id";
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -122,74 +113,22 @@ impl Metrics {
         Ok(text)
     }
 
-    /// A request id: the client's `x-request-id` when it is short and printable, else a new one.
-    fn request_id(&self, request: &Request) -> String {
-        request
-            .headers()
-            .get(REQUEST_ID)
-            .and_then(|value| value.to_str().ok())
-            .filter(|id| !id.is_empty() && id.len() <= 64)
-            .filter(|id| id.chars().all(|c| c.is_ascii_graphic()))
-            .map_or_else(
-                || format!("{:016x}", self.next_id.fetch_add(1, Ordering::Relaxed)),
-                str::to_owned,
-            )
+    /// Counts an answered request and its latency.
+    pub fn answered(&self, method: String, route: String, status: u16, elapsed: Duration) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                method,
+                route: route.clone(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&RouteLabels { route })
+            .observe(elapsed.as_secs_f64());
     }
-}
 
-/// `GET /metrics`.
-pub async fn metrics(State(app): State<crate::server::App>) -> Response {
-    match app.metrics.render(&app.db) {
-        Ok(text) => (
-            [(
-                header::CONTENT_TYPE,
-                "application/openmetrics-text; version=1.0.0; charset=utf-8",
-            )],
-            text,
-        )
-            .into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    /// A new request id, for a request that brings none: a counter, in 16 hex digits.
+    pub fn next_request_id(&self) -> String {
+        format!("{:016x}", self.next_id.fetch_add(1, Ordering::Relaxed))
     }
-}
-
-/// Middleware: gives the request an id, logs it when answered, and counts it.
-pub async fn observe(
-    State(app): State<crate::server::App>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let id = app.metrics.request_id(&request);
-    let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
-    let span = tracing::info_span!("request", id = %id, method = %method, route = %route);
-    let mut response = next.run(request).instrument(span.clone()).await;
-    let elapsed = started.elapsed();
-    let status = response.status().as_u16();
-    span.in_scope(|| {
-        tracing::info!(
-            status,
-            latency_ms = elapsed.as_secs_f64() * 1000.0,
-            "answered"
-        );
-    });
-    app.metrics
-        .requests
-        .get_or_create(&RequestLabels {
-            method,
-            route: route.clone(),
-            status,
-        })
-        .inc();
-    app.metrics
-        .latency
-        .get_or_create(&RouteLabels { route })
-        .observe(elapsed.as_secs_f64());
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID, value);
-    }
-    response
 }

@@ -11,26 +11,26 @@ use axum::response::{Html, IntoResponse, Response};
 
 /// The GraphiQL page: loads the assets below from this server, never from a CDN.
 pub async fn page() -> Html<&'static str> {
-    Html(include_str!("../assets/graphiql.html"))
+    Html(include_str!("../../assets/graphiql.html"))
 }
 
 /// One embedded asset, by file name.
 pub async fn asset(Path(file): Path<String>) -> Response {
     let (body, content_type): (&'static [u8], &str) = match file.as_str() {
         "graphiql.min.js" => (
-            include_bytes!("../assets/graphiql/graphiql.min.js"),
+            include_bytes!("../../assets/graphiql/graphiql.min.js"),
             "text/javascript; charset=utf-8",
         ),
         "graphiql.min.css" => (
-            include_bytes!("../assets/graphiql/graphiql.min.css"),
+            include_bytes!("../../assets/graphiql/graphiql.min.css"),
             "text/css; charset=utf-8",
         ),
         "react.production.min.js" => (
-            include_bytes!("../assets/graphiql/react.production.min.js"),
+            include_bytes!("../../assets/graphiql/react.production.min.js"),
             "text/javascript; charset=utf-8",
         ),
         "react-dom.production.min.js" => (
-            include_bytes!("../assets/graphiql/react-dom.production.min.js"),
+            include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
             "text/javascript; charset=utf-8",
         ),
         _ => return StatusCode::NOT_FOUND.into_response(),

@@ -62,6 +62,22 @@ impl MediaType {
         }
     }
 
+    /// The status and body of a GraphQL response in this type: one that did not run (see
+    /// [`MediaType::status`]) leaves `data` out, as the spec's type requires.
+    pub fn encode(
+        self,
+        response: &async_graphql::Response,
+    ) -> serde_json::Result<(StatusCode, Bytes)> {
+        let status = self.status(response);
+        let mut value = serde_json::to_value(response)?;
+        if status == StatusCode::BAD_REQUEST
+            && let Some(object) = value.as_object_mut()
+        {
+            object.remove("data");
+        }
+        Ok((status, Bytes::from(serde_json::to_vec(&value)?)))
+    }
+
     /// An answer in this type.
     pub fn answer(self, status: StatusCode, body: Bytes) -> Response {
         (status, [(header::CONTENT_TYPE, self.content_type())], body).into_response()

@@ -6,8 +6,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use service::scope::Scope;
 
-use crate::graphql_http::MediaType;
-use crate::server::{App, caller};
+use super::auth::caller;
+use super::graphql_http::MediaType;
+use super::state::AppState;
 
 /// Which ranking to export.
 #[derive(serde::Deserialize)]
@@ -21,12 +22,12 @@ pub struct ExportQuery {
 
 /// `GET /export/{year}/{tier}.csv` or `.xlsx`: a ranking laid out like the published appendix.
 pub async fn export(
-    State(app): State<App>,
+    State(state): State<AppState>,
     Path((year, file)): Path<(i32, String)>,
     Query(query): Query<ExportQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refusal) = caller(&app, &headers, MediaType::Json).await {
+    if let Err(refusal) = caller(&state, &headers, MediaType::Json).await {
         return refusal;
     }
     let refuse = |status: StatusCode, message: String| (status, message + "\n").into_response();
@@ -45,13 +46,13 @@ pub async fn export(
     };
     let written = async {
         let scope = Scope::resolve(
-            &app.db,
+            &state.db,
             query.jurisdiction.as_deref(),
             query.index.as_deref(),
         )
         .await?;
         let group = scope.group(year, tier);
-        service::export::export(&app.db, group, query.as_of.as_deref(), format).await
+        service::export::export(&state.db, group, query.as_of.as_deref(), format).await
     };
     match written.await {
         Ok(body) => {

@@ -1,0 +1,111 @@
+//! `egov-rank serve`, also run when no command is given.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use api::limits::QueryLimits;
+use clap::{Args, FromArgMatches};
+use sea_orm::DatabaseConnection;
+
+/// The flags of `serve`: where to listen, the answer cache, and the limits on requests.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    bind: SocketAddr,
+    /// How many answers to read-only queries to keep for reuse while the data is unchanged
+    /// (0 turns the cache off).
+    #[arg(long, env = "EGOV_CACHE_ENTRIES", default_value_t = 10_000)]
+    cache_entries: usize,
+    /// How often, in milliseconds, to check whether another process changed the data.
+    #[arg(long, env = "EGOV_VERSION_POLL_MS", default_value_t = 250)]
+    version_poll_ms: u64,
+    /// Require a bearer token (any role) for reads too; writes always need one.
+    #[arg(long, env = "EGOV_READS_REQUIRE_TOKEN")]
+    reads_require_token: bool,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "EGOV_MAX_BODY_BYTES", default_value_t = 16 * 1024 * 1024)]
+    max_body_bytes: usize,
+    /// A read running longer, in milliseconds, is stopped with TIMEOUT.
+    #[arg(long, env = "EGOV_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    request_timeout_ms: u64,
+    /// Deepest nesting of a query.
+    #[arg(long, env = "EGOV_MAX_DEPTH", default_value_t = QueryLimits::default().max_depth)]
+    max_depth: usize,
+    /// Largest query complexity (a connection counts `first` times its fields).
+    #[arg(long, env = "EGOV_MAX_COMPLEXITY", default_value_t = QueryLimits::default().max_complexity)]
+    max_complexity: usize,
+    /// Most aliases in a query.
+    #[arg(long, env = "EGOV_MAX_ALIASES", default_value_t = QueryLimits::default().max_aliases)]
+    max_aliases: usize,
+    /// Most root fields in an operation.
+    #[arg(long, env = "EGOV_MAX_ROOT_FIELDS", default_value_t = QueryLimits::default().max_root_fields)]
+    max_root_fields: usize,
+}
+
+impl ServeArgs {
+    /// `serve` with every flag at its default (or environment) value: the command run when
+    /// none is given.
+    pub fn defaults() -> Result<Self, String> {
+        let command = Self::augment_args(clap::Command::new("serve"));
+        Self::from_arg_matches(&command.get_matches_from(["serve"])).map_err(|e| e.to_string())
+    }
+
+    /// The server's options these flags give.
+    fn options(&self) -> api::ServerOptions {
+        api::ServerOptions {
+            cache_entries: self.cache_entries,
+            version_poll: Duration::from_millis(self.version_poll_ms),
+            reads_require_token: self.reads_require_token,
+            max_body_bytes: self.max_body_bytes,
+            request_timeout: Duration::from_millis(self.request_timeout_ms),
+            limits: QueryLimits {
+                max_depth: self.max_depth,
+                max_complexity: self.max_complexity,
+                max_aliases: self.max_aliases,
+                max_root_fields: self.max_root_fields,
+            },
+            ..api::ServerOptions::default()
+        }
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM, then answers the requests in flight and closes the
+/// database.
+pub async fn run(db: DatabaseConnection, args: ServeArgs) -> Result<(), String> {
+    let bind = args.bind;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    tracing::info!("serving GraphQL on http://{bind}/graphql");
+    axum::serve(listener, api::router(db.clone(), args.options()))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!("stopped: every request in flight was answered");
+    db.close().await.map_err(|e| e.to_string())
+}
+
+/// Resolves on Ctrl-C or SIGTERM: the server then stops accepting connections and finishes
+/// the requests in flight before exiting.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}

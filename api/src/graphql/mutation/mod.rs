@@ -1,0 +1,36 @@
+//! Every write. Each mutation takes one input object and returns a payload holding what it
+//! changed and `errors`. Access is checked first (`UNAUTHENTICATED` / `FORBIDDEN`, nothing
+//! written); a write the service refuses lists every problem in the payload's `errors` and also
+//! raises one top-level error with the same code, and writes nothing.
+//!
+//! [`Mutation`] merges one root object per resource, each in its module with its inputs and
+//! payloads; what the payloads share is in [`payload`].
+
+pub mod agencies;
+pub mod decisions;
+pub mod lineage;
+pub mod payload;
+pub mod results;
+pub mod schemes;
+pub mod tokens;
+
+use async_graphql::MergedObject;
+
+use agencies::AgenciesMutation;
+use decisions::DecisionsMutation;
+use lineage::LineageMutation;
+use results::ResultsMutation;
+use schemes::SchemesMutation;
+use tokens::TokensMutation;
+
+// The mutation root. A `///` comment here would become the type's description in the SDL,
+// which has none.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    ResultsMutation,
+    DecisionsMutation,
+    AgenciesMutation,
+    LineageMutation,
+    SchemesMutation,
+    TokensMutation,
+);

@@ -1,0 +1,122 @@
+//! Analytics across years: `compareYears`, `levelTransitions`, `topMovers` and `yearSummary`.
+
+use async_graphql::{Context, Object};
+use service::analytics;
+use service::scope::Scope;
+
+use super::default_index;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::db;
+use crate::graphql::movement::{LevelTransition, Movement, RankDirection};
+use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
+use crate::graphql::scalars::Tier;
+use crate::graphql::summary::YearSummary;
+
+/// The analytics queries.
+#[derive(Default)]
+pub struct AnalyticsQuery;
+
+// A resolver's parameters are the field's GraphQL arguments, fixed by the API contract.
+#[allow(clippy::too_many_arguments)]
+#[Object]
+impl AnalyticsQuery {
+    /// Every agency present in either year, as movements: by the later year's rank, agencies
+    /// only in the earlier year last. The years need not be consecutive.
+    #[graphql(complexity = "paging::page_cost(first, child_complexity)")]
+    async fn compare_years(
+        &self,
+        ctx: &Context<'_>,
+        from: i32,
+        to: i32,
+        tier: Tier,
+        #[graphql(default_with = "default_index()")] index: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        jurisdiction: Option<String>,
+    ) -> ApiResult<OffsetConnection<Movement>> {
+        let request = page_request(first, after)?;
+        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        Ok(connection(
+            service::Page::of_all(movements, request),
+            request,
+            Movement,
+        ))
+    }
+
+    /// The level transition matrix between two years: every (from, to) pair of levels, null
+    /// standing for new (from) and dropped (to) agencies, with counts and agencies.
+    async fn level_transitions(
+        &self,
+        ctx: &Context<'_>,
+        from: i32,
+        to: i32,
+        tier: Tier,
+        #[graphql(default_with = "default_index()")] index: Option<String>,
+        jurisdiction: Option<String>,
+    ) -> ApiResult<Vec<LevelTransition>> {
+        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let cells = analytics::level_transitions(&movements);
+        Ok(cells
+            .into_iter()
+            .map(<LevelTransition as From<_>>::from)
+            .collect())
+    }
+
+    /// The biggest rank gains (UP) or losses (DOWN) between two years, ties broken by the rate
+    /// change, then by name. `limit` is at most 100.
+    async fn top_movers(
+        &self,
+        ctx: &Context<'_>,
+        from: i32,
+        to: i32,
+        tier: Tier,
+        direction: RankDirection,
+        #[graphql(default = 5)] limit: i32,
+        #[graphql(default_with = "default_index()")] index: Option<String>,
+        jurisdiction: Option<String>,
+    ) -> ApiResult<Vec<Movement>> {
+        let limit = usize::try_from(limit)
+            .ok()
+            .filter(|l| *l <= paging::MAX_PAGE_SIZE as usize)
+            .ok_or_else(|| {
+                ApiError::bad_input(format!(
+                    "`limit` must be between 0 and {}, not {limit}",
+                    paging::MAX_PAGE_SIZE
+                ))
+            })?;
+        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        Ok(analytics::top_movers(movements, direction.into(), limit)
+            .into_iter()
+            .map(Movement)
+            .collect())
+    }
+
+    /// Level counts and rate statistics of one year's ranking; null when it has no results.
+    async fn year_summary(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        tier: Tier,
+        #[graphql(default_with = "default_index()")] index: Option<String>,
+        jurisdiction: Option<String>,
+    ) -> ApiResult<Option<YearSummary>> {
+        let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
+        let group = scope.group(year, tier.into());
+        Ok(analytics::summary::year_summary(db(ctx), group)
+            .await?
+            .map(YearSummary))
+    }
+}
+
+/// The movements between two years of a tier.
+async fn movements(
+    ctx: &Context<'_>,
+    from: i32,
+    to: i32,
+    tier: Tier,
+    index: Option<String>,
+    jurisdiction: Option<String>,
+) -> ApiResult<Vec<analytics::Movement>> {
+    let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
+    Ok(analytics::compare_years(db(ctx), scope.group(from, tier.into()), to).await?)
+}

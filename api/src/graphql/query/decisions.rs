@@ -1,0 +1,30 @@
+//! Reads of decisions: `decisions`.
+
+use async_graphql::{Context, Object};
+use service::{decisions, scope};
+
+use crate::error::ApiResult;
+use crate::graphql::db;
+use crate::graphql::decision::Decision;
+
+/// The decision queries.
+#[derive(Default)]
+pub struct DecisionsQuery;
+
+#[Object]
+impl DecisionsQuery {
+    /// Decisions, oldest first; with `year`, those that published results of that year.
+    async fn decisions(
+        &self,
+        ctx: &Context<'_>,
+        year: Option<i32>,
+        jurisdiction: Option<String>,
+    ) -> ApiResult<Vec<Decision>> {
+        let jurisdiction = scope::resolve_jurisdiction(db(ctx), jurisdiction.as_deref()).await?;
+        Ok(decisions::list(db(ctx), &jurisdiction, year)
+            .await?
+            .into_iter()
+            .map(Decision)
+            .collect())
+    }
+}

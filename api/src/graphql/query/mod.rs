@@ -1,0 +1,35 @@
+//! Every read. Queries that read results take `jurisdiction` (a province's code), defaulting to
+//! the server's default jurisdiction.
+//!
+//! [`Query`] merges one root object per resource, each in its module.
+
+pub mod access;
+pub mod agencies;
+pub mod analytics;
+pub mod decisions;
+pub mod results;
+
+use async_graphql::MergedObject;
+use service::scope::DEFAULT_INDEX;
+
+use access::AccessQuery;
+use agencies::AgenciesQuery;
+use analytics::AnalyticsQuery;
+use decisions::DecisionsQuery;
+use results::ResultsQuery;
+
+// The query root. A `///` comment here would become the type's description in the SDL, which
+// has none.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    ResultsQuery,
+    AgenciesQuery,
+    AnalyticsQuery,
+    DecisionsQuery,
+    AccessQuery,
+);
+
+/// The default of `index` arguments: the one index every jurisdiction has.
+fn default_index() -> Option<String> {
+    Some(DEFAULT_INDEX.to_owned())
+}

@@ -1,0 +1,85 @@
+//! Reads of published results: `years`, `ranking` and `discrepancies`.
+
+use async_graphql::{Context, Object};
+use service::results;
+use service::scope::Scope;
+use service::versions;
+
+use super::default_index;
+use crate::error::ApiResult;
+use crate::graphql::db;
+use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
+use crate::graphql::result::{Discrepancy, ResultNode};
+use crate::graphql::scalars::Tier;
+
+/// The result queries.
+#[derive(Default)]
+pub struct ResultsQuery;
+
+// A resolver's parameters are the field's GraphQL arguments, fixed by the API contract.
+#[allow(clippy::too_many_arguments)]
+#[Object]
+impl ResultsQuery {
+    /// Years that have results in the index, ascending.
+    async fn years(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "default_index()")] index: Option<String>,
+        jurisdiction: Option<String>,
+    ) -> ApiResult<Vec<i32>> {
+        let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
+        Ok(results::years(db(ctx), &scope).await?)
+    }
+
+    /// One year's ranking of one tier, as published: by rank, ties in Vietnamese alphabetical
+    /// order. `first` is at most 100. With `asOf` (a decision's number, e.g. `3402/QĐ-UBND`),
+    /// the table as that decision published it, before later amendments; by default the latest.
+    #[graphql(complexity = "paging::page_cost(first, child_complexity)")]
+    async fn ranking(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        tier: Tier,
+        #[graphql(default_with = "default_index()")] index: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        jurisdiction: Option<String>,
+        as_of: Option<String>,
+    ) -> ApiResult<OffsetConnection<ResultNode>> {
+        let request = page_request(first, after)?;
+        let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
+        let group = scope.group(year, tier.into());
+        let page = match as_of {
+            Some(number) => versions::ranking_as_of(db(ctx), group, &number, request).await?,
+            None => results::ranking(db(ctx), group, request).await?,
+        };
+        Ok(connection(page, request, ResultNode::from))
+    }
+
+    /// Published values that disagree with a recomputation at the published precision, in
+    /// ranking order; every tier when `tier` is omitted.
+    async fn discrepancies(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        tier: Option<Tier>,
+        index: Option<String>,
+        jurisdiction: Option<String>,
+    ) -> ApiResult<Vec<Discrepancy>> {
+        let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
+        let tiers = match tier {
+            Some(tier) => vec![tier.into()],
+            None => service::Tier::ALL.to_vec(),
+        };
+        let mut found = Vec::new();
+        for tier in tiers {
+            found.extend(
+                results::discrepancies(db(ctx), scope.group(year, tier))
+                    .await?
+                    .into_iter()
+                    .map(Discrepancy::from),
+            );
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,31 @@
+//! Every route of the server, in one table: the place to look for what a URL does.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+
+use super::state::{AppState, ServerOptions};
+use super::{dashboard, export, graphiql, graphql, health, observability};
+
+/// The whole HTTP application over a prepared database.
+pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
+    let state = AppState::new(db, options);
+    Router::new()
+        .route("/", get(dashboard::page))
+        .route("/dashboard/{file}", get(dashboard::asset))
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql/ws", get(graphql::websocket))
+        .route("/graphql/assets/{file}", get(graphiql::asset))
+        .route("/export/{year}/{file}", get(export::export))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(observability::metrics))
+        .layer(DefaultBodyLimit::max(options.max_body_bytes))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            observability::observe,
+        ))
+        .with_state(state)
+}
