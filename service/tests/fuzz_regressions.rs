@@ -51,7 +51,8 @@ fn published_table_regressions() {
         for tier in [Tier::Provincial, Tier::District, Tier::Commune] {
             check(
                 input,
-                &published_table::parse(bytes, &TableContext::at(2020, tier)),
+                &published_table::parse(bytes, &TableContext::at(2020, tier))
+                    .expect("year and tier are given"),
             );
         }
     }
@@ -71,7 +72,8 @@ fn a_row_after_a_header_ended_by_a_lone_carriage_return_is_on_line_2() {
     let (_, bytes) = regressions("published_table-crash-29e1b92fc71766426f926ed3ea50f18dee4488e5")
         .pop()
         .expect("the crash input");
-    let parsed = published_table::parse(&bytes, &TableContext::at(2020, Tier::District));
+    let parsed = published_table::parse(&bytes, &TableContext::at(2020, Tier::District))
+        .expect("year and tier are given");
     let rows: Vec<(usize, &str)> = parsed
         .rows
         .iter()
@@ -100,7 +102,8 @@ fn xlsx_regressions() {
             Ok(csv) => {
                 check(
                     input,
-                    &published_table::parse(&csv, &TableContext::at(2020, Tier::District)),
+                    &published_table::parse(&csv, &TableContext::at(2020, Tier::District))
+                        .expect("year and tier are given"),
                 );
                 check(input, &normalized_csv::parse(&csv));
             }

@@ -110,7 +110,7 @@ impl TestDb {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{}.db", unique_name("egov_test")));
                 let url = format!("sqlite://{}", path.display());
-                let db = service::database::connect(&url)
+                let db = service::db::connect(&url)
                     .await
                     .expect("open a SQLite test database");
                 Some(Self {
@@ -145,7 +145,7 @@ impl TestDb {
                     .await
                     .expect("create a PostgreSQL test database");
                 let url = format!("{server}/{name}");
-                let db = service::database::connect(&url)
+                let db = service::db::connect(&url)
                     .await
                     .expect("connect to the PostgreSQL test database");
                 Some(Self {
@@ -162,7 +162,7 @@ impl TestDb {
     /// published 2020 tables.
     pub async fn prepared(backend: Backend) -> Option<Self> {
         let test_db = Self::empty(backend).await?;
-        service::database::prepare(&test_db.db)
+        service::bootstrap::prepare(&test_db.db)
             .await
             .expect("migrate and load the published data");
         Some(test_db)

@@ -2,7 +2,7 @@
 //! from the oracle's rows, and an import that must succeed.
 
 use sea_orm::DatabaseConnection;
-use service::import::{ImportOptions, ImportReport, import_normalized_csv};
+use service::publication::{ImportOptions, ImportReport, import_table};
 
 use crate::published::PublishedRow;
 
@@ -31,7 +31,7 @@ pub fn district_line(year: i32, row: &PublishedRow) -> String {
 /// Imports the normalized CSV `csv` (header included) with the default options; panics if it is
 /// refused.
 pub async fn import(db: &DatabaseConnection, csv: &str) -> ImportReport {
-    import_normalized_csv(db, csv.as_bytes(), &ImportOptions::default())
+    import_table(db, csv.as_bytes(), &ImportOptions::default())
         .await
         .unwrap_or_else(|error| panic!("the normalized CSV imports: {error:?}"))
 }

@@ -118,7 +118,7 @@ pub async fn publish_amending_decision(server: &TestServer, editor: &str) -> Val
 pub fn scheme_input(name: &str, scale: &Scale) -> Value {
     let levels: Vec<Value> = scale
         .iter()
-        .map(|(code, name, min)| json!({ "code": code, "name": name, "minRatePercent": min.to_string() }))
+        .map(|(code, name, min)| json!({ "code": code, "name": name, "minimum": min.to_string() }))
         .collect();
     json!({
         "year": 2020,
@@ -133,7 +133,7 @@ pub fn scheme_input(name: &str, scale: &Scale) -> Value {
 
 /// The scheme as `setScoringScheme` returns it.
 pub const SCHEME: &str = "scheme { year name convertedRule rateDecimals convertedDecimals
-    levels { code name ordinal minRatePercent } }";
+    levels { code name ordinal minimum } }";
 
 /// A row as `amendResults` takes it.
 pub fn amended_result_input(row: &PublishedRow) -> Value {

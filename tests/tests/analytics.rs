@@ -6,10 +6,12 @@ use egov_tests::normalized::{self, HEADER_WITH_DECISION};
 use egov_tests::{TestServer, on_both_databases};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use service::lineage::{LineageKind, NewLineageEvent, record};
-use service::schemes::{NewScheme, set};
-use service::scope::Scope;
-use service::scoring::ConvertedRule;
+use service::access::audit::CLI;
+use service::agencies::lineage::{LineageKind, NewLineageEvent, record};
+use service::catalog::Scope;
+use service::catalog::schemes::{LevelSpec, NewScheme, Rules};
+use service::ranking::rules::set_scheme;
+use service::scoring::{ConvertedRule, RankBy};
 use service::{Tier, agencies};
 
 /// Imports `rows` of the normalized CSV with its `decision` column.
@@ -36,16 +38,26 @@ async fn district_scheme(server: &TestServer, year: i32, levels: &[(&str, &str, 
     let scope = Scope::resolve(server.db(), None, None).await.unwrap();
     let scheme = NewScheme {
         group: scope.group(year, Tier::District),
-        name: format!("Thang đánh giá {year}"),
-        converted_rule: ConvertedRule::RateTimesMaxPoints,
-        rate_decimals: 2,
-        converted_decimals: 2,
-        levels: levels
-            .iter()
-            .map(|(c, n, m)| ((*c).into(), (*n).into(), Decimal::from(*m)))
-            .collect(),
+        rules: Rules {
+            name: format!("Thang đánh giá {year}"),
+            rank_by: RankBy::Rate,
+            max_points: None,
+            converted_rule: ConvertedRule::RateTimesMaxPoints,
+            rate_decimals: 2,
+            converted_decimals: 2,
+            points_decimals: 2,
+            score_decimals: 4,
+            levels: levels
+                .iter()
+                .map(|(code, name, minimum)| LevelSpec {
+                    code: (*code).into(),
+                    name: (*name).into(),
+                    minimum: Some(Decimal::from(*minimum)),
+                })
+                .collect(),
+        },
     };
-    set(server.db(), scheme)
+    set_scheme(server.db(), scheme, CLI)
         .await
         .expect("the scheme is stored");
 }

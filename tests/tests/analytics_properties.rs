@@ -10,11 +10,14 @@ use egov_tests::{TestServer, on_both_databases};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value, json};
-use service::import::{ImportOptions, import_normalized_csv};
-use service::schemes::{NewScheme, set};
-use service::scope::resolve_index;
-use service::scoring::ConvertedRule;
-use service::{Tier, jurisdictions, seed};
+use service::Tier;
+use service::access::audit::CLI;
+use service::bootstrap::seed;
+use service::catalog::jurisdictions::{self, JurisdictionKind, NewJurisdiction};
+use service::catalog::schemes::NewScheme;
+use service::catalog::{GroupKey, resolve_index, scheme_file};
+use service::publication::{ImportOptions, import_table};
+use service::ranking::rules::set_scheme;
 
 /// One agency's points in one year: (agency number, excluded points, achieved points), max 100.
 type Year = Vec<(usize, i128, i128)>;
@@ -105,35 +108,37 @@ static CASE: AtomicUsize = AtomicUsize::new(0);
 async fn check(server: &TestServer, from: &Year, to: &Year) -> Result<(), TestCaseError> {
     let code = format!("property-{}", CASE.fetch_add(1, Ordering::Relaxed));
     let db = server.db();
-    let jurisdiction = jurisdictions::create(db, &code, "Property test", true)
+    let new = NewJurisdiction {
+        code: code.clone(),
+        name: "Property test".into(),
+        kind: JurisdictionKind::Province,
+        synthetic: true,
+    };
+    let jurisdiction = jurisdictions::create(db, new).await.unwrap();
+    let index = resolve_index(db, None).await.unwrap();
+    // The shipped 2020 district scheme: the scale THRESHOLDS restates.
+    let rules = scheme_file::parse(seed::THUA_THIEN_HUE_SCHEMES)
+        .unwrap()
+        .into_iter()
+        .find(|spec| spec.tier == Tier::District)
+        .unwrap()
+        .rules;
+    let group = GroupKey {
+        jurisdiction_id: jurisdiction.id,
+        index_id: index.id,
+        year: 2020,
+        tier: Tier::District,
+    };
+    set_scheme(db, NewScheme { group, rules }, CLI)
         .await
         .unwrap();
-    let index = resolve_index(db, None).await.unwrap();
-    set(
-        db,
-        NewScheme {
-            group: service::scope::GroupKey {
-                jurisdiction_id: jurisdiction.id,
-                index_id: index.id,
-                year: 2020,
-                tier: Tier::District,
-            },
-            name: "2020".into(),
-            converted_rule: ConvertedRule::RateTimesMaxPoints,
-            rate_decimals: 2,
-            converted_decimals: 2,
-            levels: seed::levels_2020(),
-        },
-    )
-    .await
-    .unwrap();
     let options = ImportOptions {
         jurisdiction: Some(code.clone()),
         ..ImportOptions::default()
     };
     for (number, year) in [(2020, from), (2021, to)] {
         if !year.is_empty() {
-            import_normalized_csv(db, csv(number, year).as_bytes(), &options)
+            import_table(db, csv(number, year).as_bytes(), &options)
                 .await
                 .unwrap();
         }

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use service::Tier;
 use service::agencies::AgencyInput;
-use service::database::{PoolSettings, connect_with};
+use service::db::{PoolSettings, connect_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_cancels_statements_past_the_timeout() {
@@ -40,7 +40,7 @@ async fn another_process_writing(test_db: &TestDb) -> (DatabaseConnection, Datab
     let other = connect_with(&test_db.url, PoolSettings::default())
         .await
         .unwrap();
-    let txn = service::database::begin_write(&other).await.unwrap();
+    let txn = service::db::begin_write(&other).await.unwrap();
     txn.execute_unprepared("UPDATE agency SET name = name WHERE id = (SELECT MIN(id) FROM agency)")
         .await
         .unwrap();

@@ -30,7 +30,7 @@ async fn stored_decimals_read_back_exactly(db: DatabaseConnection) {
             code: Set(format!("T{ordinal}")),
             name: Set(text.to_owned()),
             ordinal: Set(ordinal),
-            min_rate_percent: Set(ExactDecimal(Decimal::from_str(text).unwrap())),
+            minimum: Set(Some(ExactDecimal(Decimal::from_str(text).unwrap()))),
         }
         .insert(&db)
         .await
@@ -40,7 +40,7 @@ async fn stored_decimals_read_back_exactly(db: DatabaseConnection) {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(read.min_rate_percent.to_string(), text, "stored {text}");
+        assert_eq!(read.minimum.unwrap().to_string(), text, "stored {text}");
     }
 }
 

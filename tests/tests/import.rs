@@ -5,7 +5,7 @@ use egov_tests::counts::row_counts;
 use egov_tests::normalized::{self, HEADER_WITH_DECISION};
 use egov_tests::{TestServer, on_both_databases};
 use serde_json::json;
-use service::import::{ImportOptions, import_normalized_csv};
+use service::publication::{ImportOptions, import_table};
 use service::{Error, RowError};
 
 async fn a_later_year_is_scored_by_the_latest_earlier_scheme(server: TestServer) {
@@ -14,7 +14,7 @@ async fn a_later_year_is_scored_by_the_latest_earlier_scheme(server: TestServer)
          2021,district,1,UBND huyện Nam Đông,100,8,92,88,95.65,95.65,I,1234/QĐ-UBND\n\
          2021,district,2,UBND Huyện Nam Dong Mới,100,0,100,60,60.00,60.00,NOT_ACHIEVED,1234/QĐ-UBND\n"
     );
-    let report = import_normalized_csv(server.db(), csv.as_bytes(), &ImportOptions::default())
+    let report = import_table(server.db(), csv.as_bytes(), &ImportOptions::default())
         .await
         .unwrap();
     assert_eq!(report.rows_read, 2);
@@ -54,7 +54,7 @@ async fn one_bad_row_anywhere_writes_nothing(server: TestServer) {
          1850,district,7,UBND huyện F,100,8,92,80,,,,\n\
          2020,district,8,UBND huyện Phú Lộc,100,8,92,80,,,,\n"
     );
-    let error = import_normalized_csv(server.db(), csv.as_bytes(), &ImportOptions::default())
+    let error = import_table(server.db(), csv.as_bytes(), &ImportOptions::default())
         .await
         .unwrap_err();
     let Error::InvalidImport(rows) = error else {
@@ -106,7 +106,7 @@ async fn a_dry_run_reports_and_writes_nothing(server: TestServer) {
         dry_run: true,
         ..ImportOptions::default()
     };
-    let report = import_normalized_csv(server.db(), csv.as_bytes(), &options)
+    let report = import_table(server.db(), csv.as_bytes(), &options)
         .await
         .unwrap();
     assert!(report.dry_run);
@@ -139,7 +139,9 @@ on_both_databases!(
 /// Another process's import (here: a direct call, not through this server) shows in answers the
 /// server keeps once it reads the new data version.
 async fn kept_answers_give_way_to_new_data(server: TestServer) {
-    let before = service::version::current(server.db()).await.unwrap();
+    let before = service::db::data_version::current(server.db())
+        .await
+        .unwrap();
     let query = "{ ranking(year: 2021, tier: PROVINCIAL) { totalCount } }";
     assert_eq!(
         server.data(query, json!({})).await["ranking"]["totalCount"],
@@ -149,7 +151,9 @@ async fn kept_answers_give_way_to_new_data(server: TestServer) {
         "{HEADER_WITH_DECISION}2021,provincial,,Sở Du lịch,90,1,89,88,,,,\n2021,provincial,,Sở Y tế,90,0,90,80,,,,\n"
     );
     normalized::import(server.db(), &csv).await;
-    let after = service::version::current(server.db()).await.unwrap();
+    let after = service::db::data_version::current(server.db())
+        .await
+        .unwrap();
     assert!(after > before, "an import moves the data version");
     if sea_orm::ConnectionTrait::get_database_backend(server.db()) == sea_orm::DbBackend::Postgres {
         // Once per transaction, whatever the number of statements: bumping per statement
@@ -175,9 +179,7 @@ async fn a_table_as_printed_imports_like_the_normalized_one(server: TestServer) 
         tier: Some(service::Tier::Provincial),
         ..ImportOptions::default()
     };
-    let report = service::import::import_table(server.db(), table, &options)
-        .await
-        .unwrap();
+    let report = import_table(server.db(), table, &options).await.unwrap();
     assert_eq!((report.rows_read, report.agencies_matched), (20, 20));
     let query = "query ($year: Int!) { ranking(year: $year, tier: PROVINCIAL) { nodes {
         agency { code } rank level { code } achievedPoints ratePercent convertedScore
@@ -197,7 +199,7 @@ async fn a_partial_top_five_imports_as_published(server: TestServer) {
         tier: Some(service::Tier::District),
         ..ImportOptions::default()
     };
-    service::import::import_table(server.db(), table.as_bytes(), &options)
+    import_table(server.db(), table.as_bytes(), &options)
         .await
         .unwrap();
     let data = server
@@ -226,10 +228,9 @@ async fn a_partial_top_five_imports_as_published(server: TestServer) {
             && n["maxPoints"].is_null())
     );
 
-    let error =
-        service::import::import_table(server.db(), table.as_bytes(), &ImportOptions::default())
-            .await
-            .unwrap_err();
+    let error = import_table(server.db(), table.as_bytes(), &ImportOptions::default())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::BadInput(_)), "{error:?}");
 }
 
@@ -266,9 +267,7 @@ async fn a_spreadsheet_imports_like_the_normalized_table(server: TestServer) {
             tier: Some(service::Tier::District),
             ..ImportOptions::default()
         };
-        let report = service::import::import_table(server.db(), table, &options)
-            .await
-            .unwrap();
+        let report = import_table(server.db(), table, &options).await.unwrap();
         assert_eq!(
             (report.rows_read, report.agencies_matched),
             (9, 9),
@@ -319,9 +318,7 @@ async fn export_then_import_gives_the_same_results(server: TestServer) {
             tier: Some(tier),
             ..ImportOptions::default()
         };
-        service::import::import_table(server.db(), &body, &options)
-            .await
-            .unwrap();
+        import_table(server.db(), &body, &options).await.unwrap();
         let exported = server
             .data(query, json!({ "year": 2021, "tier": gql_tier }))
             .await;

@@ -5,8 +5,8 @@ use egov_tests::normalized::HEADER;
 use egov_tests::{TestServer, on_both_databases};
 use entity::result;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use service::import::{ImportOptions, import_normalized_csv};
-use service::scope::GroupKey;
+use service::catalog::GroupKey;
+use service::publication::{ImportOptions, import_table};
 
 const MANY: i32 = 70_000;
 
@@ -33,7 +33,7 @@ async fn a_ranking_of_70_000_scores(server: TestServer) {
             ..stored.clone()
         })
         .collect();
-    let (_, scored) = service::materialise::score_rows(db, group, &rows)
+    let (_, scored) = service::ranking::rescore::score_rows(db, group, &rows)
         .await
         .expect("scores a ranking of 70 000");
     assert_eq!(scored.len(), rows.len());
@@ -62,7 +62,7 @@ async fn a_jurisdiction_of_70_000_agencies_imports(server: TestServer) {
     .await
     .unwrap();
     let csv = format!("{HEADER}2021,provincial,,Sở Du lịch,90,1,89,88,,,\n");
-    let report = import_normalized_csv(db, csv.as_bytes(), &ImportOptions::default())
+    let report = import_table(db, csv.as_bytes(), &ImportOptions::default())
         .await
         .expect("imports into a large jurisdiction");
     assert_eq!((report.rows_read, report.agencies_matched), (1, 1));

@@ -12,7 +12,7 @@ use std::time::Duration;
 use egov_tests::{Backend, TestServer, with_database};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
-use service::demo::{DemoOptions, generate};
+use service::bootstrap::demo::{DemoOptions, generate};
 
 const QUERY: &str = r#"query ($tier: Tier!, $first: Int!) {
   compareYears(from: 2020, to: 2021, tier: $tier, first: $first, jurisdiction: "synthetic-01") {

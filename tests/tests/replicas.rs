@@ -13,7 +13,7 @@ async fn two_servers_see_each_others_writes(backend: Backend) {
     let Some(test_db) = TestDb::prepared(backend).await else {
         return;
     };
-    let other_pool = service::database::connect(&test_db.url)
+    let other_pool = service::db::connect(&test_db.url)
         .await
         .expect("a second pool on the same database");
     let first = TestServer::start(&test_db).await;

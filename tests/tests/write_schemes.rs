@@ -48,11 +48,7 @@ async fn a_new_scheme_rescores_its_year(server: TestServer) {
         .unwrap()
         .iter_mut()
         .map(|level| {
-            let min = level
-                .as_object_mut()
-                .unwrap()
-                .remove("minRatePercent")
-                .unwrap();
+            let min = level.as_object_mut().unwrap().remove("minimum").unwrap();
             d(min.as_str().expect("a Decimal"))
         })
         .collect();

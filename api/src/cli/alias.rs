@@ -2,7 +2,7 @@
 
 use clap::Args;
 use sea_orm::DatabaseConnection;
-use service::audit::CLI;
+use service::access::audit::CLI;
 
 /// The flags of `alias`.
 #[derive(Args)]
@@ -24,7 +24,7 @@ pub async fn run(db: &DatabaseConnection, args: AliasArgs) -> Result<(), String>
         name,
         jurisdiction,
     } = args;
-    let jurisdiction = service::scope::resolve_jurisdiction(db, jurisdiction.as_deref())
+    let jurisdiction = service::catalog::resolve_jurisdiction(db, jurisdiction.as_deref())
         .await
         .map_err(|e| e.to_string())?;
     service::agencies::record_alias(db, &jurisdiction, &agency, &name, CLI)

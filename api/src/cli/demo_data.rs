@@ -4,7 +4,7 @@ use std::ops::RangeInclusive;
 
 use clap::Args;
 use sea_orm::DatabaseConnection;
-use service::demo::{self, DemoOptions};
+use service::bootstrap::demo::{self, DemoOptions};
 
 /// The flags of `demo-data`.
 #[derive(Args)]

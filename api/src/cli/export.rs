@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use sea_orm::DatabaseConnection;
-use service::scope::Scope;
+use service::catalog::Scope;
 
 /// The flags of `export`: which ranking, as of which decision, in which format, to where.
 #[derive(Args)]
@@ -35,12 +35,12 @@ pub async fn run(db: &DatabaseConnection, args: ExportArgs) -> Result<(), String
     let scope = Scope::resolve(db, args.jurisdiction.as_deref(), args.index.as_deref())
         .await
         .map_err(|e| e.to_string())?;
-    let format: service::export::Format = args
+    let format: service::publication::export::Format = args
         .format
         .parse()
         .map_err(|e: service::Error| e.to_string())?;
     let group = scope.group(args.year, args.tier);
-    let body = service::export::export(db, group, args.as_of.as_deref(), format)
+    let body = service::publication::export::export(db, group, args.as_of.as_deref(), format)
         .await
         .map_err(|e| e.to_string())?;
     match args.output {

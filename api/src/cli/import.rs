@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use sea_orm::DatabaseConnection;
-use service::import::{self, ImportOptions, ImportReport};
+use service::publication::{self, ImportOptions, ImportReport};
 
 /// The flags of `import`.
 #[derive(Args)]
@@ -26,9 +26,13 @@ pub struct ImportArgs {
     /// Year of a table as published (it has no year column).
     #[arg(long)]
     year: Option<i32>,
-    /// Tier of a table as published: provincial, district or commune.
+    /// Tier of a table as published: provincial, district, commune, province or ministry.
     #[arg(long)]
     tier: Option<service::Tier>,
+    /// How many the publication ranked in all, for a table printing only some (63 for a
+    /// table of the first 17): a result then reads "17 of 63".
+    #[arg(long)]
+    ranked_count: Option<i32>,
 }
 
 /// Imports the file and prints what it did, or prints every bad row (to standard error) and
@@ -44,10 +48,11 @@ pub async fn run(db: &DatabaseConnection, args: ImportArgs) -> Result<(), String
         dry_run: args.dry_run,
         year: args.year,
         tier: args.tier,
+        ranked_count: args.ranked_count,
         actor: None,
         keep_unstated: false,
     };
-    match import::import_table(db, &content, &options).await {
+    match publication::import_table(db, &content, &options).await {
         Ok(report) => {
             print_report(&report, &file);
             Ok(())
@@ -81,5 +86,8 @@ fn print_report(report: &ImportReport, file: &std::path::Path) {
             "  line {line}: `{name}` is new but looks like `{suggestion}` (if the same agency: egov-rank alias)"
         );
     }
-    println!("rankings re-scored: {}", import::labels(&report.groups));
+    println!(
+        "rankings re-scored: {}",
+        publication::labels(&report.groups)
+    );
 }

@@ -2,8 +2,8 @@
 
 use clap::Args;
 use sea_orm::DatabaseConnection;
-use service::audit::CLI;
-use service::lineage::{self, NewLineageEvent};
+use service::access::audit::CLI;
+use service::agencies::lineage::{self, NewLineageEvent};
 
 /// The flags of `lineage`: the event, as the service records it.
 #[derive(Args)]

@@ -5,15 +5,18 @@ mod alias;
 mod demo_data;
 mod export;
 mod import;
+mod index;
+mod jurisdiction;
 mod lineage;
 mod migrate;
+mod scheme;
 mod serve;
 mod token;
 
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use service::database;
+use service::db;
 use tracing_subscriber::EnvFilter;
 
 /// The global options, shared by every command, and the command.
@@ -26,7 +29,7 @@ use tracing_subscriber::EnvFilter;
 pub struct Cli {
     /// Database to use: a `sqlite://FILE` or `postgres://...` URL. The default SQLite file is
     /// created, migrated and loaded with the published 2020 tables on first start.
-    #[arg(long, env = "DATABASE_URL", default_value = database::DEFAULT_DATABASE_URL, global = true)]
+    #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DATABASE_URL, global = true)]
     database_url: String,
 
     /// Log lines as `text` or `json` (one object per line, with the request id).
@@ -91,6 +94,16 @@ enum Command {
     /// log; `viewer` reads where reads need a token.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Add or list jurisdictions: provinces ranking their agencies, the nation ranking the
+    /// provinces.
+    #[command(subcommand)]
+    Jurisdiction(jurisdiction::JurisdictionCommand),
+    /// Add or list ranking indices and their sub-indices.
+    #[command(subcommand)]
+    Index(index::IndexCommand),
+    /// Set, list or show scoring schemes, written as TOML files.
+    #[command(subcommand)]
+    Scheme(scheme::SchemeCommand),
 }
 
 impl Cli {
@@ -111,13 +124,13 @@ impl Cli {
 /// Runs the command (`serve` when none is given) on the database of the global options; the
 /// error is the message to print.
 pub async fn run(cli: Cli) -> Result<(), String> {
-    let settings = database::PoolSettings {
+    let settings = db::PoolSettings {
         max_connections: cli.pool_size,
         statement_timeout: cli.statement_timeout_ms.map(Duration::from_millis),
         busy_timeout: Duration::from_millis(cli.busy_timeout_ms),
-        ..database::PoolSettings::default()
+        ..db::PoolSettings::default()
     };
-    let db = database::connect_with(&cli.database_url, settings)
+    let db = db::connect_with(&cli.database_url, settings)
         .await
         .map_err(|e| e.to_string())?;
     let command = match cli.command {
@@ -126,7 +139,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
     };
     if !matches!(command, Command::Migrate) {
         // Every other command works on a migrated database holding at least the published data.
-        database::prepare(&db).await.map_err(|e| e.to_string())?;
+        service::bootstrap::prepare(&db)
+            .await
+            .map_err(|e| e.to_string())?;
     }
     match command {
         Command::Serve(args) => serve::run(db, args).await,
@@ -137,5 +152,8 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Lineage(args) => lineage::run(&db, args).await,
         Command::Alias(args) => alias::run(&db, args).await,
         Command::Token(command) => token::run(&db, command).await,
+        Command::Jurisdiction(command) => jurisdiction::run(&db, command).await,
+        Command::Index(command) => index::run(&db, command).await,
+        Command::Scheme(command) => scheme::run(&db, command).await,
     }
 }

@@ -41,6 +41,10 @@ pub struct ServeArgs {
     /// Most root fields in an operation.
     #[arg(long, env = "EGOV_MAX_ROOT_FIELDS", default_value_t = QueryLimits::default().max_root_fields)]
     max_root_fields: usize,
+    /// The jurisdiction queries mean when they name none (default: the database's, Thừa
+    /// Thiên Huế for the shipped data).
+    #[arg(long, env = "EGOV_DEFAULT_JURISDICTION")]
+    default_jurisdiction: Option<String>,
 }
 
 impl ServeArgs {
@@ -65,6 +69,7 @@ impl ServeArgs {
                 max_aliases: self.max_aliases,
                 max_root_fields: self.max_root_fields,
             },
+            default_jurisdiction: self.default_jurisdiction.clone(),
             ..api::ServerOptions::default()
         }
     }
@@ -73,6 +78,12 @@ impl ServeArgs {
 /// Serves until Ctrl-C or SIGTERM, then answers the requests in flight and closes the
 /// database.
 pub async fn run(db: DatabaseConnection, args: ServeArgs) -> Result<(), String> {
+    if let Some(code) = &args.default_jurisdiction {
+        // A default that does not exist would fail every query: refuse to start instead.
+        service::catalog::resolve_jurisdiction(&db, Some(code))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     let bind = args.bind;
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -3,7 +3,7 @@
 use clap::Subcommand;
 use sea_orm::DatabaseConnection;
 use service::access;
-use service::audit::CLI;
+use service::access::audit::CLI;
 
 /// The subcommands of `token`.
 #[derive(Subcommand)]

@@ -82,9 +82,9 @@ impl Agency {
         &self,
         ctx: &Context<'_>,
         index: Option<String>,
-    ) -> ApiResult<std::sync::Arc<Vec<service::results::ResultView>>> {
+    ) -> ApiResult<std::sync::Arc<Vec<service::ranking::ResultView>>> {
         let loaders = ctx.data_unchecked::<Loaders>();
-        let code = index.unwrap_or_else(|| service::scope::DEFAULT_INDEX.to_owned());
+        let code = index.unwrap_or_else(|| service::catalog::DEFAULT_INDEX.to_owned());
         let index = loaders
             .load_one(IndexCode(code.clone()))
             .await?

@@ -76,7 +76,7 @@ impl Changes {
             self.seen_version.store(i64::MIN, Ordering::Release);
             return;
         }
-        let Ok(version) = service::version::current(db).await else {
+        let Ok(version) = service::db::data_version::current(db).await else {
             return;
         };
         let before = self.seen_version.swap(version, Ordering::AcqRel);
@@ -97,7 +97,7 @@ impl Changes {
 
     /// Announces this server's write, once committed.
     pub async fn announce(&self, db: &DatabaseConnection, changes: Vec<ResultsChange>) {
-        if let Ok(version) = service::version::current(db).await {
+        if let Ok(version) = service::db::data_version::current(db).await {
             self.seen_version.store(version, Ordering::Release);
         }
         for change in changes {

@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{decision, ranking_index};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use service::analytics::{self, Movement};
-use service::results::{self, ResultView};
-use service::scope::GroupKey;
+use service::catalog::{GroupKey, indices};
+use service::publication::versions;
+use service::ranking::{ResultView, group, read};
 use service::{agencies, decisions};
 
 use crate::error::ApiError;
@@ -52,7 +53,7 @@ impl Loader<SeriesKey> for Batch {
         }
         let mut loaded = HashMap::new();
         for (index_id, agency_ids) in by_index {
-            let mut series = results::of_agencies(&self.db, &agency_ids, index_id).await?;
+            let mut series = read::of_agencies(&self.db, &agency_ids, index_id).await?;
             for agency_id in agency_ids {
                 let views = series.remove(&agency_id).unwrap_or_default();
                 loaded.insert(
@@ -137,14 +138,10 @@ impl Loader<IndexCode> for Batch {
     type Error = ApiError;
 
     async fn load(&self, keys: &[IndexCode]) -> Result<HashMap<IndexCode, Self::Value>, ApiError> {
-        let found = ranking_index::Entity::find()
-            .filter(ranking_index::Column::Code.is_in(keys.iter().map(|key| key.0.clone())))
-            .all(&self.db)
-            .await
-            .map_err(service::Error::from)?;
+        let found = indices::by_codes(&self.db, keys.iter().map(|key| key.0.clone())).await?;
         Ok(found
             .into_iter()
-            .map(|index| (IndexCode(index.code.clone()), index))
+            .map(|(code, index)| (IndexCode(code), index))
             .collect())
     }
 }
@@ -164,8 +161,7 @@ impl Loader<YearsOf> for Batch {
     async fn load(&self, keys: &[YearsOf]) -> Result<HashMap<YearsOf, Vec<i32>>, ApiError> {
         let mut loaded = HashMap::new();
         for key in keys {
-            let years =
-                results::group_years(&self.db, key.jurisdiction_id, key.index_id, key.tier).await?;
+            let years = group::years(&self.db, key.jurisdiction_id, key.index_id, key.tier).await?;
             loaded.insert(*key, years);
         }
         Ok(loaded)
@@ -209,10 +205,44 @@ impl Loader<VersionsOf> for Batch {
         keys: &[VersionsOf],
     ) -> Result<HashMap<VersionsOf, Self::Value>, ApiError> {
         let ids: Vec<i32> = keys.iter().map(|key| key.0).collect();
-        let mut versions = service::versions::of_results(&self.db, &ids).await?;
+        let mut versions = versions::of_results(&self.db, &ids).await?;
         Ok(keys
             .iter()
             .map(|key| (*key, versions.remove(&key.0).unwrap_or_default()))
+            .collect())
+    }
+}
+
+/// The results of an index's sub-indices for one agency and year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SubIndicesOf {
+    pub agency_id: i32,
+    pub year: i32,
+    /// The parent index.
+    pub index_id: i32,
+}
+
+impl Loader<SubIndicesOf> for Batch {
+    type Value = Arc<Vec<ResultView>>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[SubIndicesOf],
+    ) -> Result<HashMap<SubIndicesOf, Self::Value>, ApiError> {
+        let asked: Vec<(i32, i32, i32)> = keys
+            .iter()
+            .map(|key| (key.agency_id, key.year, key.index_id))
+            .collect();
+        let mut found = read::of_sub_indices(&self.db, &asked).await?;
+        Ok(keys
+            .iter()
+            .map(|key| {
+                let views = found
+                    .remove(&(key.agency_id, key.year, key.index_id))
+                    .unwrap_or_default();
+                (*key, Arc::new(views))
+            })
             .collect())
     }
 }

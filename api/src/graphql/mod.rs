@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod agency;
+pub mod catalog;
 pub mod decision;
 pub mod live;
 pub mod loaders;
@@ -16,7 +17,9 @@ pub mod scheme;
 pub mod summary;
 
 use async_graphql::{Context, Schema};
+use entity::jurisdiction;
 use sea_orm::DatabaseConnection;
+use service::catalog::{Scope, resolve_jurisdiction};
 
 use access::Caller;
 use mutation::Mutation;
@@ -33,10 +36,12 @@ pub fn build_schema(
     db: Option<DatabaseConnection>,
     limits: crate::http::limits::QueryLimits,
     changes: std::sync::Arc<live::Changes>,
+    default_jurisdiction: Option<String>,
 ) -> AppSchema {
     let builder = Schema::build(Query::default(), Mutation::default(), live::Subscription)
         .extension(limits)
-        .data(changes);
+        .data(changes)
+        .data(DefaultJurisdiction(default_jurisdiction));
     match db {
         Some(db) => builder.data(db).finish(),
         None => builder.finish(),
@@ -68,4 +73,36 @@ pub fn with_loaders(
 /// The database connection every resolver reads through.
 pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
+}
+
+/// The jurisdiction a query means when it names none (`serve --default-jurisdiction`); `None`:
+/// the one the database marks as default.
+#[derive(Clone, Debug, Default)]
+pub struct DefaultJurisdiction(pub Option<String>);
+
+/// The jurisdiction a query names, or the server's default.
+pub(crate) fn jurisdiction_code(ctx: &Context<'_>, code: Option<String>) -> Option<String> {
+    code.or_else(|| {
+        ctx.data_opt::<DefaultJurisdiction>()
+            .and_then(|default| default.0.clone())
+    })
+}
+
+/// Resolves the `jurisdiction` argument of a query.
+pub async fn jurisdiction(
+    ctx: &Context<'_>,
+    code: Option<String>,
+) -> service::Result<jurisdiction::Model> {
+    let code = jurisdiction_code(ctx, code);
+    resolve_jurisdiction(db(ctx), code.as_deref()).await
+}
+
+/// Resolves the `jurisdiction` and `index` arguments of a query that reads results.
+pub async fn scope(
+    ctx: &Context<'_>,
+    jurisdiction: Option<String>,
+    index: Option<String>,
+) -> service::Result<Scope> {
+    let code = jurisdiction_code(ctx, jurisdiction);
+    Scope::resolve(db(ctx), code.as_deref(), index.as_deref()).await
 }

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use service::analytics;
-use service::results;
+use service::ranking::{self as results};
 
 use super::agency::Agency;
 use super::loaders::{Loaders, MovementsBetween, YearsOf};
@@ -107,6 +107,20 @@ impl Movement {
             s.converted_decimals
         })
     }
+
+    /// to.score - from.score (rankings by a published score such as the DTI), computed exactly
+    /// and rounded to `decimals` places.
+    async fn score_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        change(&self.0, self.0.score_change(), decimals, |s| s.score_decimals)
+    }
+
+    /// to.percentile - from.percentile, in percentage points: where a ranking grew or shrank
+    /// between the years (63 provinces, then 34), a rank change alone misleads.
+    async fn percentile_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        change(&self.0, self.0.percentile_change(), decimals, |s| {
+            s.rate_decimals
+        })
+    }
 }
 
 /// One cell of a level transition matrix.
@@ -138,7 +152,7 @@ pub async fn movement_of(
     view: &results::ResultView,
 ) -> ApiResult<Option<analytics::Movement>> {
     let loaders = ctx.data_unchecked::<Loaders>();
-    let group = service::scope::GroupKey {
+    let group = service::catalog::GroupKey {
         jurisdiction_id: view.row.jurisdiction_id,
         index_id: view.row.ranking_index_id,
         year: view.row.year,
@@ -152,7 +166,7 @@ pub async fn movement_of(
     let years = loaders.load_one(tier_key).await?.unwrap_or_default();
     for year in years.into_iter().filter(|y| *y < group.year).rev() {
         let key = MovementsBetween {
-            from: service::scope::GroupKey { year, ..group },
+            from: service::catalog::GroupKey { year, ..group },
             to: group.year,
         };
         let movements = loaders.load_one(key).await?.unwrap_or_default();

@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object, SimpleObject};
 use entity::result_version;
-use service::results::{self, ResultView};
-use service::scoring::Level as SchemeLevel;
+use service::published;
+use service::ranking::{ResultView, discrepancies};
+use service::scoring::{Level as SchemeLevel, Scheme};
 
 use super::agency::Agency;
 use super::decision::Decision;
-use super::loaders::{DecisionId, Loaders, VersionsOf};
+use super::loaders::{DecisionId, Loaders, SubIndicesOf, VersionsOf};
 use super::movement::{Movement, movement_of};
 use super::scalars::Decimal;
 use crate::error::ApiResult;
@@ -42,6 +43,28 @@ pub struct PublishedValues {
     pub rate_percent: Option<Decimal>,
     pub converted_score: Option<Decimal>,
     pub level: Option<Level>,
+    /// A published index value (DTI's 0.6419), for rankings by score.
+    pub score: Option<Decimal>,
+    /// How many the publication ranked in all (63 for a table printing the first 17).
+    pub ranked_count: Option<i32>,
+}
+
+impl PublishedValues {
+    /// The published values of a result or version, its level named through `scheme`.
+    fn of(values: &published::PublishedValues, scheme: &Scheme) -> Self {
+        Self {
+            rank: values.rank,
+            rate_percent: values.rate_percent.map(Decimal),
+            converted_score: values.converted_score.map(Decimal),
+            level: values
+                .level
+                .as_deref()
+                .and_then(|code| scheme.level(code))
+                .map(Level::from),
+            score: values.score.map(Decimal),
+            ranked_count: values.ranked_count,
+        }
+    }
 }
 
 /// One agency's result in one ranking of one year: the published points, the values computed
@@ -110,8 +133,14 @@ impl ResultNode {
         self.0.level().map(Level::from)
     }
 
-    /// Standard competition rank by exact rate (ties share a rank: 1,1,1,1,1,6); for a result
-    /// without points, the published rank.
+    /// The published index value the ranking compares (DTI's 0.6419), rounded half away from
+    /// zero to `decimals` places (by default the scheme's); null for rankings of points.
+    async fn score(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        Ok(self.0.score(decimals)?.map(Decimal))
+    }
+
+    /// Standard competition rank by the exact value the scheme ranks by (rate, points or
+    /// score; ties share a rank: 1,1,1,1,1,6); for a result without one, the published rank.
     async fn rank(&self) -> Option<i32> {
         self.0.row.rank
     }
@@ -121,20 +150,45 @@ impl ResultNode {
         self.0.row.tied_with
     }
 
-    /// How many results the ranking has.
+    /// How many the ranking holds: what the publication says it ranked ("17 of 63" for a
+    /// table printing the first 17), else the results stored.
     async fn group_size(&self) -> i32 {
-        self.0.row.group_size
+        self.0.group_size()
+    }
+
+    /// The share of the ranking placed below this result, in percent (rounded half away from
+    /// zero to `decimals` places, by default the scheme's rate precision): comparable across
+    /// years when the ranking grew or shrank.
+    async fn percentile(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+        Ok(self.0.percentile(decimals)?.map(Decimal))
     }
 
     /// The values as printed by the decision.
     async fn published(&self) -> PublishedValues {
+        PublishedValues::of(
+            &published::PublishedValues::from(&self.0.row),
+            &self.0.scheme,
+        )
+    }
+
+    /// The results of this index's sub-indices (DTI's CQS, KTS, XHS) for the same agency and
+    /// year; empty for an index without sub-indices.
+    async fn sub_indices(&self, ctx: &Context<'_>) -> ApiResult<Vec<ResultNode>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
         let row = &self.0.row;
-        PublishedValues {
-            rank: row.published_rank,
-            rate_percent: decimal(row.published_rate_percent),
-            converted_score: decimal(row.published_converted_score),
-            level: self.0.published_level().map(Level::from),
-        }
+        let key = SubIndicesOf {
+            agency_id: row.agency_id,
+            year: row.year,
+            index_id: row.ranking_index_id,
+        };
+        Ok(loaders
+            .load_one(key)
+            .await?
+            .unwrap_or_default()
+            .iter()
+            .cloned()
+            .map(ResultNode::from)
+            .collect())
     }
 
     /// The decision that published these values.
@@ -181,6 +235,12 @@ pub struct ResultVersion {
     view: Arc<ResultView>,
 }
 
+impl ResultVersion {
+    fn values(&self) -> published::PublishedValues {
+        published::PublishedValues::from(&self.version)
+    }
+}
+
 #[Object]
 impl ResultVersion {
     /// 1 for the first publication, then 2, 3, ...
@@ -203,34 +263,24 @@ impl ResultVersion {
     }
 
     async fn max_points(&self) -> Option<Decimal> {
-        decimal(self.version.max_points)
+        self.values().max_points.map(Decimal)
     }
 
     async fn excluded_points(&self) -> Option<Decimal> {
-        decimal(self.version.excluded_points)
+        self.values().excluded_points.map(Decimal)
     }
 
     async fn required_points(&self) -> Option<Decimal> {
-        decimal(self.version.required_points)
+        self.values().required_points.map(Decimal)
     }
 
     async fn achieved_points(&self) -> Option<Decimal> {
-        decimal(self.version.achieved_points)
+        self.values().achieved_points.map(Decimal)
     }
 
     /// The values as this version printed them.
     async fn published(&self) -> PublishedValues {
-        let version = &self.version;
-        PublishedValues {
-            rank: version.published_rank,
-            rate_percent: decimal(version.published_rate_percent),
-            converted_score: decimal(version.published_converted_score),
-            level: version
-                .published_level_code
-                .as_deref()
-                .and_then(|code| self.view.scheme.level(code))
-                .map(Level::from),
-        }
+        PublishedValues::of(&self.values(), &self.view.scheme)
     }
 }
 
@@ -245,8 +295,8 @@ pub struct Discrepancy {
     pub recomputed: String,
 }
 
-impl From<results::Discrepancy> for Discrepancy {
-    fn from(found: results::Discrepancy) -> Self {
+impl From<discrepancies::Discrepancy> for Discrepancy {
+    fn from(found: discrepancies::Discrepancy) -> Self {
         Self {
             result: found.result.into(),
             field: found.field.into(),

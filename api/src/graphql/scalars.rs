@@ -64,4 +64,8 @@ pub enum Tier {
     District,
     /// UBND xã / phường / thị trấn.
     Commune,
+    /// Tỉnh, thành phố trực thuộc trung ương, ranked nationally (jurisdiction `viet-nam`).
+    Province,
+    /// Bộ, cơ quan ngang bộ, ranked nationally.
+    Ministry,
 }

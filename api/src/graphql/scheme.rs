@@ -1,11 +1,10 @@
 //! The `Scheme` type: how a year's results are scored.
 
-use std::sync::Arc;
-
 use async_graphql::{Enum, Object, SimpleObject};
+use service::catalog::schemes::KeyedScheme;
 use service::scoring;
 
-use super::scalars::Decimal;
+use super::scalars::{Decimal, Tier};
 
 /// How the converted score is derived.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +14,20 @@ pub enum ConvertedRule {
     AchievedPoints,
     /// rate x max points (2020, districts).
     RateTimesMaxPoints,
+    /// No converted score is published.
+    None,
+}
+
+/// What a ranking compares.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::scoring::RankBy")]
+pub enum RankBy {
+    /// The rate achieved / required points, in percent (the CQĐT rankings of 2020).
+    Rate,
+    /// The achieved points (rankings out of 150 or 1 000 points).
+    Points,
+    /// A published index value (the national DTI, between 0 and 1).
+    Score,
 }
 
 /// A level of a scheme's scale with its threshold.
@@ -24,48 +37,97 @@ pub struct SchemeLevel {
     pub name: String,
     /// 1 is the best.
     pub ordinal: i32,
-    /// The lowest rate, in percent, that reaches it.
-    pub min_rate_percent: Decimal,
+    /// The lowest value that reaches it, in the unit the scheme ranks by (percent, points or
+    /// score); null for a level only ever published (a grade such as "Tốt"), never computed.
+    pub minimum: Option<Decimal>,
 }
 
-/// The rules a (year, tier, index) is scored by: levels, converted score, printing precision.
-pub struct Scheme(pub Arc<scoring::Scheme>);
+/// The rules a (jurisdiction, index, tier) is scored by from a year on: what is ranked by,
+/// levels, converted score, printing precisions.
+pub struct Scheme(pub KeyedScheme);
+
+impl From<KeyedScheme> for Scheme {
+    fn from(keyed: KeyedScheme) -> Self {
+        Self(keyed)
+    }
+}
+
+impl std::ops::Deref for Scheme {
+    type Target = scoring::Scheme;
+
+    fn deref(&self) -> &scoring::Scheme {
+        &self.0.scheme
+    }
+}
 
 #[Object]
 impl Scheme {
-    /// The first year it governs.
+    /// The jurisdiction's code.
+    async fn jurisdiction(&self) -> &str {
+        &self.0.jurisdiction
+    }
+
+    /// The index's code.
+    async fn index(&self) -> &str {
+        &self.0.index
+    }
+
+    async fn tier(&self) -> Tier {
+        self.0.tier.into()
+    }
+
+    /// The first year it governs; it stays in force until a later scheme of the same key.
     async fn year(&self) -> i32 {
-        self.0.year
+        self.year
     }
 
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.name
+    }
+
+    /// What the ranking compares.
+    async fn rank_by(&self) -> RankBy {
+        self.rank_by.into()
+    }
+
+    /// The maximum points, where the scheme states it once for tables of totals.
+    async fn max_points(&self) -> Option<Decimal> {
+        self.max_points.map(Decimal)
     }
 
     async fn converted_rule(&self) -> ConvertedRule {
-        self.0.converted_rule.into()
+        self.converted_rule.into()
+    }
+
+    /// Places points are printed with.
+    async fn points_decimals(&self) -> u32 {
+        self.points_decimals
+    }
+
+    /// Places a score is printed with (the DTI: 4).
+    async fn score_decimals(&self) -> u32 {
+        self.score_decimals
     }
 
     /// Places the rate is printed with.
     async fn rate_decimals(&self) -> u32 {
-        self.0.rate_decimals
+        self.rate_decimals
     }
 
     /// Places the converted score is printed with.
     async fn converted_decimals(&self) -> u32 {
-        self.0.converted_decimals
+        self.converted_decimals
     }
 
     /// Best first.
     async fn levels(&self) -> Vec<SchemeLevel> {
-        self.0
-            .levels
+        self.levels
             .iter()
             .map(|level| SchemeLevel {
                 code: level.code.clone(),
                 name: level.name.clone(),
                 ordinal: level.ordinal,
-                min_rate_percent: Decimal(level.min_rate_percent),
+                minimum: level.minimum.map(Decimal),
             })
             .collect()
     }

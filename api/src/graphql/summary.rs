@@ -2,7 +2,7 @@
 
 use async_graphql::{Object, SimpleObject};
 use service::analytics::summary;
-use service::results;
+use service::ranking::{self as results};
 use service::scoring::Exact;
 
 use super::result::Level;

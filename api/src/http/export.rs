@@ -1,10 +1,11 @@
 //! `GET /export/{year}/{tier}.csv|.xlsx`: a ranking laid out like the published appendix, for
-//! report generators (see `service::export`).
+//! report generators (see `service::publication::export`).
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use service::scope::Scope;
+use service::catalog::Scope;
+use service::publication::export;
 
 use super::auth::caller;
 use super::graphql_http::MediaType;
@@ -40,19 +41,23 @@ pub async fn export(
     let Ok(tier) = tier.parse::<service::Tier>() else {
         return refuse(StatusCode::NOT_FOUND, format!("unknown tier `{tier}`"));
     };
-    let format = match format.parse::<service::export::Format>() {
+    let format = match format.parse::<export::Format>() {
         Ok(format) => format,
         Err(error) => return refuse(StatusCode::NOT_FOUND, error.to_string()),
     };
     let written = async {
+        let jurisdiction = query
+            .jurisdiction
+            .as_ref()
+            .or(state.options.default_jurisdiction.as_ref());
         let scope = Scope::resolve(
             &state.db,
-            query.jurisdiction.as_deref(),
+            jurisdiction.map(String::as_str),
             query.index.as_deref(),
         )
         .await?;
         let group = scope.group(year, tier);
-        service::export::export(&state.db, group, query.as_of.as_deref(), format).await
+        export::export(&state.db, group, query.as_of.as_deref(), format).await
     };
     match written.await {
         Ok(body) => {

@@ -105,7 +105,7 @@ impl Metrics {
 
     /// The metrics in Prometheus text format, the pool read now.
     pub fn render(&self, db: &DatabaseConnection) -> Result<String, std::fmt::Error> {
-        let (open, idle) = service::database::pool_stats(db);
+        let (open, idle) = service::db::pool_stats(db);
         self.pool_open.set(i64::from(open));
         self.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
         let mut text = String::new();

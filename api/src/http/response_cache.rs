@@ -57,7 +57,7 @@ impl ResponseCache {
         {
             return Some(version);
         }
-        let version = match service::version::current(db).await {
+        let version = match service::db::data_version::current(db).await {
             Ok(version) => version,
             Err(error) => {
                 tracing::warn!(%error, "cannot read the data version; answering without the cache");

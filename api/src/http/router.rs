@@ -11,6 +11,7 @@ use super::{dashboard, export, graphiql, graphql, health, observability};
 
 /// The whole HTTP application over a prepared database.
 pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
+    let max_body_bytes = options.max_body_bytes;
     let state = AppState::new(db, options);
     Router::new()
         .route("/", get(dashboard::page))
@@ -22,7 +23,7 @@ pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(observability::metrics))
-        .layer(DefaultBodyLimit::max(options.max_body_bytes))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             observability::observe,

@@ -15,7 +15,7 @@ use crate::graphql::live::Changes;
 use crate::{AppSchema, build_schema};
 
 /// How the server behaves.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ServerOptions {
     /// How long a DataLoader batch waits for more keys after the first (default 1 ms).
     pub batch_delay: Duration,
@@ -34,6 +34,9 @@ pub struct ServerOptions {
     /// How long a read may run before it is abandoned with `TIMEOUT` (default 30 s). Writes run
     /// to the end: abandoning one would leave the client unsure whether it happened.
     pub request_timeout: Duration,
+    /// The jurisdiction a query means when it names none; `None`: the one the database marks
+    /// as default (Thừa Thiên Huế for the shipped data).
+    pub default_jurisdiction: Option<String>,
 }
 
 impl Default for ServerOptions {
@@ -46,6 +49,7 @@ impl Default for ServerOptions {
             limits: QueryLimits::default(),
             max_body_bytes: 16 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            default_jurisdiction: None,
         }
     }
 }
@@ -67,7 +71,12 @@ impl AppState {
     pub fn new(db: DatabaseConnection, options: ServerOptions) -> Self {
         let changes = Changes::start(Some(db.clone()), options.version_poll);
         Self {
-            schema: build_schema(Some(db.clone()), options.limits, changes),
+            schema: build_schema(
+                Some(db.clone()),
+                options.limits,
+                changes,
+                options.default_jurisdiction.clone(),
+            ),
             persisted: Arc::new(PersistedQueries::new(10_000)),
             cache: Arc::new(ResponseCache::new(
                 options.cache_entries,

@@ -10,7 +10,7 @@ use service_fuzz::check_parsed;
 
 fuzz_target!(|content: &[u8]| {
     for tier in [Tier::Provincial, Tier::District, Tier::Commune] {
-        let parsed = published_table::parse(content, &TableContext::at(2020, tier));
+        let parsed = published_table::parse(content, &TableContext::at(2020, tier)).expect("year and tier are given");
         check_parsed(&parsed);
         for row in &parsed.rows {
             assert_eq!((row.year, row.tier), (2020, tier));

@@ -41,7 +41,7 @@ pub fn check_spreadsheet(content: &[u8]) {
     let Ok(csv) = spreadsheet::first_sheet_as_csv(content) else {
         return;
     };
-    check_parsed(&published_table::parse(&csv, &TableContext::at(2020, Tier::District)));
+    check_parsed(&published_table::parse(&csv, &TableContext::at(2020, Tier::District)).expect("year and tier are given"));
     check_parsed(&normalized_csv::parse(&csv));
 }
 

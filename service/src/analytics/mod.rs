@@ -62,6 +62,27 @@ impl Movement {
         let from = self.from.as_ref()?.exact_converted_score()?;
         Some(self.to.as_ref()?.exact_converted_score()?.minus(&from))
     }
+
+    /// to.percentile - from.percentile, exact, in percentage points: comparable where the
+    /// group changed size between the years.
+    pub fn percentile_change(&self) -> Option<Exact> {
+        let from = self.from.as_ref()?.exact_percentile()?;
+        Some(self.to.as_ref()?.exact_percentile()?.minus(&from))
+    }
+
+    /// to.score - from.score, exact (rankings by a published score, such as the DTI).
+    pub fn score_change(&self) -> Option<Exact> {
+        let from = self.from.as_ref()?.exact_score()?;
+        Some(self.to.as_ref()?.exact_score()?.minus(&from))
+    }
+}
+
+/// Whether a ranking was published in part: it says it ranked more than it printed (the first
+/// 17 of 63). An agency missing from it was not necessarily absent.
+fn partial(views: &[ResultView]) -> bool {
+    views
+        .first()
+        .is_some_and(|view| view.group_size() > view.row.group_size)
 }
 
 /// Whether two schemes' levels can be compared: the same codes at the same ordinals.
@@ -79,7 +100,7 @@ fn direction(from: &ResultView, to: &ResultView) -> LevelDirection {
     if !comparable_scales(&from.scheme, &to.scheme) {
         return LevelDirection::NotComparable;
     }
-    match (from.level(), to.level()) {
+    match (from.effective_level(), to.effective_level()) {
         (Some(before), Some(after)) => match after.ordinal.cmp(&before.ordinal) {
             std::cmp::Ordering::Less => LevelDirection::Up,
             std::cmp::Ordering::Greater => LevelDirection::Down,
@@ -113,6 +134,19 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
         });
         return new.chain(dropped).collect();
     };
+    // Missing from a ranking published in part is not the same as absent: not comparable.
+    let (new, dropped) = (
+        if partial(&from) {
+            LevelDirection::NotComparable
+        } else {
+            LevelDirection::New
+        },
+        if partial(&to) {
+            LevelDirection::NotComparable
+        } else {
+            LevelDirection::Dropped
+        },
+    );
     let earlier: HashMap<i32, &ResultView> = from.iter().map(|v| (v.row.agency_id, v)).collect();
     let mut claimed: BTreeSet<i32> = BTreeSet::new();
     let mut movements = Vec::with_capacity(to.len());
@@ -137,7 +171,7 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
                 from: None,
                 to: Some(view.clone()),
                 predecessors: Vec::new(),
-                level_direction: LevelDirection::New,
+                level_direction: new,
             },
             (_, several) => Movement {
                 agency: view.agency.clone(),
@@ -157,7 +191,7 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
                 from: Some(view.clone()),
                 to: None,
                 predecessors: Vec::new(),
-                level_direction: LevelDirection::Dropped,
+                level_direction: dropped,
             }),
     );
     movements
@@ -205,7 +239,10 @@ pub fn level_transitions(movements: &[Movement]) -> Vec<Transition> {
         from_scale.iter().map(Some).chain([None]).collect();
     let to_levels: Vec<Option<&crate::scoring::Level>> =
         to_scale.iter().map(Some).chain([None]).collect();
-    let code = |view: Option<&ResultView>| view.and_then(|v| v.level()).map(|l| l.code.clone());
+    let code = |view: Option<&ResultView>| {
+        view.and_then(|v| v.effective_level())
+            .map(|l| l.code.clone())
+    };
     let mut cells = Vec::new();
     for from in &from_levels {
         for to in &to_levels {
@@ -237,7 +274,8 @@ pub enum RankDirection {
     Down,
 }
 
-/// The biggest rank gains (or losses), ties broken by the rate change, then by name.
+/// The biggest rank gains (or losses), ties broken by the rate change (or the score change,
+/// for rankings by score), then by name.
 pub fn top_movers(
     movements: Vec<Movement>,
     direction: RankDirection,
@@ -251,7 +289,8 @@ pub fn top_movers(
                 RankDirection::Up => change > 0,
                 RankDirection::Down => change < 0,
             };
-            wanted.then(|| (change, m.rate_percent_change(), m))
+            let by = m.rate_percent_change().or_else(|| m.score_change());
+            wanted.then_some((change, by, m))
         })
         .collect();
     movers.sort_by(|(a, rate_a, ma), (b, rate_b, mb)| {

@@ -105,7 +105,7 @@ async fn summarise(db: &impl ConnectionTrait, group: GroupKey) -> Result<Option<
         .map(|level| {
             let count = views
                 .iter()
-                .filter(|v| v.row.level_code.as_deref() == Some(&level.code))
+                .filter(|v| v.effective_level().is_some_and(|l| l.code == level.code))
                 .count();
             (level.clone(), count)
         })

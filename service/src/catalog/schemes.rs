@@ -16,7 +16,7 @@ use super::scope::GroupKey;
 use crate::db::ids::find_by_ids;
 use crate::scoring::exact::MAX_DECIMALS;
 use crate::scoring::{ConvertedRule, Level, RankBy, Scheme};
-use crate::{Error, Result};
+use crate::{Error, Result, Tier};
 
 /// The schemes of a group's jurisdiction, index and tier, every year.
 fn of_key(group: GroupKey) -> Select<scoring_scheme::Entity> {
@@ -55,31 +55,67 @@ pub async fn by_ids(
     with_levels(db, rows).await
 }
 
-/// Every stored scheme with its key, optionally of one jurisdiction: (jurisdiction id, index
-/// id, tier code, scheme), by jurisdiction, index, tier and year.
+/// A stored scheme with the codes of where it applies.
+#[derive(Clone, Debug)]
+pub struct KeyedScheme {
+    pub jurisdiction: String,
+    pub index: String,
+    pub tier: Tier,
+    pub scheme: Arc<Scheme>,
+}
+
+/// Every stored scheme, optionally of one jurisdiction (by code), by jurisdiction, index,
+/// tier and year.
 pub async fn list(
     db: &impl ConnectionTrait,
-    jurisdiction_id: Option<i32>,
-) -> Result<Vec<(scoring_scheme::Model, Arc<Scheme>)>> {
-    let mut query = scoring_scheme::Entity::find();
-    if let Some(id) = jurisdiction_id {
-        query = query.filter(scoring_scheme::Column::JurisdictionId.eq(id));
-    }
-    let rows = query
-        .order_by_asc(scoring_scheme::Column::JurisdictionId)
-        .order_by_asc(scoring_scheme::Column::RankingIndexId)
-        .order_by_asc(scoring_scheme::Column::Tier)
-        .order_by_asc(scoring_scheme::Column::Year)
-        .all(db)
-        .await?;
-    let mut schemes = with_levels(db, rows.clone()).await?;
-    Ok(rows
+    jurisdiction: Option<&str>,
+) -> Result<Vec<KeyedScheme>> {
+    let jurisdictions: HashMap<i32, String> = super::jurisdictions::list(db)
+        .await?
         .into_iter()
-        .filter_map(|row| {
-            let scheme = schemes.remove(&row.id)?;
-            Some((row, scheme))
+        .map(|j| (j.id, j.code))
+        .collect();
+    let indices = super::indices::codes(db).await?;
+    let mut query = scoring_scheme::Entity::find();
+    if let Some(code) = jurisdiction {
+        let wanted = super::resolve_jurisdiction(db, Some(code)).await?;
+        query = query.filter(scoring_scheme::Column::JurisdictionId.eq(wanted.id));
+    }
+    let rows = query.all(db).await?;
+    let keys: Vec<(i32, i32, i32, String)> = rows
+        .iter()
+        .map(|row| {
+            (
+                row.id,
+                row.jurisdiction_id,
+                row.ranking_index_id,
+                row.tier.clone(),
+            )
         })
-        .collect())
+        .collect();
+    let mut schemes = with_levels(db, rows).await?;
+    let mut listed = Vec::new();
+    for (id, jurisdiction_id, index_id, tier) in keys {
+        let corrupt = || Error::Corrupt(format!("scheme {id} refers to a missing row"));
+        listed.push(KeyedScheme {
+            jurisdiction: jurisdictions
+                .get(&jurisdiction_id)
+                .cloned()
+                .ok_or_else(corrupt)?,
+            index: indices.get(&index_id).cloned().ok_or_else(corrupt)?,
+            tier: tier.parse().map_err(|_| corrupt())?,
+            scheme: schemes.remove(&id).ok_or_else(corrupt)?,
+        });
+    }
+    listed.sort_by(|a, b| {
+        (&a.jurisdiction, &a.index, a.tier, a.scheme.year).cmp(&(
+            &b.jurisdiction,
+            &b.index,
+            b.tier,
+            b.scheme.year,
+        ))
+    });
+    Ok(listed)
 }
 
 async fn with_levels(

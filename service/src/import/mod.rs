@@ -57,7 +57,7 @@ pub fn year_in(text: &str) -> Option<i32> {
 /// [`published_table`]), which needs the tier (and year) it does not print.
 pub fn read(content: &[u8], context: &TableContext) -> Result<Parsed> {
     if !spreadsheet::recognises(content) {
-        return Ok(read_text(content, context));
+        return read_text(content, context);
     }
     let sheets = spreadsheet::sheets_as_csv(content).map_err(Error::BadInput)?;
     let several = sheets.len() > 1;
@@ -67,7 +67,7 @@ pub fn read(content: &[u8], context: &TableContext) -> Result<Parsed> {
             year: sheet.year.or(context.year),
             ..context.clone()
         };
-        let mut read = read_text(&sheet.csv, &context);
+        let mut read = read_text(&sheet.csv, &context)?;
         if several {
             // Lines restart on every sheet: the sheet's name says where.
             for error in &mut read.errors {
@@ -84,14 +84,14 @@ pub fn read(content: &[u8], context: &TableContext) -> Result<Parsed> {
 }
 
 /// Reads CSV text in whichever format it is.
-fn read_text(content: &[u8], context: &TableContext) -> Parsed {
+fn read_text(content: &[u8], context: &TableContext) -> Result<Parsed> {
     let normalized = csv::ReaderBuilder::new()
         .from_reader(content)
         .headers()
         .is_ok_and(normalized_csv::recognises);
     if normalized {
-        normalized_csv::parse(content)
+        Ok(normalized_csv::parse(content))
     } else {
-        published_table::parse(content, context)
+        published_table::parse(content, context).map_err(Error::BadInput)
     }
 }

@@ -32,7 +32,7 @@ enum Named {
 fn field_of(h: &str, of_index: bool, of_year: bool) -> Option<Named> {
     let has = |phrase: &str| h.contains(phrase);
     let field = |field| Some(Named::Field(field));
-    if h == "stt" || has("thu hang") || h == "xep thu" || h == "thu tu" {
+    if is_numbering(h) || has("thu hang") || h == "xep thu" {
         field(Field::Rank)
     } else if has("ten don vi")
         || h == "don vi"
@@ -66,6 +66,12 @@ fn field_of(h: &str, of_index: bool, of_year: bool) -> Option<Named> {
     } else {
         None
     }
+}
+
+/// A numbering column (`STT`, `TT`): the rank in a table of one year, the row's number in a
+/// table printing several years side by side.
+fn is_numbering(h: &str) -> bool {
+    matches!(h, "stt" | "tt" | "so tt" | "thu tu")
 }
 
 /// A header with the year and index it names taken out: (what is left, year, index code). The
@@ -154,11 +160,11 @@ fn delimiter(content: &[u8]) -> u8 {
 }
 
 /// Parses a printed table of the tier (and, where its headers name none, the year) the importer
-/// was told.
-pub fn parse(content: &[u8], context: &TableContext) -> Parsed {
+/// was told. `Err`: the table needs a year or tier it was not given.
+pub fn parse(content: &[u8], context: &TableContext) -> Result<Parsed, String> {
     let (mut reader, headers) = match table::open(content, delimiter(content), true) {
         Ok(opened) => opened,
-        Err(refused) => return refused,
+        Err(refused) => return Ok(refused),
     };
     let (records, errors) = table::records(content, &mut reader);
     let mut columns: Vec<Column> = Vec::new();
@@ -203,30 +209,35 @@ pub fn parse(content: &[u8], context: &TableContext) -> Parsed {
             series,
         });
     }
+    if columns.iter().any(|column| column.series.year.is_some()) {
+        columns.retain(|column| !is_numbering(&names::fold(&column.header)));
+    }
     if !columns.iter().any(|column| column.field == Field::Agency) {
-        return Parsed::refused(
+        return Ok(Parsed::refused(
             1,
             None,
             "no column names the agency (expected a header such as `Tên đơn vị`)".into(),
-        );
+        ));
     }
-    let Some(tier) = context.tier else {
-        return Parsed::refused(
-            1,
-            None,
-            "this table has no tier column (a table as published): give its tier".into(),
-        );
-    };
     let undated = columns
         .iter()
         .any(|c| c.series.year.is_none() && c.field != Field::Agency);
-    if undated && context.year.is_none() {
-        return Parsed::refused(
-            1,
-            None,
-            "this table has no year column (a table as published): give its year".into(),
-        );
-    }
+    let tier = match (context.tier, undated && context.year.is_none()) {
+        (Some(tier), false) => tier,
+        (None, true) => {
+            return Err("this table has no year and tier columns (a table as published): give its year and tier".into());
+        }
+        (None, false) => {
+            return Err(
+                "this table has no tier column (a table as published): give its tier".into(),
+            );
+        }
+        (Some(_), true) => {
+            return Err(
+                "this table has no year column (a table as published): give its year".into(),
+            );
+        }
+    };
     let layout = Layout {
         columns,
         year: context.year,
@@ -234,7 +245,7 @@ pub fn parse(content: &[u8], context: &TableContext) -> Parsed {
         numbers: Numbers::Printed,
         rate_by_percent_sign: true,
     };
-    table::read_records(&records, errors, &layout)
+    Ok(table::read_records(&records, errors, &layout))
 }
 
 #[cfg(test)]
@@ -264,7 +275,7 @@ mod tests {
     }
 
     fn parse_at(table: &str, year: i32, tier: Tier) -> Parsed {
-        parse(table.as_bytes(), &context(Some(year), tier))
+        parse(table.as_bytes(), &context(Some(year), tier)).unwrap()
     }
 
     #[test]
@@ -353,7 +364,7 @@ mod tests {
         let table = "TT,Tên cơ quan,Điểm năm 2022,Điểm năm 2023 (1000 điểm),Xếp loại 2023\n\
                      1,Sở Tư pháp,\"140,5\",\"912,25\",Tốt\n\
                      2,Sở Mới,,\"800\",Khá\n";
-        let parsed = parse(table.as_bytes(), &context(None, Tier::Provincial));
+        let parsed = parse(table.as_bytes(), &context(None, Tier::Provincial)).unwrap();
         assert_eq!(parsed.errors, []);
         let rows: Vec<(&str, i32, String, Option<&str>)> = parsed
             .rows
@@ -406,7 +417,7 @@ mod tests {
     #[test]
     fn a_table_without_a_year_anywhere_is_refused() {
         let table = "Tên đơn vị,Tổng điểm\nA,1\n";
-        let errors = parse(table.as_bytes(), &context(None, Tier::Provincial)).errors;
-        assert!(errors[0].message.contains("give its year"), "{errors:?}");
+        let refused = parse(table.as_bytes(), &context(None, Tier::Provincial)).unwrap_err();
+        assert!(refused.contains("give its year"), "{refused}");
     }
 }

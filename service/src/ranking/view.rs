@@ -10,7 +10,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::catalog::{indices, schemes};
 use crate::published::PublishedValues;
-use crate::scoring::{Exact, Level, Scheme, exact::MAX_DECIMALS};
+use crate::scoring::{Exact, Level, Points, Scheme, exact::MAX_DECIMALS};
 use crate::{Error, Result, agencies, decisions};
 
 /// A result with what reading it needs: its agency, its scheme, its decision and index.
@@ -24,16 +24,58 @@ pub struct ResultView {
 }
 
 impl ResultView {
+    /// The published points, with the scheme's maximum where the row printed none.
+    fn points(&self) -> Points {
+        PublishedValues::from(&self.row)
+            .points()
+            .with_max(self.scheme.max_points)
+    }
+
     /// The exact rate in percent, when the points were published.
     pub fn exact_rate_percent(&self) -> Option<Exact> {
-        PublishedValues::from(&self.row).points().rate_percent()
+        self.points().rate_percent()
     }
 
     /// The exact converted score under the result's scheme.
     pub fn exact_converted_score(&self) -> Option<Exact> {
-        PublishedValues::from(&self.row)
-            .points()
-            .converted_score(self.scheme.converted_rule)
+        self.points().converted_score(self.scheme.converted_rule)
+    }
+
+    /// The published score (an index value such as DTI's 0,6419), exactly.
+    pub fn exact_score(&self) -> Option<Exact> {
+        self.row.score.map(|score| Exact::from_decimal(score.0))
+    }
+
+    /// The score rounded half away from zero to `decimals` places, by default the scheme's.
+    pub fn score(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
+        let decimals = precision(decimals, self.scheme.score_decimals)?;
+        Ok(self.exact_score().and_then(|score| score.round(decimals)))
+    }
+
+    /// The share of the ranking placed below this result, in percent, exactly: with a group
+    /// that grew or shrank (63 provinces, then 34), it compares where a rank does not.
+    pub fn exact_percentile(&self) -> Option<Exact> {
+        let rank = self.row.rank?;
+        let size = self.group_size();
+        let below = size - rank - self.row.tied_with.unwrap_or(0);
+        Exact::from_decimal(Decimal::from(below.max(0)) * Decimal::ONE_HUNDRED)
+            .checked_div(&Exact::from_decimal(Decimal::from(size)))
+    }
+
+    /// [`Self::exact_percentile`] rounded half away from zero to `decimals` places, by default
+    /// the scheme's rate precision.
+    pub fn percentile(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
+        let decimals = precision(decimals, self.scheme.rate_decimals)?;
+        Ok(self.exact_percentile().and_then(|p| p.round(decimals)))
+    }
+
+    /// How many the ranking holds: what the publication says it ranked (63 for a table
+    /// printing the first 17), else the results stored.
+    pub fn group_size(&self) -> i32 {
+        self.row
+            .ranked_count
+            .unwrap_or(self.row.group_size)
+            .max(self.row.group_size)
     }
 
     /// The rate rounded half away from zero to `decimals` places, by default the scheme's.
@@ -66,6 +108,12 @@ impl ResultView {
             .published_level_code
             .as_deref()
             .and_then(|code| self.scheme.level(code))
+    }
+
+    /// The level comparisons use: the computed one, else the one published (a table of levels
+    /// only, or a grade that has no minimum and is never computed).
+    pub fn effective_level(&self) -> Option<&Level> {
+        self.level().or_else(|| self.published_level())
     }
 }
 

@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use service::access::Role as ServiceRole;
 use service::agencies;
-use service::lineage::{self, NewLineageEvent};
+use service::agencies::lineage::{self, NewLineageEvent};
 
 use super::payload::{MutationError, into_payload, refusable};
 use crate::error::ApiResult;
@@ -13,7 +13,7 @@ use crate::graphql::db;
 
 /// A change in the set of agencies.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "service::lineage::LineageKind")]
+#[graphql(remote = "service::agencies::lineage::LineageKind")]
 pub enum LineageKind {
     /// One agency continues under another name.
     Rename,

@@ -7,6 +7,7 @@
 //! payloads; what the payloads share is in [`payload`].
 
 pub mod agencies;
+pub mod catalog;
 pub mod decisions;
 pub mod lineage;
 pub mod payload;
@@ -17,6 +18,7 @@ pub mod tokens;
 use async_graphql::MergedObject;
 
 use agencies::AgenciesMutation;
+use catalog::CatalogMutation;
 use decisions::DecisionsMutation;
 use lineage::LineageMutation;
 use results::ResultsMutation;
@@ -33,4 +35,5 @@ pub struct Mutation(
     LineageMutation,
     SchemesMutation,
     TokensMutation,
+    CatalogMutation,
 );

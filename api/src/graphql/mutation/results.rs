@@ -4,16 +4,16 @@
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use base64::Engine as _;
 use service::access::Role as ServiceRole;
-use service::import::{self, ImportOptions, table::ParsedRow};
-use service::results;
+use service::publication::{self, Amendment, Correction, ImportOptions};
+use service::published::PublishedValues;
 
 use super::payload::{MutationError, into_payload, refusable};
 use crate::error::ApiResult;
 use crate::graphql::access::require;
-use crate::graphql::db;
 use crate::graphql::live::{ChangeAction, Changes, ResultsChange};
 use crate::graphql::result::ResultNode;
 use crate::graphql::scalars::{Decimal, Tier, saturating_int};
+use crate::graphql::{db, jurisdiction_code};
 
 /// How `content` is written.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -43,9 +43,42 @@ pub struct ImportResultsInput {
     /// that published that result.
     pub decision: Option<String>,
     pub jurisdiction: Option<String>,
+    /// How many the publication ranked in all, for a table printing only some: 63 for a table
+    /// of the first 17, so a result reads "17 of 63".
+    pub ranked_count: Option<i32>,
     /// Check and report everything, write nothing.
     #[graphql(default)]
     pub dry_run: bool,
+}
+
+impl ImportResultsInput {
+    /// The file's bytes and how to import them, for `actor`.
+    fn into_import(
+        self,
+        ctx: &Context<'_>,
+        actor: &str,
+    ) -> service::Result<(Vec<u8>, ImportOptions)> {
+        let content = match self.content_encoding {
+            ContentEncoding::Text => self.content.into_bytes(),
+            ContentEncoding::Base64 => base64::engine::general_purpose::STANDARD
+                .decode(self.content.trim())
+                .map_err(|error| {
+                    service::Error::BadInput(format!("`content` is not base64: {error}"))
+                })?,
+        };
+        let options = ImportOptions {
+            jurisdiction: jurisdiction_code(ctx, self.jurisdiction),
+            index: self.index,
+            decision: self.decision,
+            dry_run: self.dry_run,
+            year: self.year,
+            tier: self.tier.map(Into::into),
+            ranked_count: self.ranked_count,
+            actor: Some(actor.to_owned()),
+            keep_unstated: false,
+        };
+        Ok((content, options))
+    }
 }
 
 /// A new name that looks like a known agency's.
@@ -71,8 +104,8 @@ pub struct ImportReport {
     pub rankings: Vec<String>,
 }
 
-impl From<import::ImportReport> for ImportReport {
-    fn from(report: import::ImportReport) -> Self {
+impl From<publication::ImportReport> for ImportReport {
+    fn from(report: publication::ImportReport) -> Self {
         Self {
             dry_run: report.dry_run,
             rows_read: saturating_int(report.rows_read),
@@ -114,6 +147,31 @@ pub struct AmendedResultInput {
     pub published_converted_score: Option<Decimal>,
     /// A level code (`II`) or label (`Mức độ II`, `Chưa đạt`).
     pub published_level: Option<String>,
+    /// A published index value, for rankings by score.
+    pub score: Option<Decimal>,
+    /// How many the publication ranked in all.
+    pub ranked_count: Option<i32>,
+}
+
+impl From<AmendedResultInput> for Correction {
+    fn from(input: AmendedResultInput) -> Self {
+        let decimal = |value: Option<Decimal>| value.map(|d| d.0);
+        Self {
+            agency: input.agency,
+            values: PublishedValues {
+                max_points: decimal(input.max_points),
+                excluded_points: decimal(input.excluded_points),
+                required_points: decimal(input.required_points),
+                achieved_points: decimal(input.achieved_points),
+                rank: input.published_rank,
+                rate_percent: decimal(input.published_rate_percent),
+                converted_score: decimal(input.published_converted_score),
+                level: input.published_level,
+                score: decimal(input.score),
+                ranked_count: input.ranked_count,
+            },
+        }
+    }
 }
 
 /// Corrections published by an amending decision.
@@ -142,7 +200,7 @@ pub struct AmendResultsPayload {
 refusable!(ImportResultsPayload, AmendResultsPayload);
 
 /// Tells subscribers which rankings an import or amendment changed (nothing on a dry run).
-async fn announce(ctx: &Context<'_>, action: ChangeAction, report: &import::ImportReport) {
+async fn announce(ctx: &Context<'_>, action: ChangeAction, report: &publication::ImportReport) {
     if report.dry_run {
         return;
     }
@@ -175,25 +233,8 @@ impl ResultsMutation {
     ) -> ApiResult<ImportResultsPayload> {
         let caller = require(ctx, ServiceRole::Editor)?;
         let outcome = async {
-            let content = match input.content_encoding {
-                ContentEncoding::Text => input.content.into_bytes(),
-                ContentEncoding::Base64 => base64::engine::general_purpose::STANDARD
-                    .decode(input.content.trim())
-                    .map_err(|error| {
-                        service::Error::BadInput(format!("`content` is not base64: {error}"))
-                    })?,
-            };
-            let options = ImportOptions {
-                jurisdiction: input.jurisdiction,
-                index: input.index,
-                decision: input.decision,
-                dry_run: input.dry_run,
-                year: input.year,
-                tier: input.tier.map(Into::into),
-                actor: Some(caller.name.clone()),
-                keep_unstated: false,
-            };
-            let report = import::import_table(db(ctx), &content, &options).await?;
+            let (content, options) = input.into_import(ctx, &caller.name)?;
+            let report = publication::import_table(db(ctx), &content, &options).await?;
             announce(ctx, ChangeAction::ImportResults, &report).await;
             Ok(report)
         };
@@ -212,52 +253,23 @@ impl ResultsMutation {
         input: AmendResultsInput,
     ) -> ApiResult<AmendResultsPayload> {
         let caller = require(ctx, ServiceRole::Editor)?;
-        let rows = input
-            .results
-            .into_iter()
-            .enumerate()
-            .map(|(place, row)| ParsedRow {
-                line: place + 1,
-                year: input.year,
-                tier: input.tier.into(),
-                agency: row.agency,
-                published_rank: row.published_rank,
-                max_points: row.max_points.map(|d| d.0),
-                excluded_points: row.excluded_points.map(|d| d.0),
-                required_points: row.required_points.map(|d| d.0),
-                achieved_points: row.achieved_points.map(|d| d.0),
-                published_rate_percent: row.published_rate_percent.map(|d| d.0),
-                published_converted_score: row.published_converted_score.map(|d| d.0),
-                published_level: row.published_level,
-                index: None,
-                decision: None,
-            })
-            .collect();
-        let options = ImportOptions {
-            jurisdiction: input.jurisdiction,
+        let amendment = Amendment {
+            decision: input.decision,
+            year: input.year,
+            tier: input.tier.into(),
             index: input.index,
-            decision: Some(input.decision),
+            jurisdiction: jurisdiction_code(ctx, input.jurisdiction),
+            corrections: input.results.into_iter().map(Correction::from).collect(),
             dry_run: input.dry_run,
-            actor: Some(caller.name.clone()),
-            ..ImportOptions::default()
         };
-        let outcome = async {
-            let report = import::amend(db(ctx), rows, &options).await?;
-            announce(ctx, ChangeAction::AmendResults, &report).await;
-            let ids: Vec<i32> = if report.dry_run {
-                Vec::new()
-            } else {
-                report.amended.iter().map(|a| a.result_id).collect()
-            };
-            let amended = results::by_ids(db(ctx), &ids).await?;
-            Ok((report, amended))
-        };
-        into_payload(ctx, outcome.await, |(report, amended)| {
-            AmendResultsPayload {
-                report: Some(report.into()),
-                results: amended.into_iter().map(ResultNode::from).collect(),
-                errors: Vec::new(),
-            }
+        let outcome = publication::amend(db(ctx), amendment, &caller.name).await;
+        if let Ok((report, _)) = &outcome {
+            announce(ctx, ChangeAction::AmendResults, report).await;
+        }
+        into_payload(ctx, outcome, |(report, amended)| AmendResultsPayload {
+            report: Some(report.into()),
+            results: amended.into_iter().map(ResultNode::from).collect(),
+            errors: Vec::new(),
         })
     }
 }

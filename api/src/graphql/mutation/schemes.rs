@@ -1,27 +1,31 @@
-//! `setScoringScheme`.
+//! `setScoringScheme`: the fields of a scheme file's `[[scheme]]` table, as GraphQL input.
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use service::access::Role as ServiceRole;
-use service::schemes;
-use service::scope::Scope;
+use service::catalog::schemes::{KeyedScheme, LevelSpec, NewScheme, Rules};
+use service::ranking::rules;
 
 use super::payload::{MutationError, into_payload, refusable};
 use crate::error::ApiResult;
 use crate::graphql::access::require;
-use crate::graphql::db;
 use crate::graphql::live::{ChangeAction, Changes, ResultsChange};
 use crate::graphql::scalars::{Decimal, Tier};
-use crate::graphql::scheme::{ConvertedRule, Scheme};
+use crate::graphql::scheme::{ConvertedRule, RankBy, Scheme};
+use crate::graphql::{db, scope};
 
-/// One level of a scale.
+/// One level of a scale, best first.
 #[derive(InputObject)]
 pub struct LevelInput {
-    /// `I`, `II`, ..., `NOT_ACHIEVED`.
+    /// `I`, `II`, ..., `NOT_ACHIEVED`, `TOT`: capital letters, digits and `_`.
     pub code: String,
-    /// As printed: `Mức độ I`, `Chưa đạt`.
+    /// As printed: `Mức độ I`, `Chưa đạt`, `Tốt`. Printed labels are matched against it.
     pub name: String,
-    /// The lowest rate, in percent, that reaches it.
-    pub min_rate_percent: Decimal,
+    /// The lowest value that reaches it, in the unit the scheme ranks by (percent, points or
+    /// score). Left out: the level is only ever published, never computed.
+    pub minimum: Option<Decimal>,
+    /// The former name of `minimum`, for schemes ranking by rate.
+    #[graphql(deprecation = "use `minimum`")]
+    pub min_rate_percent: Option<Decimal>,
 }
 
 #[derive(InputObject)]
@@ -32,13 +36,52 @@ pub struct SetScoringSchemeInput {
     pub index: Option<String>,
     pub jurisdiction: Option<String>,
     pub name: String,
+    /// What the ranking compares (default `RATE`).
+    #[graphql(default_with = "RankBy::Rate")]
+    pub rank_by: RankBy,
+    /// The maximum points, for tables that print only totals.
+    pub max_points: Option<Decimal>,
     pub converted_rule: ConvertedRule,
     /// Places the rate is printed with.
+    #[graphql(default = 2)]
     pub rate_decimals: i32,
     /// Places the converted score is printed with.
+    #[graphql(default = 2)]
     pub converted_decimals: i32,
-    /// Best first, each with a lower minimum than the one before.
+    /// Places points are printed with.
+    #[graphql(default = 2)]
+    pub points_decimals: i32,
+    /// Places a score is printed with.
+    #[graphql(default = 4)]
+    pub score_decimals: i32,
+    /// Best first, each with a lower minimum than the one before; may be empty.
+    #[graphql(default)]
     pub levels: Vec<LevelInput>,
+}
+
+impl SetScoringSchemeInput {
+    /// The rules the input states.
+    fn rules(&self) -> service::Result<Rules> {
+        Ok(Rules {
+            name: self.name.clone(),
+            rank_by: self.rank_by.into(),
+            max_points: self.max_points.map(|max| max.0),
+            converted_rule: self.converted_rule.into(),
+            rate_decimals: decimal_places(self.rate_decimals, "rateDecimals")?,
+            converted_decimals: decimal_places(self.converted_decimals, "convertedDecimals")?,
+            points_decimals: decimal_places(self.points_decimals, "pointsDecimals")?,
+            score_decimals: decimal_places(self.score_decimals, "scoreDecimals")?,
+            levels: self
+                .levels
+                .iter()
+                .map(|level| LevelSpec {
+                    code: level.code.clone(),
+                    name: level.name.clone(),
+                    minimum: level.minimum.or(level.min_rate_percent).map(|min| min.0),
+                })
+                .collect(),
+        })
+    }
 }
 
 #[derive(SimpleObject, Default)]
@@ -71,34 +114,26 @@ impl SchemesMutation {
     ) -> ApiResult<SetScoringSchemePayload> {
         let caller = require(ctx, ServiceRole::Admin)?;
         let outcome = async {
-            let scope = Scope::resolve(
-                db(ctx),
-                input.jurisdiction.as_deref(),
-                input.index.as_deref(),
-            )
-            .await?;
-            let new = schemes::NewScheme {
-                group: scope.group(input.year, input.tier.into()),
-                name: input.name,
-                converted_rule: input.converted_rule.into(),
-                rate_decimals: decimal_places(input.rate_decimals, "rateDecimals")?,
-                converted_decimals: decimal_places(input.converted_decimals, "convertedDecimals")?,
-                levels: input
-                    .levels
-                    .into_iter()
-                    .map(|level| (level.code, level.name, level.min_rate_percent.0))
-                    .collect(),
+            let scope = scope(ctx, input.jurisdiction.clone(), input.index.clone()).await?;
+            let group = scope.group(input.year, input.tier.into());
+            let new = NewScheme {
+                group,
+                rules: input.rules()?,
             };
-            let group = new.group;
-            let scheme = schemes::set_audited(db(ctx), new, &caller.name).await?;
+            let scheme = rules::set_scheme(db(ctx), new, &caller.name).await?;
             let change = ResultsChange {
                 year: None,
-                tier: Some(group.tier.into()),
+                tier: Some(input.tier),
                 index: Some(scope.index.code.clone()),
                 action: ChangeAction::SetScoringScheme,
             };
             Changes::of(ctx).announce(db(ctx), vec![change]).await;
-            Ok(scheme)
+            Ok(KeyedScheme {
+                jurisdiction: scope.jurisdiction.code,
+                index: scope.index.code,
+                tier: group.tier,
+                scheme,
+            })
         };
         into_payload(ctx, outcome.await, |scheme| SetScoringSchemePayload {
             scheme: Some(Scheme(scheme)),

@@ -1,7 +1,7 @@
 //! Reads for admins: `auditLog` and `tokens`.
 
 use async_graphql::{Context, Object};
-use service::{access as service_access, audit};
+use service::access::{self as service_access, audit};
 
 use crate::error::ApiResult;
 use crate::graphql::access::{AuditEntry, Token, require};

@@ -1,7 +1,7 @@
 //! Reads of agencies: `agencies` (searchable, paged) and `agency`.
 
 use async_graphql::{Context, Object};
-use service::{agencies, scope};
+use service::agencies;
 
 use crate::error::ApiResult;
 use crate::graphql::agency::Agency;
@@ -28,7 +28,7 @@ impl AgenciesQuery {
         jurisdiction: Option<String>,
     ) -> ApiResult<OffsetConnection<Agency>> {
         let request = page_request(first, after)?;
-        let jurisdiction = scope::resolve_jurisdiction(db(ctx), jurisdiction.as_deref()).await?;
+        let jurisdiction = crate::graphql::jurisdiction(ctx, jurisdiction).await?;
         let filter = agencies::AgencyFilter {
             tier: tier.map(Into::into),
             search,
@@ -44,7 +44,7 @@ impl AgenciesQuery {
         code: String,
         jurisdiction: Option<String>,
     ) -> ApiResult<Option<Agency>> {
-        let jurisdiction = scope::resolve_jurisdiction(db(ctx), jurisdiction.as_deref()).await?;
+        let jurisdiction = crate::graphql::jurisdiction(ctx, jurisdiction).await?;
         Ok(agencies::by_code(db(ctx), &jurisdiction, &code)
             .await?
             .map(Agency))

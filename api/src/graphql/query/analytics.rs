@@ -2,7 +2,6 @@
 
 use async_graphql::{Context, Object};
 use service::analytics;
-use service::scope::Scope;
 
 use super::default_index;
 use crate::error::{ApiError, ApiResult};
@@ -100,7 +99,7 @@ impl AnalyticsQuery {
         #[graphql(default_with = "default_index()")] index: Option<String>,
         jurisdiction: Option<String>,
     ) -> ApiResult<Option<YearSummary>> {
-        let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
+        let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;
         let group = scope.group(year, tier.into());
         Ok(analytics::summary::year_summary(db(ctx), group)
             .await?
@@ -117,6 +116,6 @@ async fn movements(
     index: Option<String>,
     jurisdiction: Option<String>,
 ) -> ApiResult<Vec<analytics::Movement>> {
-    let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
+    let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;
     Ok(analytics::compare_years(db(ctx), scope.group(from, tier.into()), to).await?)
 }

@@ -1,7 +1,7 @@
 //! Reads of decisions: `decisions`.
 
 use async_graphql::{Context, Object};
-use service::{decisions, scope};
+use service::decisions;
 
 use crate::error::ApiResult;
 use crate::graphql::db;
@@ -20,7 +20,7 @@ impl DecisionsQuery {
         year: Option<i32>,
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<Decision>> {
-        let jurisdiction = scope::resolve_jurisdiction(db(ctx), jurisdiction.as_deref()).await?;
+        let jurisdiction = crate::graphql::jurisdiction(ctx, jurisdiction).await?;
         Ok(decisions::list(db(ctx), &jurisdiction, year)
             .await?
             .into_iter()

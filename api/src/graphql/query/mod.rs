@@ -6,15 +6,17 @@
 pub mod access;
 pub mod agencies;
 pub mod analytics;
+pub mod catalog;
 pub mod decisions;
 pub mod results;
 
 use async_graphql::MergedObject;
-use service::scope::DEFAULT_INDEX;
+use service::catalog::DEFAULT_INDEX;
 
 use access::AccessQuery;
 use agencies::AgenciesQuery;
 use analytics::AnalyticsQuery;
+use catalog::CatalogQuery;
 use decisions::DecisionsQuery;
 use results::ResultsQuery;
 
@@ -27,6 +29,7 @@ pub struct Query(
     AnalyticsQuery,
     DecisionsQuery,
     AccessQuery,
+    CatalogQuery,
 );
 
 /// The default of `index` arguments: the one index every jurisdiction has.

@@ -1,16 +1,15 @@
 //! Reads of published results: `years`, `ranking` and `discrepancies`.
 
 use async_graphql::{Context, Object};
-use service::results;
-use service::scope::Scope;
-use service::versions;
+use service::publication::as_of;
+use service::ranking::{discrepancies, read};
 
 use super::default_index;
 use crate::error::ApiResult;
-use crate::graphql::db;
 use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
 use crate::graphql::result::{Discrepancy, ResultNode};
 use crate::graphql::scalars::Tier;
+use crate::graphql::{db, scope};
 
 /// The result queries.
 #[derive(Default)]
@@ -20,15 +19,17 @@ pub struct ResultsQuery;
 #[allow(clippy::too_many_arguments)]
 #[Object]
 impl ResultsQuery {
-    /// Years that have results in the index, ascending.
+    /// Years that have results in the index, ascending; with `tier`, years that tier has
+    /// results in (a dashboard opens on the latest).
     async fn years(
         &self,
         ctx: &Context<'_>,
         #[graphql(default_with = "default_index()")] index: Option<String>,
         jurisdiction: Option<String>,
+        tier: Option<Tier>,
     ) -> ApiResult<Vec<i32>> {
-        let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
-        Ok(results::years(db(ctx), &scope).await?)
+        let scope = scope(ctx, jurisdiction, index).await?;
+        Ok(read::years(db(ctx), &scope, tier.map(Into::into)).await?)
     }
 
     /// One year's ranking of one tier, as published: by rank, ties in Vietnamese alphabetical
@@ -47,11 +48,12 @@ impl ResultsQuery {
         as_of: Option<String>,
     ) -> ApiResult<OffsetConnection<ResultNode>> {
         let request = page_request(first, after)?;
-        let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
-        let group = scope.group(year, tier.into());
+        let group = scope(ctx, jurisdiction, index)
+            .await?
+            .group(year, tier.into());
         let page = match as_of {
-            Some(number) => versions::ranking_as_of(db(ctx), group, &number, request).await?,
-            None => results::ranking(db(ctx), group, request).await?,
+            Some(number) => as_of::ranking(db(ctx), group, &number, request).await?,
+            None => read::page(db(ctx), group, request).await?,
         };
         Ok(connection(page, request, ResultNode::from))
     }
@@ -66,7 +68,7 @@ impl ResultsQuery {
         index: Option<String>,
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<Discrepancy>> {
-        let scope = Scope::resolve(db(ctx), jurisdiction.as_deref(), index.as_deref()).await?;
+        let scope = scope(ctx, jurisdiction, index).await?;
         let tiers = match tier {
             Some(tier) => vec![tier.into()],
             None => service::Tier::ALL.to_vec(),
@@ -74,7 +76,7 @@ impl ResultsQuery {
         let mut found = Vec::new();
         for tier in tiers {
             found.extend(
-                results::discrepancies(db(ctx), scope.group(year, tier))
+                discrepancies::discrepancies(db(ctx), scope.group(year, tier))
                     .await?
                     .into_iter()
                     .map(Discrepancy::from),

@@ -1,0 +1,130 @@
+//! The `Jurisdiction` and `Index` types: who ranks, and what is ranked.
+
+use async_graphql::{Enum, Object, SimpleObject};
+use entity::{jurisdiction, ranking_index};
+use service::catalog::jurisdictions::JurisdictionKind as ServiceKind;
+
+use super::scalars::Tier;
+
+/// What kind of jurisdiction ranks.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::catalog::jurisdictions::JurisdictionKind")]
+pub enum JurisdictionKind {
+    /// A province or centrally-run city (tỉnh, thành phố trực thuộc trung ương) ranking its
+    /// departments, districts and communes.
+    Province,
+    /// The nation (`viet-nam`): the ministry's rankings of the provinces and ministries.
+    Nation,
+}
+
+/// The years with results of one tier in one index.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Coverage {
+    pub tier: Tier,
+    /// The index's code.
+    pub index: String,
+    /// Ascending.
+    pub years: Vec<i32>,
+}
+
+/// A province, centrally-run city or the nation: rankings are within one jurisdiction.
+pub struct Jurisdiction {
+    pub row: jurisdiction::Model,
+    /// Whether queries that name no jurisdiction mean this one.
+    pub is_default: bool,
+    pub coverage: Vec<Coverage>,
+}
+
+impl Jurisdiction {
+    /// A jurisdiction just written: the database's default flag, no coverage looked up.
+    pub fn new(row: jurisdiction::Model) -> Self {
+        Self {
+            is_default: row.is_default,
+            coverage: Vec::new(),
+            row,
+        }
+    }
+}
+
+#[Object]
+impl Jurisdiction {
+    /// Stable ASCII code, e.g. `thua-thien-hue`, `viet-nam`.
+    async fn code(&self) -> &str {
+        &self.row.code
+    }
+
+    /// The name, e.g. `Thừa Thiên Huế`.
+    async fn name(&self) -> &str {
+        &self.row.name
+    }
+
+    async fn kind(&self) -> JurisdictionKind {
+        ServiceKind::of(&self.row).into()
+    }
+
+    /// Whether queries that name no jurisdiction mean this one.
+    async fn is_default(&self) -> bool {
+        self.is_default
+    }
+
+    /// Generated data for trying and benchmarking (`egov-rank demo-data`), never published.
+    async fn synthetic(&self) -> bool {
+        self.row.synthetic
+    }
+
+    /// The years with results, per tier and index.
+    async fn coverage(&self) -> &[Coverage] {
+        &self.coverage
+    }
+}
+
+/// A ranking index: `cqdt-results` (Mức độ kết quả CQĐT), the national `dti`, or a sub-index
+/// of one (DTI's CQS, KTS and XHS), each ranked on its own.
+pub struct Index {
+    pub row: ranking_index::Model,
+    /// Every index, to name the parent and sub-indices.
+    pub all: std::sync::Arc<Vec<ranking_index::Model>>,
+}
+
+impl Index {
+    fn of(&self, row: &ranking_index::Model) -> Index {
+        Index {
+            row: row.clone(),
+            all: self.all.clone(),
+        }
+    }
+}
+
+#[Object]
+impl Index {
+    /// Stable code, e.g. `dti`, `dti-cqs`.
+    async fn code(&self) -> &str {
+        &self.row.code
+    }
+
+    /// The name, e.g. `Chỉ số chuyển đổi số`.
+    async fn name(&self) -> &str {
+        &self.row.name
+    }
+
+    /// How tables print it, e.g. `DTI`, `CQS`: headers naming it (`Xếp hạng CQS`) are read as
+    /// its columns.
+    async fn abbreviation(&self) -> Option<&str> {
+        self.row.abbreviation.as_deref()
+    }
+
+    /// The index this one is a sub-index of.
+    async fn parent(&self) -> Option<Index> {
+        let parent = self.row.parent_id?;
+        self.all.iter().find(|i| i.id == parent).map(|i| self.of(i))
+    }
+
+    /// Its sub-indices, by code.
+    async fn sub_indices(&self) -> Vec<Index> {
+        self.all
+            .iter()
+            .filter(|i| i.parent_id == Some(self.row.id))
+            .map(|i| self.of(i))
+            .collect()
+    }
+}
