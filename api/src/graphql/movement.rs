@@ -111,7 +111,9 @@ impl Movement {
     /// to.score - from.score (rankings by a published score such as the DTI), computed exactly
     /// and rounded to `decimals` places.
     async fn score_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
-        change(&self.0, self.0.score_change(), decimals, |s| s.score_decimals)
+        change(&self.0, self.0.score_change(), decimals, |s| {
+            s.score_decimals
+        })
     }
 
     /// to.percentile - from.percentile, in percentage points: where a ranking grew or shrank

@@ -5,6 +5,7 @@
 pub mod indices;
 pub mod jurisdictions;
 pub mod scheme_file;
+mod scheme_rules;
 pub mod schemes;
 pub mod scope;
 

@@ -4,6 +4,8 @@
 //! own and every problem reported with its line and column; what needs the database (schemes,
 //! agencies, earlier results) is checked where rows are written (the `publication` module).
 
+mod cells;
+mod lines;
 pub mod normalized_csv;
 pub mod published_table;
 mod sheet_size;
