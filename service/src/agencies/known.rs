@@ -5,9 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use entity::{agency, agency_alias};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use crate::{Result, names};
+use crate::db::ids::{IDS_PER_STATEMENT, ROWS_PER_INSERT};
+use crate::{Result, Tier, names};
 
 /// The agencies of a jurisdiction, found by tier and folded name or alias.
 pub(crate) struct KnownAgencies {
@@ -59,7 +60,7 @@ impl KnownAgencies {
 
     /// The known agency of the tier whose name or alias is most like `key` (folded), when alike
     /// enough to be a variant of it: "Sở Tài nguyên và Môi trường" for "Sở Tài Nguyên Môi trường".
-    pub(crate) fn nearest(&self, tier: crate::Tier, key: &str) -> Option<String> {
+    pub(crate) fn nearest(&self, tier: Tier, key: &str) -> Option<String> {
         self.by_name
             .iter()
             .filter(|((t, _), _)| t == tier.code())
@@ -70,26 +71,78 @@ impl KnownAgencies {
     }
 
     /// The agency of the tier with this folded name or alias.
-    pub(crate) fn find(&self, tier: crate::Tier, key: &str) -> Option<i32> {
+    pub(crate) fn find(&self, tier: Tier, key: &str) -> Option<i32> {
         self.by_name
             .get(&(tier.code().to_owned(), key.to_owned()))
             .copied()
     }
 
-    /// Creates the agency, with its name as its first alias, under a code not yet taken.
-    pub(crate) async fn create(
+    /// Creates the agencies named, each once, each with its name as its first alias and under
+    /// a code not yet taken, in a few statements however many there are; afterwards [`Self::find`]
+    /// knows them.
+    pub(crate) async fn create_all(
         &mut self,
-        txn: &impl ConnectionTrait,
+        db: &impl ConnectionTrait,
         jurisdiction_id: i32,
-        tier: crate::Tier,
-        name: &str,
-    ) -> Result<i32> {
-        let code = super::free_code(&names::code(name), |code| self.codes.contains(code));
-        let created = super::create(txn, jurisdiction_id, tier, name, &code).await?;
-        let key = created.search_key.clone();
-        self.codes.insert(code);
-        self.by_name
-            .insert((tier.code().to_owned(), key), created.id);
-        Ok(created.id)
+        new: &[(Tier, String)],
+    ) -> Result<()> {
+        let mut seen = HashSet::new();
+        let mut rows = Vec::new();
+        for (tier, name) in new {
+            let key = names::fold(name);
+            if self.find(*tier, &key).is_some() || !seen.insert((*tier, key.clone())) {
+                continue;
+            }
+            let code = super::free_code(&names::code(name), |code| self.codes.contains(code));
+            self.codes.insert(code.clone());
+            rows.push(agency::ActiveModel {
+                jurisdiction_id: Set(jurisdiction_id),
+                code: Set(code),
+                name: Set(name.clone()),
+                tier: Set(tier.code().into()),
+                search_key: Set(key),
+                sort_key: Set(names::sort_key(name)),
+                ..Default::default()
+            });
+        }
+        let codes: Vec<String> = rows
+            .iter()
+            .filter_map(|row| row.code.try_as_ref().cloned())
+            .collect();
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            agency::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
+        let mut created = Vec::new();
+        for chunk in codes.chunks(IDS_PER_STATEMENT) {
+            created.extend(
+                agency::Entity::find()
+                    .filter(agency::Column::JurisdictionId.eq(jurisdiction_id))
+                    .filter(agency::Column::Code.is_in(chunk.iter().cloned()))
+                    .all(db)
+                    .await?,
+            );
+        }
+        let aliases: Vec<agency_alias::ActiveModel> = created
+            .iter()
+            .map(|agency| agency_alias::ActiveModel {
+                agency_id: Set(agency.id),
+                alias: Set(agency.name.clone()),
+                alias_key: Set(agency.search_key.clone()),
+                ..Default::default()
+            })
+            .collect();
+        for chunk in aliases.chunks(ROWS_PER_INSERT) {
+            agency_alias::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
+        for agency in created {
+            self.by_name
+                .insert((agency.tier.clone(), agency.search_key.clone()), agency.id);
+            self.names.insert(agency.id, agency.name);
+        }
+        Ok(())
     }
 }

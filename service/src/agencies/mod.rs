@@ -6,8 +6,8 @@ mod edit;
 pub(crate) mod known;
 pub mod lineage;
 
+pub(crate) use edit::free_code;
 pub use edit::{AgencyInput, add_alias, record_alias, upsert};
-pub(crate) use edit::{create, free_code};
 
 use std::collections::HashMap;
 

@@ -5,17 +5,18 @@
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
-use entity::{ExactDecimal, agency, agency_alias, result};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::DatabaseConnection;
 
 use super::seed;
+use crate::agencies::known::KnownAgencies;
 use crate::catalog::jurisdictions::{self, JurisdictionKind, NewJurisdiction};
 use crate::catalog::schemes::{NewScheme, Rules};
 use crate::catalog::{GroupKey, resolve_index, scheme_file};
 use crate::db::begin_write;
-use crate::ranking::{rescore, rules};
-use crate::scoring::{self, Member, Points};
+use crate::published::PublishedValues;
+use crate::ranking::rescore::{self, Change};
+use crate::ranking::{group, rules};
 use crate::{Error, Result, Tier, names};
 
 /// What to generate.
@@ -121,6 +122,7 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
             },
         )
         .await?;
+        let mut known = KnownAgencies::load(&txn, jurisdiction.id).await?;
         for tier in TIERS {
             let first = GroupKey {
                 jurisdiction_id: jurisdiction.id,
@@ -132,7 +134,7 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
                 name: format!("Thang mức độ mô phỏng, {tier}"),
                 ..rules_of(tier)?
             };
-            let scheme = rules::apply_scheme(
+            rules::apply_scheme(
                 &txn,
                 NewScheme {
                     group: first,
@@ -140,45 +142,26 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
                 },
             )
             .await?;
-
             let names = agency_names(tier);
-            agency::Entity::insert_many(names.iter().map(|name| agency::ActiveModel {
-                jurisdiction_id: Set(jurisdiction.id),
-                code: Set(names::code(name)),
-                name: Set(name.clone()),
-                tier: Set(tier.code().into()),
-                search_key: Set(names::fold(name)),
-                sort_key: Set(names::sort_key(name)),
-                ..Default::default()
-            }))
-            .exec(&txn)
-            .await?;
-            let agencies = agency::Entity::find()
-                .filter(agency::Column::JurisdictionId.eq(jurisdiction.id))
-                .filter(agency::Column::Tier.eq(tier.code()))
-                .all(&txn)
-                .await?;
-            agency_alias::Entity::insert_many(agencies.iter().map(|a| agency_alias::ActiveModel {
-                agency_id: Set(a.id),
-                alias: Set(a.name.clone()),
-                alias_key: Set(a.search_key.clone()),
-                ..Default::default()
-            }))
-            .exec(&txn)
-            .await?;
+            let new: Vec<(Tier, String)> = names.iter().map(|name| (tier, name.clone())).collect();
+            known.create_all(&txn, jurisdiction.id, &new).await?;
+            let agencies: Vec<i32> = names
+                .iter()
+                .filter_map(|name| known.find(tier, &names::fold(name)))
+                .collect();
             report.agencies += agencies.len();
 
             let max = Decimal::from(if tier == Tier::Provincial { 90 } else { 100 });
             // Each agency has a quality that drifts from year to year.
             let mut quality: HashMap<i32, u32> = agencies
                 .iter()
-                .map(|a| (a.id, rng.u32(6_000..=10_000)))
+                .map(|id| (*id, rng.u32(6_000..=10_000)))
                 .collect();
             for year in options.years.clone() {
                 let group = GroupKey { year, ..first };
                 let mut rows = Vec::with_capacity(agencies.len());
-                for agency in &agencies {
-                    let q = quality.entry(agency.id).or_default();
+                for &agency_id in &agencies {
+                    let q = quality.entry(agency_id).or_default();
                     *q = (*q + rng.u32(0..=1_200))
                         .saturating_sub(600)
                         .clamp(5_000, 10_000);
@@ -190,58 +173,19 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
                     } else {
                         (required * Decimal::new(i64::from(*q), 4)).round_dp(2)
                     };
+                    let values = PublishedValues {
+                        max_points: Some(max),
+                        excluded_points: Some(excluded),
+                        achieved_points: Some(achieved),
+                        ..PublishedValues::default()
+                    };
                     rows.push((
-                        agency,
-                        Points {
-                            max: Some(max),
-                            excluded: Some(excluded),
-                            required: None,
-                            achieved: Some(achieved),
-                        },
+                        values.in_place_of(group::unstored(group, agency_id)),
+                        Change::New,
                     ));
                 }
-                let members: Vec<Member> = rows
-                    .iter()
-                    .map(|(agency, points)| Member {
-                        points: *points,
-                        score: None,
-                        published_rate_percent: None,
-                        published_rank: None,
-                        sort_key: agency.sort_key.clone(),
-                    })
-                    .collect();
-                let scored = scoring::score_group(&scheme, &members);
-                let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
-                let models: Vec<result::ActiveModel> = rows
-                    .iter()
-                    .zip(scored)
-                    .map(|((agency, points), scored)| {
-                        let mut row = result::ActiveModel {
-                            jurisdiction_id: Set(group.jurisdiction_id),
-                            agency_id: Set(agency.id),
-                            ranking_index_id: Set(group.index_id),
-                            year: Set(year),
-                            tier: Set(tier.code().into()),
-                            decision_id: Set(None),
-                            max_points: Set(points.max.map(ExactDecimal)),
-                            excluded_points: Set(points.excluded.map(ExactDecimal)),
-                            achieved_points: Set(points.achieved.map(ExactDecimal)),
-                            published_rank: Set(None),
-                            published_rate_percent: Set(None),
-                            published_converted_score: Set(None),
-                            published_level_code: Set(None),
-                            ..Default::default()
-                        };
-                        rescore::set_computed(&mut row, scheme.id, scored, group_size);
-                        row
-                    })
-                    .collect();
-                report.results += models.len();
-                for chunk in models.chunks(500) {
-                    result::Entity::insert_many(chunk.to_vec())
-                        .exec(&txn)
-                        .await?;
-                }
+                report.results += rows.len();
+                rescore::write_group(&txn, group, rows).await?;
             }
         }
         txn.commit().await?;

@@ -2,7 +2,7 @@
 //! decision or one it amends, scored by the same code as the stored ranking.
 
 use entity::result;
-use sea_orm::{ConnectionTrait, IntoActiveModel, TryIntoModel};
+use sea_orm::ConnectionTrait;
 
 use super::versions;
 use crate::catalog::GroupKey;
@@ -27,7 +27,7 @@ pub async fn ranking(
     let current = group::rows(db, group).await?;
     let versions =
         versions::of_results(db, &current.iter().map(|row| row.id).collect::<Vec<_>>()).await?;
-    let mut rows: Vec<result::Model> = current
+    let rows: Vec<result::Model> = current
         .into_iter()
         .filter_map(|row| {
             let published = versions
@@ -54,13 +54,11 @@ pub async fn ranking(
     }
     let (scheme, scored) = rescore::score_rows(db, group, &rows).await?;
     let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
-    for (row, scored) in rows.iter_mut().zip(scored) {
-        let mut active = row.clone().into_active_model();
-        rescore::set_computed(&mut active, scheme.id, scored, group_size);
-        *row = active
-            .try_into_model()
-            .map_err(|error| Error::Corrupt(format!("as-of row: {error}")))?;
-    }
+    let mut rows: Vec<result::Model> = rows
+        .into_iter()
+        .zip(scored)
+        .map(|(row, scored)| rescore::with_computed(row, scheme.id, scored, group_size))
+        .collect();
     rows.sort_by_key(|row| row.position);
     let rows = Page::of_all(rows, request);
     Ok(Page {

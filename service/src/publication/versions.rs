@@ -4,26 +4,11 @@
 
 use std::collections::HashMap;
 
-use entity::{result, result_version};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder};
+use entity::result_version;
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
 use crate::Result;
-use crate::access::audit;
 use crate::db::ids::find_by_ids;
-use crate::published::PublishedValues;
-
-/// Records the published values `row` now holds as its version `version`.
-pub(crate) async fn append(
-    db: &impl ConnectionTrait,
-    row: &result::Model,
-    version: i32,
-) -> Result<()> {
-    PublishedValues::from(row)
-        .as_version(row.id, version, row.decision_id, audit::now())
-        .insert(db)
-        .await?;
-    Ok(())
-}
 
 /// The newest version number of each of several results (absent when none is recorded), read
 /// at once for a whole amending table.

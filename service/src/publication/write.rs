@@ -1,22 +1,24 @@
-//! Writing checked rows: agencies created where new, decisions recorded where unknown, each
-//! result inserted or replaced with its published values kept as a new version, then every
-//! group the rows touched re-scored once.
+//! Writing checked rows: agencies new to the jurisdiction created once each, decisions recorded
+//! where unknown, then each ranking group written whole: its new results inserted in batches,
+//! amended ones replaced, every result re-scored once, and each published value kept as a new
+//! version.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use entity::result;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, NotSet, Set};
+use entity::{result, result_version};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use super::plan::{self, Planned};
 use super::{Amended, ImportOptions, ImportReport, Ranking, versions};
+use crate::access::audit;
+use crate::catalog::GroupKey;
+use crate::db::ids::ROWS_PER_INSERT;
 use crate::decisions::KnownDecisions;
 use crate::import::Parsed;
 use crate::published::PublishedValues;
-use crate::ranking::rescore;
-use crate::{Result, names};
-
-/// How many rows an import writes between two progress lines.
-const PROGRESS_EVERY: usize = 1_000;
+use crate::ranking::group;
+use crate::ranking::rescore::{self, Change};
+use crate::{Error, Result, names};
 
 /// Checks every well-formed row against the database, then, if neither parsing nor these checks
 /// found an error, writes them all in the caller's transaction. Any error refuses the whole
@@ -39,63 +41,90 @@ pub(crate) async fn write_rows(
         dry_run: options.dry_run,
         ..ImportReport::default()
     };
-    let amended_ids: Vec<i32> = rows
-        .iter()
-        .filter_map(|plan| plan.replaces.as_ref().map(|current| current.id))
+
+    // A name new to the jurisdiction is one agency across the whole table: created once, even
+    // when a history file names it once per year.
+    let mut new_names = Vec::new();
+    let mut named = HashSet::new();
+    for plan in rows.iter().filter(|plan| plan.agency_id.is_none()) {
+        if named.insert((plan.row.tier, names::fold(&plan.row.agency))) {
+            if let Some(suggestion) = plan.near_miss.clone() {
+                report
+                    .near_misses
+                    .push((plan.row.line, plan.row.agency.clone(), suggestion));
+            }
+            report.agencies_created.push(plan.row.agency.clone());
+            new_names.push((plan.row.tier, plan.row.agency.clone()));
+        }
+    }
+    agencies
+        .create_all(txn, jurisdiction_id, &new_names)
+        .await?;
+    report.agencies_matched = rows.len() - new_names.len();
+
+    let mut by_group: BTreeMap<GroupKey, Vec<(Planned, i32)>> = BTreeMap::new();
+    for plan in rows {
+        let agency_id = match plan.agency_id {
+            Some(id) => id,
+            None => agencies
+                .find(plan.row.tier, &names::fold(&plan.row.agency))
+                .ok_or_else(|| {
+                    Error::Corrupt(format!(
+                        "the agency `{}` just created is missing",
+                        plan.row.agency
+                    ))
+                })?,
+        };
+        by_group
+            .entry(plan.group)
+            .or_default()
+            .push((plan, agency_id));
+    }
+    let amended_ids: Vec<i32> = by_group
+        .values()
+        .flatten()
+        .filter_map(|(plan, _)| plan.replaces.as_ref().map(|current| current.id))
         .collect();
     let newest_versions = versions::newest(txn, &amended_ids).await?;
-    let mut groups = BTreeSet::new();
-    let total = rows.len();
-    for (written, plan) in rows.into_iter().enumerate() {
-        // Large files show progress (the CLI logs at info level to standard error).
-        if written > 0 && written % PROGRESS_EVERY == 0 {
-            tracing::info!("import: {written} of {total} rows written");
-        }
-        // A name new to the jurisdiction is one agency across the whole table: the first of
-        // its rows creates it (a history file names it once per year).
-        let key = names::fold(&plan.row.agency);
-        let agency_id = match plan
-            .agency_id
-            .or_else(|| agencies.find(plan.row.tier, &key))
-        {
-            Some(id) => {
-                report.agencies_matched += 1;
-                id
-            }
-            None => {
-                if let Some(suggestion) = plan.near_miss.clone() {
-                    report
-                        .near_misses
-                        .push((plan.row.line, plan.row.agency.clone(), suggestion));
+
+    let total = report.rows_read;
+    let mut written = 0;
+    for (group, planned) in &by_group {
+        let mut new_versions = Vec::with_capacity(planned.len());
+        let stored = write_group(txn, *group, planned, &mut decisions).await?;
+        for (plan, agency_id) in planned {
+            let row = stored.get(agency_id).ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "the result of `{}` just written is missing",
+                    plan.row.agency
+                ))
+            })?;
+            let version = match &plan.replaces {
+                Some(current) => {
+                    report.amended.push(Amended {
+                        line: plan.row.line,
+                        agency: plan.row.agency.clone(),
+                        result_id: current.id,
+                        before: replaced_json(current, &decisions),
+                    });
+                    1 + newest_versions.get(&current.id).copied().unwrap_or(0)
                 }
-                report.agencies_created.push(plan.row.agency.clone());
-                agencies
-                    .create(txn, jurisdiction_id, plan.row.tier, &plan.row.agency)
-                    .await?
-            }
-        };
-        let decision_id = match plan.decision.as_deref() {
-            Some(number) => Some(decisions.find_or_create(txn, number).await?),
-            None => None,
-        };
-        let mut version = 1;
-        if let Some(current) = &plan.replaces {
-            report.amended.push(Amended {
-                line: plan.row.line,
-                agency: plan.row.agency.clone(),
-                result_id: current.id,
-                before: replaced_json(current, &decisions),
-            });
-            version += newest_versions.get(&current.id).copied().unwrap_or(0);
+                None => 1,
+            };
+            new_versions.push(plan.row.values.as_version(
+                row.id,
+                version,
+                row.decision_id,
+                audit::now(),
+            ));
         }
-        write_result(txn, &plan, agency_id, decision_id, version).await?;
-        groups.insert(plan.group);
+        insert_versions(txn, new_versions).await?;
+        written += planned.len();
+        // Large files show progress (the CLI logs at info level to standard error).
+        tracing::info!("import: {written} of {total} rows written ({group:?} re-scored)");
     }
-    for group in &groups {
-        rescore::rescore_group(txn, *group).await?;
-    }
-    report.groups = groups
-        .iter()
+    report.groups = by_group
+        .keys()
         .map(|group| Ranking {
             year: group.year,
             tier: group.tier,
@@ -108,42 +137,52 @@ pub(crate) async fn write_rows(
     Ok(report)
 }
 
-/// Inserts the row's result, or, for an amendment, replaces the current values of the result it
-/// amends; either way its published values become the result's version `version`.
-async fn write_result(
+/// Writes one group: its stored results, amended ones replaced and new ones added, re-scored
+/// as a whole. Returns the group's results as stored, by agency.
+async fn write_group(
     txn: &impl ConnectionTrait,
-    plan: &Planned,
-    agency_id: i32,
-    decision_id: Option<i32>,
-    version: i32,
+    group: GroupKey,
+    planned: &[(Planned, i32)],
+    decisions: &mut KnownDecisions,
+) -> Result<HashMap<i32, result::Model>> {
+    let mut members: HashMap<i32, (result::Model, Change)> = group::rows(txn, group)
+        .await?
+        .into_iter()
+        .map(|row| (row.agency_id, (row, Change::None)))
+        .collect();
+    for (plan, agency_id) in planned {
+        let decision_id = match plan.decision.as_deref() {
+            Some(number) => Some(decisions.find_or_create(txn, number).await?),
+            None => None,
+        };
+        let (base, change) = match &plan.replaces {
+            Some(current) => (current.clone(), Change::Published),
+            None => (group::unstored(group, *agency_id), Change::New),
+        };
+        let row = result::Model {
+            decision_id,
+            scheme_id: plan.scheme_id,
+            ..plan.row.values.in_place_of(base)
+        };
+        members.insert(*agency_id, (row, change));
+    }
+    // In agency order, so that scoring sees the same input whatever the hash order.
+    let mut members: Vec<(result::Model, Change)> = members.into_values().collect();
+    members.sort_by_key(|(row, _)| row.agency_id);
+    rescore::write_group(txn, group, members).await
+}
+
+/// Inserts result versions in batches.
+async fn insert_versions(
+    txn: &impl ConnectionTrait,
+    rows: Vec<result_version::ActiveModel>,
 ) -> Result<()> {
-    let mut active = match &plan.replaces {
-        Some(current) => current.clone().into_active_model(),
-        None => result::ActiveModel {
-            id: NotSet,
-            jurisdiction_id: Set(plan.group.jurisdiction_id),
-            agency_id: Set(agency_id),
-            ranking_index_id: Set(plan.group.index_id),
-            year: Set(plan.row.year),
-            tier: Set(plan.row.tier.code().into()),
-            rate_percent: Set(None),
-            converted_score: Set(None),
-            level_code: Set(None),
-            rank: Set(None),
-            tied_with: Set(None),
-            position: Set(0),
-            group_size: Set(0),
-            ..Default::default()
-        },
-    };
-    active.decision_id = Set(decision_id);
-    active.scheme_id = Set(plan.scheme_id);
-    plan.row.values.write_to(&mut active);
-    let written = match &plan.replaces {
-        Some(_) => active.update(txn).await?,
-        None => active.insert(txn).await?,
-    };
-    versions::append(txn, &written, version).await
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        result_version::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// What an amendment replaced, as the audit log shows it: the result, its decision and its

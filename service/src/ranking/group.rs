@@ -17,6 +17,38 @@ pub fn query(group: GroupKey) -> Select<result::Entity> {
         .filter(result::Column::Tier.eq(group.tier.code()))
 }
 
+/// A result of `group` for `agency_id` not stored yet: no published values, nothing computed
+/// (scoring fills the computed columns, the database the id).
+pub fn unstored(group: GroupKey, agency_id: i32) -> result::Model {
+    result::Model {
+        id: 0,
+        jurisdiction_id: group.jurisdiction_id,
+        agency_id,
+        ranking_index_id: group.index_id,
+        year: group.year,
+        tier: group.tier.code().into(),
+        decision_id: None,
+        scheme_id: 0,
+        max_points: None,
+        excluded_points: None,
+        achieved_points: None,
+        published_rank: None,
+        published_rate_percent: None,
+        published_converted_score: None,
+        published_level_code: None,
+        score: None,
+        ranked_count: None,
+        required_points: None,
+        rate_percent: None,
+        converted_score: None,
+        level_code: None,
+        rank: None,
+        tied_with: None,
+        position: 0,
+        group_size: 0,
+    }
+}
+
 /// Every stored result of a group, in no particular order.
 pub async fn rows(db: &impl ConnectionTrait, group: GroupKey) -> Result<Vec<result::Model>> {
     Ok(query(group).all(db).await?)

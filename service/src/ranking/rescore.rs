@@ -3,32 +3,101 @@
 //! Called inside the transaction of every write that changes a group (imports, amendments,
 //! scheme changes): the group is re-scored as a whole, because one new result can
 //! move every rank. The rule itself is [`crate::scoring`]; this module feeds it a group's rows
-//! and stores what it derives.
+//! and stores what it derives, writing only the rows whose values changed.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use entity::{ExactDecimal, agency, result};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel};
 
 use super::group;
 use crate::catalog::{GroupKey, schemes};
-use crate::db::ids::find_by_ids;
+use crate::db::ids::{ROWS_PER_INSERT, find_by_ids};
 use crate::published::PublishedValues;
 use crate::scoring::{self, Member, Scheme, Scored};
 use crate::{Error, Result};
 
-/// Re-scores every result of `group` under the group's scheme and stores the computed values.
+/// Re-scores every result of `group` under the group's scheme and stores the computed values
+/// that changed.
 pub async fn rescore_group(db: &impl ConnectionTrait, group: GroupKey) -> Result<()> {
-    let rows = group::rows(db, group).await?;
-    let (scheme, scored) = score_rows(db, group, &rows).await?;
-    let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
-    for (row, scored) in rows.into_iter().zip(scored) {
-        let mut active = row.into_active_model();
-        set_computed(&mut active, scheme.id, scored, group_size);
-        active.update(db).await?;
-    }
+    let rows = group::rows(db, group)
+        .await?
+        .into_iter()
+        .map(|row| (row, Change::None))
+        .collect();
+    write_group(db, group, rows).await?;
     Ok(())
+}
+
+/// What a write does to a row of a group before the group is re-scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Stored and untouched: written again only if its computed values move.
+    None,
+    /// Stored, with new published values (an amendment): always written.
+    Published,
+    /// Not stored yet (its `id` is meaningless): inserted.
+    New,
+}
+
+/// Scores `rows`, the whole membership of `group` as the write leaves it, and stores them:
+/// new rows inserted in batches, changed rows updated, untouched rows updated only where their
+/// computed values moved. Returns the group's rows as stored, ids included, by agency.
+pub async fn write_group(
+    db: &impl ConnectionTrait,
+    group: GroupKey,
+    rows: Vec<(result::Model, Change)>,
+) -> Result<HashMap<i32, result::Model>> {
+    let models: Vec<result::Model> = rows.iter().map(|(row, _)| row.clone()).collect();
+    let (scheme, scored) = score_rows(db, group, &models).await?;
+    let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
+    let mut stored = HashMap::with_capacity(rows.len());
+    let mut inserts = Vec::new();
+    for ((row, change), scored) in rows.into_iter().zip(scored) {
+        let scored_row = with_computed(row.clone(), scheme.id, scored, group_size);
+        match change {
+            Change::New => {
+                let mut active = scored_row.clone().into_active_model();
+                active.id = sea_orm::NotSet;
+                inserts.push(active);
+            }
+            Change::Published => {
+                stored.insert(row.agency_id, force_update(scored_row).update(db).await?);
+            }
+            Change::None if scored_row != row => {
+                stored.insert(row.agency_id, force_update(scored_row).update(db).await?);
+            }
+            Change::None => {
+                stored.insert(row.agency_id, row);
+            }
+        }
+    }
+    if !inserts.is_empty() {
+        let agency_ids: Vec<i32> = inserts
+            .iter()
+            .filter_map(|row| row.agency_id.try_as_ref().copied())
+            .collect();
+        for chunk in inserts.chunks(ROWS_PER_INSERT) {
+            result::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
+        let inserted = find_by_ids(
+            db,
+            group::query(group),
+            result::Column::AgencyId,
+            agency_ids,
+        )
+        .await?;
+        stored.extend(inserted.into_iter().map(|row| (row.agency_id, row)));
+    }
+    Ok(stored)
+}
+
+/// An active model that writes every column of `row` (an update of a row whose values moved).
+fn force_update(row: result::Model) -> result::ActiveModel {
+    row.into_active_model().reset_all()
 }
 
 /// Scores `rows`, the whole of `group` (stored or as an earlier decision published it), under
@@ -71,28 +140,32 @@ pub async fn score_rows(
     Ok((scheme, scored))
 }
 
-/// Sets the computed columns of a result row from what scoring derived.
-pub fn set_computed(
-    active: &mut result::ActiveModel,
+/// `row` holding what scoring derived for it under scheme `scheme_id` in a group of
+/// `group_size`.
+pub fn with_computed(
+    row: result::Model,
     scheme_id: i32,
     scored: Scored,
     group_size: i32,
-) {
-    active.scheme_id = Set(scheme_id);
-    active.required_points = Set(scored
-        .required_points
-        .map(|value| ExactDecimal(value.normalize())));
-    active.rate_percent = Set(scored
-        .rate_percent
-        .and_then(|rate| rate.approximate())
-        .map(ExactDecimal));
-    active.converted_score = Set(scored
-        .converted_score
-        .and_then(|score| score.approximate())
-        .map(ExactDecimal));
-    active.level_code = Set(scored.level_code);
-    active.rank = Set(scored.placement.rank);
-    active.tied_with = Set(scored.placement.tied_with);
-    active.position = Set(scored.placement.position);
-    active.group_size = Set(group_size);
+) -> result::Model {
+    result::Model {
+        scheme_id,
+        required_points: scored
+            .required_points
+            .map(|value| ExactDecimal(value.normalize())),
+        rate_percent: scored
+            .rate_percent
+            .and_then(|rate| rate.approximate())
+            .map(ExactDecimal),
+        converted_score: scored
+            .converted_score
+            .and_then(|score| score.approximate())
+            .map(ExactDecimal),
+        level_code: scored.level_code,
+        rank: scored.placement.rank,
+        tied_with: scored.placement.tied_with,
+        position: scored.placement.position,
+        group_size,
+        ..row
+    }
 }
