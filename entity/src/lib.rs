@@ -10,6 +10,8 @@ pub mod audit_log;
 pub mod decision;
 pub mod exact_decimal;
 pub mod jurisdiction;
+pub mod jurisdiction_event;
+pub mod jurisdiction_name;
 pub mod lineage_event;
 pub mod lineage_link;
 pub mod ranking_index;
@@ -17,5 +19,6 @@ pub mod result;
 pub mod result_version;
 pub mod scheme_level;
 pub mod scoring_scheme;
+pub mod tier_end;
 
 pub use exact_decimal::ExactDecimal;

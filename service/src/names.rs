@@ -19,6 +19,20 @@ pub fn fold(name: &str) -> String {
         .join(" ")
 }
 
+/// The key under which a name of `tier` matches another: folded, and for a province ranked
+/// nationally without the kind the sources print or leave out (`TP. Hải Phòng`, `thành phố Hải
+/// Phòng`, `Hải Phòng`; `Tỉnh Hà Giang`, `Hà Giang`).
+pub fn match_key(tier: crate::Tier, name: &str) -> String {
+    let folded = fold(name);
+    if tier != crate::Tier::Province {
+        return folded;
+    }
+    ["tp ", "thanh pho ", "tinh "]
+        .iter()
+        .find_map(|prefix| folded.strip_prefix(prefix))
+        .map_or_else(|| folded.clone(), str::to_owned)
+}
+
 /// The stable ASCII code of an agency, derived from its name: `Sở Công Thương` → `so-cong-thuong`.
 pub fn code(name: &str) -> String {
     fold(name).replace(' ', "-")
@@ -51,6 +65,22 @@ pub fn sort_key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provinces_match_with_or_without_their_kind() {
+        use crate::Tier;
+        for name in [
+            "TP. Hải Phòng",
+            "thành phố Hải Phòng",
+            "Hải Phòng",
+            "Tp Hải Phòng",
+        ] {
+            assert_eq!(match_key(Tier::Province, name), "hai phong", "{name}");
+        }
+        assert_eq!(match_key(Tier::Province, "Tỉnh Hà Giang"), "ha giang");
+        // Other tiers keep every word: "UBND thành phố Huế" is not "UBND thị xã Huế".
+        assert_eq!(match_key(Tier::District, "thành phố Huế"), "thanh pho hue");
+    }
 
     #[test]
     fn folds_diacritics_case_and_punctuation() {

@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 use service::access::audit::CLI;
 use service::catalog::indices;
 use service::catalog::jurisdictions::{self, JurisdictionKind, NewJurisdiction};
+use service::catalog::tier_ends::{self, TierEnd};
 use service::ranking::read;
 
 /// The jurisdiction commands.
@@ -23,6 +24,38 @@ pub enum JurisdictionCommand {
     },
     /// List the jurisdictions with the years they have results for, per tier and index.
     List,
+    /// Rename a jurisdiction (its code stays); with --from-year the former name stays for the
+    /// years before.
+    Rename {
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        from_year: Option<i32>,
+    },
+    /// Record that a jurisdiction merged into another from a year on: comparisons of the
+    /// successor across that year read the predecessor's rankings too.
+    Merge {
+        code: String,
+        #[arg(long)]
+        into: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Record the last year a tier has results (the districts: 2025), here (--jurisdiction) or
+    /// everywhere.
+    EndTier {
+        /// provincial, district, commune, province or ministry.
+        tier: service::Tier,
+        #[arg(long)]
+        last_year: i32,
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
 }
 
 fn kind(text: &str) -> Result<JurisdictionKind, String> {
@@ -46,6 +79,43 @@ pub async fn run(db: &DatabaseConnection, command: JurisdictionCommand) -> Resul
             println!("added {} `{}` ({})", added.kind, added.name, added.code);
         }
         JurisdictionCommand::List => list(db).await.map_err(|e| e.to_string())?,
+        JurisdictionCommand::Rename {
+            code,
+            name,
+            from_year,
+        } => {
+            let renamed = jurisdictions::rename(db, &code, &name, from_year, CLI)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("`{}` is now `{}`", renamed.code, renamed.name);
+        }
+        JurisdictionCommand::Merge {
+            code,
+            into,
+            year,
+            note,
+        } => {
+            jurisdictions::merge(db, &code, &into, year, note, CLI)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("`{code}` merged into `{into}` from {year}");
+        }
+        JurisdictionCommand::EndTier {
+            tier,
+            last_year,
+            jurisdiction,
+            note,
+        } => {
+            let end = TierEnd {
+                tier,
+                last_year,
+                note,
+            };
+            tier_ends::end(db, jurisdiction.as_deref(), &end, CLI)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("the {tier} tier ends after {last_year}");
+        }
     }
     Ok(())
 }

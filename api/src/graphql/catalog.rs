@@ -27,12 +27,32 @@ pub struct Coverage {
     pub years: Vec<i32>,
 }
 
+/// A name a jurisdiction bore from a year on.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DatedName {
+    pub name: String,
+    /// Null for the name it bore first.
+    pub from_year: Option<i32>,
+}
+
+/// The last year of a tier: the district tier (cấp huyện) ends with 2025.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct TierEnd {
+    pub tier: Tier,
+    pub last_year: i32,
+    pub note: Option<String>,
+}
+
 /// A province, centrally-run city or the nation: rankings are within one jurisdiction.
 pub struct Jurisdiction {
     pub row: jurisdiction::Model,
     /// Whether queries that name no jurisdiction mean this one.
     pub is_default: bool,
     pub coverage: Vec<Coverage>,
+    /// Its names by year, oldest first (one, if never renamed).
+    pub names: Vec<DatedName>,
+    /// Tiers that end in it (or everywhere).
+    pub tier_ends: Vec<TierEnd>,
 }
 
 impl Jurisdiction {
@@ -41,6 +61,8 @@ impl Jurisdiction {
         Self {
             is_default: row.is_default,
             coverage: Vec::new(),
+            names: Vec::new(),
+            tier_ends: Vec::new(),
             row,
         }
     }
@@ -75,6 +97,22 @@ impl Jurisdiction {
     /// The years with results, per tier and index.
     async fn coverage(&self) -> &[Coverage] {
         &self.coverage
+    }
+
+    /// Its names by year, oldest first: "Tỉnh Thừa Thiên Huế", then "Thành phố Huế" from 2025.
+    async fn names(&self) -> Vec<DatedName> {
+        if self.names.is_empty() {
+            return vec![DatedName {
+                name: self.row.name.clone(),
+                from_year: None,
+            }];
+        }
+        self.names.clone()
+    }
+
+    /// Tiers that end here or everywhere, with their last year.
+    async fn tier_ends(&self) -> &[TierEnd] {
+        &self.tier_ends
     }
 }
 

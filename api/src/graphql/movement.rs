@@ -94,6 +94,12 @@ impl Movement {
         self.0.level_direction.into()
     }
 
+    /// Why the agency is new or gone, where the data says: a tier that ended ("the district
+    /// tier has no results after 2025").
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+
     /// to.ratePercent - from.ratePercent, computed exactly and rounded to `decimals` places.
     async fn rate_percent_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
         change(&self.0, self.0.rate_percent_change(), decimals, |s| {

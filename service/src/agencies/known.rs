@@ -1,19 +1,38 @@
 //! Matching the names a table prints to the agencies of a jurisdiction: by name or alias,
-//! ignoring case and diacritics, with a suggestion for a new name that looks like a known one.
+//! ignoring case and diacritics, in the year the table is of (after a merge, "Tuyên Quang" of
+//! 2024 and of 2025 are two agencies), with a suggestion for a new name that looks like a known
+//! one.
 
 use std::collections::{HashMap, HashSet};
 
-use entity::{agency, agency_alias};
-use sea_orm::sea_query::Query;
+use entity::{agency, agency_alias, lineage_event, lineage_link};
+use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use crate::db::ids::{IDS_PER_STATEMENT, ROWS_PER_INSERT};
+use crate::db::ids::{IDS_PER_STATEMENT, ROWS_PER_INSERT, find_by_ids};
 use crate::{Result, Tier, names};
+
+/// The years an agency stands for: from the year an event made it (a merge's successor), until
+/// the year before an event ended it (a merge's predecessor). Open at either end by default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Validity {
+    pub from: Option<i32>,
+    pub until: Option<i32>,
+}
+
+impl Validity {
+    fn holds(self, year: i32) -> bool {
+        self.from.is_none_or(|from| year >= from) && self.until.is_none_or(|until| year <= until)
+    }
+}
 
 /// The agencies of a jurisdiction, found by tier and folded name or alias.
 pub(crate) struct KnownAgencies {
-    by_name: HashMap<(String, String), i32>,
+    /// (tier, folded name or alias) -> every agency so named, in id order.
+    by_name: HashMap<(String, String), Vec<i32>>,
+    validity: HashMap<i32, Validity>,
     codes: HashSet<String>,
+    by_code: HashMap<String, i32>,
     /// Current names by id, for suggestions.
     names: HashMap<i32, String>,
 }
@@ -22,93 +41,162 @@ pub(crate) struct KnownAgencies {
 const NEAR_MISS: f64 = 0.8;
 
 impl KnownAgencies {
-    pub(crate) async fn load(txn: &impl ConnectionTrait, jurisdiction_id: i32) -> Result<Self> {
+    pub(crate) async fn load(db: &impl ConnectionTrait, jurisdiction_id: i32) -> Result<Self> {
         let agencies = agency::Entity::find()
             .filter(agency::Column::JurisdictionId.eq(jurisdiction_id))
-            .all(txn)
+            .all(db)
             .await?;
+        let of_jurisdiction = || {
+            Query::select()
+                .column(agency::Column::Id)
+                .from(agency::Entity)
+                .and_where(agency::Column::JurisdictionId.eq(jurisdiction_id))
+                .to_owned()
+        };
         let aliases = agency_alias::Entity::find()
-            .filter(
-                agency_alias::Column::AgencyId.in_subquery(
-                    Query::select()
-                        .column(agency::Column::Id)
-                        .from(agency::Entity)
-                        .and_where(agency::Column::JurisdictionId.eq(jurisdiction_id))
-                        .to_owned(),
-                ),
-            )
-            .all(txn)
+            .filter(agency_alias::Column::AgencyId.in_subquery(of_jurisdiction()))
+            .all(db)
             .await?;
-        let tiers: HashMap<i32, String> = agencies.iter().map(|a| (a.id, a.tier.clone())).collect();
-        let mut by_name: HashMap<(String, String), i32> = agencies
-            .iter()
-            .map(|a| ((a.tier.clone(), a.search_key.clone()), a.id))
-            .collect();
-        for alias in aliases {
-            if let Some(tier) = tiers.get(&alias.agency_id) {
-                by_name
-                    .entry((tier.clone(), alias.alias_key))
-                    .or_insert(alias.agency_id);
+        let links = lineage_link::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(lineage_link::Column::PredecessorId.in_subquery(of_jurisdiction()))
+                    .add(lineage_link::Column::SuccessorId.in_subquery(of_jurisdiction())),
+            )
+            .all(db)
+            .await?;
+        let years: HashMap<i32, i32> = find_by_ids(
+            db,
+            lineage_event::Entity::find(),
+            lineage_event::Column::Id,
+            links.iter().map(|link| link.event_id),
+        )
+        .await?
+        .into_iter()
+        .map(|event| (event.id, event.year))
+        .collect();
+        let mut known = Self {
+            by_name: HashMap::new(),
+            validity: HashMap::new(),
+            names: agencies.iter().map(|a| (a.id, a.name.clone())).collect(),
+            codes: agencies.iter().map(|a| a.code.clone()).collect(),
+            by_code: agencies.iter().map(|a| (a.code.clone(), a.id)).collect(),
+        };
+        for link in links {
+            if let Some(&year) = years.get(&link.event_id) {
+                let ids = |id: Option<i32>| id.into_iter().collect::<Vec<_>>();
+                known.took_effect(year, &ids(link.predecessor_id), &ids(link.successor_id));
             }
         }
-        Ok(Self {
-            by_name,
-            names: agencies.iter().map(|a| (a.id, a.name.clone())).collect(),
-            codes: agencies.into_iter().map(|a| a.code).collect(),
-        })
+        let tiers: HashMap<i32, Tier> = agencies
+            .iter()
+            .filter_map(|a| Some((a.id, a.tier.parse().ok()?)))
+            .collect();
+        let named = agencies.iter().map(|a| (a.id, a.name.clone())).chain(
+            aliases
+                .into_iter()
+                .map(|alias| (alias.agency_id, alias.alias)),
+        );
+        for (id, name) in named {
+            if let Some(tier) = tiers.get(&id) {
+                known.name(*tier, &name, id);
+            }
+        }
+        Ok(known)
     }
 
-    /// The known agency of the tier whose name or alias is most like `key` (folded), when alike
-    /// enough to be a variant of it: "Sở Tài nguyên và Môi trường" for "Sở Tài Nguyên Môi trường".
-    pub(crate) fn nearest(&self, tier: Tier, key: &str) -> Option<String> {
+    fn name(&mut self, tier: Tier, name: &str, id: i32) {
+        let key = (tier.code().to_owned(), names::match_key(tier, name));
+        let ids = self.by_name.entry(key).or_default();
+        if !ids.contains(&id) {
+            ids.push(id);
+            ids.sort_unstable();
+        }
+    }
+
+    /// The known agency of the tier whose name or alias is most like `name`, when alike enough
+    /// to be a variant of it: "Sở Tài nguyên và Môi trường" for "Sở Tài Nguyên Môi trường".
+    /// Equally alike names are told apart by their order, so the suggestion never depends on the
+    /// run.
+    pub(crate) fn nearest(&self, tier: Tier, name: &str) -> Option<String> {
+        let key = names::match_key(tier, name);
+        let key = key.as_str();
         self.by_name
             .iter()
             .filter(|((t, _), _)| t == tier.code())
-            .map(|((_, known), id)| (strsim::normalized_levenshtein(known, key), *id))
-            .filter(|(likeness, _)| *likeness >= NEAR_MISS)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .and_then(|(_, id)| self.names.get(&id).cloned())
+            .map(|((_, known), ids)| (strsim::normalized_levenshtein(known, key), known, ids[0]))
+            .filter(|(likeness, _, _)| *likeness >= NEAR_MISS)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+            .and_then(|(_, _, id)| self.names.get(&id).cloned())
     }
 
-    /// The agency of the tier with this folded name or alias.
-    pub(crate) fn find(&self, tier: Tier, key: &str) -> Option<i32> {
-        self.by_name
-            .get(&(tier.code().to_owned(), key.to_owned()))
+    /// The agency of the tier with this name or alias that stands for `year`: of two agencies
+    /// of one name (a merged unit keeping a predecessor's name), the one of that year.
+    pub(crate) fn find(&self, tier: Tier, name: &str, year: i32) -> Option<i32> {
+        let key = (tier.code().to_owned(), names::match_key(tier, name));
+        let ids = self.by_name.get(&key)?;
+        ids.iter()
             .copied()
+            .filter(|id| self.validity_of(*id).holds(year))
+            .max_by_key(|id| (self.validity_of(*id).from, *id))
+    }
+
+    /// The agency with this code.
+    pub(crate) fn by_code(&self, code: &str) -> Option<i32> {
+        self.by_code.get(code).copied()
+    }
+
+    /// Takes in an event of `year` just stored: its predecessors stand for the years before,
+    /// its successors from `year` on.
+    pub(crate) fn took_effect(&mut self, year: i32, predecessors: &[i32], successors: &[i32]) {
+        for id in predecessors {
+            let until = &mut self.validity.entry(*id).or_default().until;
+            *until = Some(until.map_or(year - 1, |until| until.min(year - 1)));
+        }
+        for id in successors {
+            let from = &mut self.validity.entry(*id).or_default().from;
+            *from = Some(from.map_or(year, |from| from.max(year)));
+        }
+    }
+
+    /// The years `id` stands for.
+    pub(crate) fn validity_of(&self, id: i32) -> Validity {
+        self.validity.get(&id).copied().unwrap_or_default()
     }
 
     /// Creates the agencies named, each once, each with its name as its first alias and under
-    /// a code not yet taken, in a few statements however many there are; afterwards [`Self::find`]
-    /// knows them.
+    /// a code not yet taken, in a few statements however many there are; afterwards
+    /// [`Self::find`] knows them for `year` on. Returns the ids created, in the order named.
     pub(crate) async fn create_all(
         &mut self,
         db: &impl ConnectionTrait,
         jurisdiction_id: i32,
-        new: &[(Tier, String)],
-    ) -> Result<()> {
+        new: &[(Tier, String, i32)],
+    ) -> Result<Vec<i32>> {
         let mut seen = HashSet::new();
         let mut rows = Vec::new();
-        for (tier, name) in new {
-            let key = names::fold(name);
-            if self.find(*tier, &key).is_some() || !seen.insert((*tier, key.clone())) {
+        let mut codes = Vec::new();
+        let mut from_years = HashMap::new();
+        for (tier, name, year) in new {
+            if self.find(*tier, name, *year).is_some()
+                || !seen.insert((*tier, names::match_key(*tier, name)))
+            {
                 continue;
             }
             let code = super::free_code(&names::code(name), |code| self.codes.contains(code));
             self.codes.insert(code.clone());
+            codes.push(code.clone());
+            from_years.insert(code.clone(), *year);
             rows.push(agency::ActiveModel {
                 jurisdiction_id: Set(jurisdiction_id),
                 code: Set(code),
                 name: Set(name.clone()),
                 tier: Set(tier.code().into()),
-                search_key: Set(key),
+                search_key: Set(names::fold(name)),
                 sort_key: Set(names::sort_key(name)),
                 ..Default::default()
             });
         }
-        let codes: Vec<String> = rows
-            .iter()
-            .filter_map(|row| row.code.try_as_ref().cloned())
-            .collect();
         for chunk in rows.chunks(ROWS_PER_INSERT) {
             agency::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(db)
@@ -124,6 +212,9 @@ impl KnownAgencies {
                     .await?,
             );
         }
+        let order: HashMap<&String, usize> =
+            codes.iter().enumerate().map(|(i, c)| (c, i)).collect();
+        created.sort_by_key(|agency| order.get(&agency.code).copied());
         let aliases: Vec<agency_alias::ActiveModel> = created
             .iter()
             .map(|agency| agency_alias::ActiveModel {
@@ -138,11 +229,23 @@ impl KnownAgencies {
                 .exec_without_returning(db)
                 .await?;
         }
+        let ids = created.iter().map(|agency| agency.id).collect();
         for agency in created {
-            self.by_name
-                .insert((agency.tier.clone(), agency.search_key.clone()), agency.id);
+            let Ok(tier) = agency.tier.parse::<Tier>() else {
+                continue;
+            };
+            // A name that names an agency of earlier years is a new agency from this year on.
+            let key = (agency.tier.clone(), names::match_key(tier, &agency.name));
+            if let (true, Some(year)) = (
+                self.by_name.contains_key(&key),
+                from_years.get(&agency.code),
+            ) {
+                self.validity.entry(agency.id).or_default().from = Some(*year);
+            }
+            self.name(tier, &agency.name, agency.id);
+            self.by_code.insert(agency.code, agency.id);
             self.names.insert(agency.id, agency.name);
         }
-        Ok(())
+        Ok(ids)
     }
 }

@@ -56,6 +56,20 @@ impl LineageKind {
         }
     }
 
+    /// Why `predecessors` and `successors` agencies do not fit the kind, if they do not.
+    pub fn misfit(self, predecessors: usize, successors: usize) -> Option<String> {
+        (!self.fits(predecessors, successors)).then(|| {
+            let takes = match self {
+                LineageKind::Rename => "one predecessor and one successor",
+                LineageKind::Merge => "two or more predecessors and one successor",
+                LineageKind::Split => "one predecessor and two or more successors",
+                LineageKind::Create => "no predecessor and one successor",
+                LineageKind::Abolish => "one predecessor and no successor",
+            };
+            format!("a {self} takes {takes}, not {predecessors} predecessor(s) and {successors} successor(s)")
+        })
+    }
+
     /// Whether the event's numbers of predecessors and successors fit the kind.
     fn fits(self, predecessors: usize, successors: usize) -> bool {
         match self {
@@ -210,20 +224,11 @@ pub async fn record(
 ) -> Result<LineageEvent> {
     let txn = begin_write(db).await?;
     let jurisdiction = resolve_jurisdiction(&txn, jurisdiction).await?;
-    if !new.kind.fits(new.predecessors.len(), new.successors.len()) {
-        return Err(Error::BadInput(format!(
-            "a {} takes {}, not {} predecessor(s) and {} successor(s)",
-            new.kind,
-            match new.kind {
-                LineageKind::Rename => "one predecessor and one successor",
-                LineageKind::Merge => "two or more predecessors and one successor",
-                LineageKind::Split => "one predecessor and two or more successors",
-                LineageKind::Create => "no predecessor and one successor",
-                LineageKind::Abolish => "one predecessor and no successor",
-            },
-            new.predecessors.len(),
-            new.successors.len()
-        )));
+    if let Some(problem) = new
+        .kind
+        .misfit(new.predecessors.len(), new.successors.len())
+    {
+        return Err(Error::BadInput(problem));
     }
     let resolve = async |codes: &[String]| -> Result<Vec<i32>> {
         let mut ids = Vec::new();
@@ -249,35 +254,14 @@ pub async fn record(
         Some(number) => Some(decisions::require(&txn, jurisdiction.id, number).await?.id),
         None => None,
     };
-    let event = lineage_event::ActiveModel {
-        id: NotSet,
-        jurisdiction_id: Set(jurisdiction.id),
-        kind: Set(new.kind.code().into()),
-        year: Set(new.year),
-        decision_id: Set(decision_id),
-        note: Set(new.note.clone()),
-    }
-    .insert(&txn)
-    .await?;
-    let links: Vec<(Option<i32>, Option<i32>)> =
-        match (predecessors.as_slice(), successors.as_slice()) {
-            ([], successors) => successors.iter().map(|s| (None, Some(*s))).collect(),
-            (predecessors, []) => predecessors.iter().map(|p| (Some(*p), None)).collect(),
-            (predecessors, successors) => predecessors
-                .iter()
-                .flat_map(|p| successors.iter().map(move |s| (Some(*p), Some(*s))))
-                .collect(),
-        };
-    for (predecessor_id, successor_id) in links {
-        lineage_link::ActiveModel {
-            id: NotSet,
-            event_id: Set(event.id),
-            predecessor_id: Set(predecessor_id),
-            successor_id: Set(successor_id),
-        }
-        .insert(&txn)
-        .await?;
-    }
+    let stored = Stored {
+        jurisdiction_id: jurisdiction.id,
+        kind: new.kind,
+        year: new.year,
+        decision_id,
+        note: new.note.clone(),
+    };
+    let event_id = store(&txn, &stored, &predecessors, &successors).await?;
     audit::commit(
         txn,
         Entry {
@@ -297,7 +281,7 @@ pub async fn record(
     )
     .await?;
     Ok(LineageEvent {
-        id: event.id,
+        id: event_id,
         kind: new.kind,
         year: new.year,
         decision_id,
@@ -305,6 +289,55 @@ pub async fn record(
         predecessors,
         successors,
     })
+}
+
+/// An event to store, its agencies resolved.
+#[derive(Clone, Debug)]
+pub(crate) struct Stored {
+    pub jurisdiction_id: i32,
+    pub kind: LineageKind,
+    pub year: i32,
+    pub decision_id: Option<i32>,
+    pub note: Option<String>,
+}
+
+/// Stores an event and its links (every predecessor to every successor) in the caller's
+/// transaction; returns the event's id.
+pub(crate) async fn store(
+    db: &impl ConnectionTrait,
+    event: &Stored,
+    predecessors: &[i32],
+    successors: &[i32],
+) -> Result<i32> {
+    let stored = lineage_event::ActiveModel {
+        id: NotSet,
+        jurisdiction_id: Set(event.jurisdiction_id),
+        kind: Set(event.kind.code().into()),
+        year: Set(event.year),
+        decision_id: Set(event.decision_id),
+        note: Set(event.note.clone()),
+    }
+    .insert(db)
+    .await?;
+    let links: Vec<(Option<i32>, Option<i32>)> = match (predecessors, successors) {
+        ([], successors) => successors.iter().map(|s| (None, Some(*s))).collect(),
+        (predecessors, []) => predecessors.iter().map(|p| (Some(*p), None)).collect(),
+        (predecessors, successors) => predecessors
+            .iter()
+            .flat_map(|p| successors.iter().map(move |s| (Some(*p), Some(*s))))
+            .collect(),
+    };
+    lineage_link::Entity::insert_many(links.into_iter().map(|(predecessor_id, successor_id)| {
+        lineage_link::ActiveModel {
+            id: NotSet,
+            event_id: Set(stored.id),
+            predecessor_id: Set(predecessor_id),
+            successor_id: Set(successor_id),
+        }
+    }))
+    .exec_without_returning(db)
+    .await?;
+    Ok(stored.id)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 mod edit;
 pub(crate) mod known;
 pub mod lineage;
+pub mod lineage_file;
 
 pub(crate) use edit::free_code;
 pub use edit::{AgencyInput, add_alias, record_alias, upsert};

@@ -14,7 +14,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::Result;
 use crate::agencies::lineage::Lineage;
-use crate::catalog::GroupKey;
+use crate::catalog::{GroupKey, jurisdictions, tier_ends};
 use crate::ranking::{ResultView, group, read};
 use crate::scoring::{Exact, Scheme};
 
@@ -43,6 +43,8 @@ pub struct Movement {
     /// Across a merge or split: the earlier results the agency descends from.
     pub predecessors: Vec<ResultView>,
     pub level_direction: LevelDirection,
+    /// Why the agency is gone or new, where the data says (a tier that ended).
+    pub reason: Option<String>,
 }
 
 impl Movement {
@@ -124,6 +126,7 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
             to: Some(view),
             predecessors: Vec::new(),
             level_direction: LevelDirection::New,
+            reason: None,
         });
         let dropped = from.into_iter().map(|view| Movement {
             agency: view.agency.clone(),
@@ -131,6 +134,7 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
             to: None,
             predecessors: Vec::new(),
             level_direction: LevelDirection::Dropped,
+            reason: None,
         });
         return new.chain(dropped).collect();
     };
@@ -165,6 +169,7 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
                 to: Some(view.clone()),
                 predecessors: Vec::new(),
                 level_direction: direction(single, view),
+                reason: None,
             },
             (_, []) => Movement {
                 agency: view.agency.clone(),
@@ -172,6 +177,7 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
                 to: Some(view.clone()),
                 predecessors: Vec::new(),
                 level_direction: new,
+                reason: None,
             },
             (_, several) => Movement {
                 agency: view.agency.clone(),
@@ -179,6 +185,7 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
                 to: Some(view.clone()),
                 predecessors: several.iter().map(|v| (*v).clone()).collect(),
                 level_direction: LevelDirection::NotComparable,
+                reason: None,
             },
         };
         movements.push(movement);
@@ -192,12 +199,15 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
                 to: None,
                 predecessors: Vec::new(),
                 level_direction: dropped,
+                reason: None,
             }),
     );
     movements
 }
 
 /// Every movement of a tier between two years of a scope (the years need not be consecutive).
+/// The earlier year reads the rankings of the jurisdictions merged into this one in between
+/// too; agencies dropped because their tier ended say so.
 pub async fn compare_years(
     db: &impl ConnectionTrait,
     from: GroupKey,
@@ -208,9 +218,33 @@ pub async fn compare_years(
         ..from
     };
     let lineage = Lineage::load(db, from.jurisdiction_id).await?;
-    let earlier = read::whole(db, from).await?;
+    let mut earlier = read::whole(db, from).await?;
+    for merged in jurisdictions::merged_into(db, from.jurisdiction_id, from.year, to_year).await? {
+        let group = GroupKey {
+            jurisdiction_id: merged,
+            ..from
+        };
+        earlier.extend(read::whole(db, group).await?);
+    }
     let later = read::whole(db, to).await?;
-    Ok(pair(earlier, later, &lineage))
+    let mut movements = pair(earlier, later, &lineage);
+    if let Some(end) = tier_ends::of(db, from.jurisdiction_id, from.tier).await?
+        && end.last_year < to_year
+    {
+        let reason = end.note.unwrap_or_else(|| {
+            format!(
+                "the {} tier has no results after {}",
+                end.tier, end.last_year
+            )
+        });
+        for movement in movements
+            .iter_mut()
+            .filter(|m| m.level_direction == LevelDirection::Dropped)
+        {
+            movement.reason = Some(reason.clone());
+        }
+    }
+    Ok(movements)
 }
 
 /// One cell of a transition matrix.

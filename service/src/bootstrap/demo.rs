@@ -17,7 +17,7 @@ use crate::db::begin_write;
 use crate::published::PublishedValues;
 use crate::ranking::rescore::{self, Change};
 use crate::ranking::{group, rules};
-use crate::{Error, Result, Tier, names};
+use crate::{Error, Result, Tier};
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -143,12 +143,11 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
             )
             .await?;
             let names = agency_names(tier);
-            let new: Vec<(Tier, String)> = names.iter().map(|name| (tier, name.clone())).collect();
-            known.create_all(&txn, jurisdiction.id, &new).await?;
-            let agencies: Vec<i32> = names
+            let new: Vec<(Tier, String, i32)> = names
                 .iter()
-                .filter_map(|name| known.find(tier, &names::fold(name)))
+                .map(|name| (tier, name.clone(), first.year))
                 .collect();
+            let agencies = known.create_all(&txn, jurisdiction.id, &new).await?;
             report.agencies += agencies.len();
 
             let max = Decimal::from(if tier == Tier::Provincial { 90 } else { 100 });

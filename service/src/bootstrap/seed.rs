@@ -8,6 +8,11 @@
 //!   scale in `data/schemes-thua-thien-hue-2020.toml` is the one the district rows fit.
 //! - The national DTI of the provinces: 2021 (the first 17 of 63, with the sub-indices CQS, KTS
 //!   and XHS) and 2022 (the ranks of all 63), as the ministry's portal prints them.
+//! - The 2025 reorganisation, as lineage files: Thừa Thiên Huế a centrally-run city (Huế) from
+//!   1 January 2025 (Nghị quyết 175/2024/QH15), its districts rearranged the same day (Nghị
+//!   quyết 1314/NQ-UBTVQH15); the 63 provinces merged
+//!   into 34 from 1 July 2025 (Nghị quyết 202/2025/QH15; `shared/data/provinces-2025.csv`); the
+//!   district tier ends with 2025.
 
 use chrono::NaiveDate;
 use entity::{decision, jurisdiction};
@@ -16,8 +21,10 @@ use sea_orm::{
     NotSet, PaginatorTrait, Set,
 };
 
+use crate::agencies::lineage_file::{self, LineageImport};
 use crate::catalog::indices::{self, NewIndex};
 use crate::catalog::jurisdictions::{self, JurisdictionKind, NewJurisdiction};
+use crate::catalog::tier_ends::{self, TierEnd};
 use crate::db::begin_write;
 use crate::publication::{ImportOptions, read, write_rows};
 use crate::ranking::rules;
@@ -31,6 +38,8 @@ const PROVINCIAL_2020: &[u8] = include_bytes!("../../data/cqdt-2020-provincial.c
 const DISTRICT_2020: &[u8] = include_bytes!("../../data/cqdt-2020-district.csv");
 const DTI_2021: &[u8] = include_bytes!("../../data/dti-2021-province-top17.csv");
 const DTI_2022: &[u8] = include_bytes!("../../data/dti-2022-province-ranks.csv");
+const LINEAGE_HUE_2025: &[u8] = include_bytes!("../../data/lineage-thua-thien-hue-2025.csv");
+const LINEAGE_PROVINCES_2025: &[u8] = include_bytes!("../../data/lineage-viet-nam-2025.csv");
 
 /// The default jurisdiction of the shipped data.
 pub const THUA_THIEN_HUE: &str = "thua-thien-hue";
@@ -69,6 +78,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
         };
         write_rows(&txn, read(&txn, table, &options).await?, &options).await?;
     }
+    reorganisation_of_2025(&txn).await?;
     txn.commit().await?;
     tracing::info!(
         "loaded the published 2020 ranking of Thừa Thiên Huế and the national DTI of 2021 and 2022"
@@ -130,6 +140,30 @@ async fn catalog(txn: &DatabaseTransaction) -> Result<i32> {
         indices::create(txn, new).await?;
     }
     Ok(province_id)
+}
+
+/// The 2025 reorganisation: lineage of Huế's districts and of the provinces,
+/// Huế's new name, and the end of the district tier.
+async fn reorganisation_of_2025(txn: &DatabaseTransaction) -> Result<()> {
+    for (jurisdiction, table) in [
+        (THUA_THIEN_HUE, LINEAGE_HUE_2025),
+        (VIET_NAM, LINEAGE_PROVINCES_2025),
+    ] {
+        let options = LineageImport {
+            jurisdiction: Some(jurisdiction.into()),
+            ..LineageImport::default()
+        };
+        lineage_file::apply(txn, table, &options).await?;
+    }
+    jurisdictions::rename_from(txn, THUA_THIEN_HUE, "Thành phố Huế", 2025).await?;
+    let district = TierEnd {
+        tier: Tier::District,
+        last_year: 2025,
+        note: Some(
+            "cấp huyện kết thúc từ 01/07/2025 (chính quyền địa phương hai cấp): the district tier has no results after 2025".into(),
+        ),
+    };
+    tier_ends::record(txn, None, &district).await
 }
 
 /// The decisions behind Thừa Thiên Huế's 2020 tables.

@@ -8,5 +8,6 @@ pub mod scheme_file;
 mod scheme_rules;
 pub mod schemes;
 pub mod scope;
+pub mod tier_ends;
 
 pub use scope::{DEFAULT_INDEX, GroupKey, Scope, resolve_index, resolve_jurisdiction};

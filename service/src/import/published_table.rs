@@ -149,20 +149,10 @@ fn drop_scale_notes(header: &str) -> String {
     kept
 }
 
-/// The delimiter of a table exported by a spreadsheet: the most frequent of `,`, `;` and tab on
-/// the header line.
-fn delimiter(content: &[u8]) -> u8 {
-    let first_line = content.split(|b| *b == b'\n').next().unwrap_or_default();
-    [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|d| first_line.iter().filter(|b| *b == d).count())
-        .unwrap_or(b',')
-}
-
 /// Parses a printed table of the tier (and, where its headers name none, the year) the importer
 /// was told. `Err`: the table needs a year or tier it was not given.
 pub fn parse(content: &[u8], context: &TableContext) -> Result<Parsed, String> {
-    let (mut reader, headers) = match table::open(content, delimiter(content), true) {
+    let (mut reader, headers) = match table::open(content, table::delimiter(content), true) {
         Ok(opened) => opened,
         Err(refused) => return Ok(refused),
     };

@@ -202,6 +202,16 @@ pub fn number(text: &str, numbers: Numbers) -> Option<Decimal> {
     (!value.is_sign_negative()).then_some(value)
 }
 
+/// The delimiter of a table exported by a spreadsheet: the most frequent of `,`, `;` and tab on
+/// the header line.
+pub fn delimiter(content: &[u8]) -> u8 {
+    let first_line = content.split(|b| *b == b'\n').next().unwrap_or_default();
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| first_line.iter().filter(|b| *b == d).count())
+        .unwrap_or(b',')
+}
+
 /// Opens a table and reads its header row, without the byte-order mark a spreadsheet may write.
 /// A file whose header cannot be read is refused as a whole.
 pub fn open(

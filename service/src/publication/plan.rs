@@ -142,7 +142,7 @@ pub(super) async fn plan(
                 }
             }
         }
-        let key = names::fold(&row.agency);
+        let key = names::match_key(row.tier, &row.agency);
         if let Some(line) = first_line.get(&(index_id, row.year, key.clone())) {
             errors.push(error(
                 "agency",
@@ -155,7 +155,7 @@ pub(super) async fn plan(
         } else {
             first_line.insert((index_id, row.year, key.clone()), row.line);
         }
-        let agency_id = agencies.find(row.tier, &key);
+        let agency_id = agencies.find(row.tier, &row.agency, row.year);
         let decision = row.decision.clone().or_else(|| options.decision.clone());
         let replaces = match agency_id.and_then(|id| existing.get(&(index_id, row.year, id))) {
             Some(current) if decisions.amends(decision.as_deref(), current.decision_id) => {
@@ -197,7 +197,7 @@ pub(super) async fn plan(
             // with every other new one would make large imports quadratic.
             let near_miss = agency_id
                 .is_none()
-                .then(|| agencies.nearest(row.tier, &key))
+                .then(|| agencies.nearest(row.tier, &row.agency))
                 .flatten();
             planned.push(Planned {
                 row,

@@ -47,14 +47,17 @@ pub(crate) async fn write_rows(
     let mut new_names = Vec::new();
     let mut named = HashSet::new();
     for plan in rows.iter().filter(|plan| plan.agency_id.is_none()) {
-        if named.insert((plan.row.tier, names::fold(&plan.row.agency))) {
+        if named.insert((
+            plan.row.tier,
+            names::match_key(plan.row.tier, &plan.row.agency),
+        )) {
             if let Some(suggestion) = plan.near_miss.clone() {
                 report
                     .near_misses
                     .push((plan.row.line, plan.row.agency.clone(), suggestion));
             }
             report.agencies_created.push(plan.row.agency.clone());
-            new_names.push((plan.row.tier, plan.row.agency.clone()));
+            new_names.push((plan.row.tier, plan.row.agency.clone(), plan.row.year));
         }
     }
     agencies
@@ -67,7 +70,7 @@ pub(crate) async fn write_rows(
         let agency_id = match plan.agency_id {
             Some(id) => id,
             None => agencies
-                .find(plan.row.tier, &names::fold(&plan.row.agency))
+                .find(plan.row.tier, &plan.row.agency, plan.row.year)
                 .ok_or_else(|| {
                     Error::Corrupt(format!(
                         "the agency `{}` just created is missing",

@@ -5,12 +5,14 @@ use async_graphql::{Context, InputObject, Object, SimpleObject};
 use service::access::Role as ServiceRole;
 use service::catalog::indices::{self, NewIndex};
 use service::catalog::jurisdictions::{self, NewJurisdiction};
+use service::catalog::tier_ends::{self, TierEnd};
 
 use super::payload::{MutationError, into_payload, refusable};
 use crate::error::ApiResult;
 use crate::graphql::access::require;
 use crate::graphql::catalog::{Index, Jurisdiction, JurisdictionKind};
 use crate::graphql::db;
+use crate::graphql::scalars::Tier;
 
 #[derive(InputObject)]
 pub struct AddJurisdictionInput {
@@ -26,6 +28,20 @@ pub struct RenameJurisdictionInput {
     pub code: String,
     /// The new name; the code stays.
     pub name: String,
+    /// The first year of the new name; the former name stays for the years before ("Tỉnh
+    /// Thừa Thiên Huế" up to 2024, "Thành phố Huế" from 2025). Left out: a correction.
+    pub from_year: Option<i32>,
+}
+
+#[derive(InputObject)]
+pub struct MergeJurisdictionInput {
+    /// The jurisdiction merged (`ha-giang`).
+    pub code: String,
+    /// The one it merged into (`tuyen-quang`).
+    pub into: String,
+    /// The first year the successor ranks what the predecessor ranked.
+    pub year: i32,
+    pub note: Option<String>,
 }
 
 #[derive(SimpleObject, Default)]
@@ -45,13 +61,31 @@ pub struct AddIndexInput {
     pub abbreviation: Option<String>,
 }
 
+#[derive(InputObject)]
+pub struct EndTierInput {
+    pub tier: Tier,
+    /// The last year the tier has results: 2025 for the districts.
+    pub last_year: i32,
+    /// Where it ends; left out: everywhere.
+    pub jurisdiction: Option<String>,
+    /// Why, as comparisons will say it.
+    pub note: Option<String>,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct EndTierPayload {
+    /// Whether the end was recorded.
+    pub recorded: bool,
+    pub errors: Vec<MutationError>,
+}
+
 #[derive(SimpleObject, Default)]
 pub struct AddIndexPayload {
     pub index: Option<Index>,
     pub errors: Vec<MutationError>,
 }
 
-refusable!(JurisdictionPayload, AddIndexPayload);
+refusable!(JurisdictionPayload, AddIndexPayload, EndTierPayload);
 
 /// The catalogue mutations (admin).
 #[derive(Default)]
@@ -86,9 +120,52 @@ impl CatalogMutation {
         input: RenameJurisdictionInput,
     ) -> ApiResult<JurisdictionPayload> {
         let caller = require(ctx, ServiceRole::Admin)?;
-        let outcome = jurisdictions::rename(db(ctx), &input.code, &input.name, &caller.name).await;
+        let outcome = jurisdictions::rename(
+            db(ctx),
+            &input.code,
+            &input.name,
+            input.from_year,
+            &caller.name,
+        )
+        .await;
         into_payload(ctx, outcome, |row| JurisdictionPayload {
             jurisdiction: Some(Jurisdiction::new(row)),
+            errors: Vec::new(),
+        })
+    }
+
+    /// Records that a jurisdiction merged into another from a year on (admin): comparisons of
+    /// the successor across that year read the predecessor's rankings too.
+    async fn merge_jurisdiction(
+        &self,
+        ctx: &Context<'_>,
+        input: MergeJurisdictionInput,
+    ) -> ApiResult<JurisdictionPayload> {
+        let caller = require(ctx, ServiceRole::Admin)?;
+        let outcome = async {
+            let merge = (&input.code, &input.into, input.year, input.note.clone());
+            jurisdictions::merge(db(ctx), merge.0, merge.1, merge.2, merge.3, &caller.name).await?;
+            service::catalog::resolve_jurisdiction(db(ctx), Some(&input.into)).await
+        };
+        into_payload(ctx, outcome.await, |row| JurisdictionPayload {
+            jurisdiction: Some(Jurisdiction::new(row)),
+            errors: Vec::new(),
+        })
+    }
+
+    /// Records the last year a tier has results (admin), here or everywhere: comparisons into
+    /// a later year say why its agencies are gone.
+    async fn end_tier(&self, ctx: &Context<'_>, input: EndTierInput) -> ApiResult<EndTierPayload> {
+        let caller = require(ctx, ServiceRole::Admin)?;
+        let end = TierEnd {
+            tier: input.tier.into(),
+            last_year: input.last_year,
+            note: input.note,
+        };
+        let outcome =
+            tier_ends::end(db(ctx), input.jurisdiction.as_deref(), &end, &caller.name).await;
+        into_payload(ctx, outcome, |()| EndTierPayload {
+            recorded: true,
             errors: Vec::new(),
         })
     }

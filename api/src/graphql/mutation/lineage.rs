@@ -1,15 +1,19 @@
-//! `recordLineageEvent`: agencies renamed, merged, split, created or abolished.
+//! `recordLineageEvent` and `importLineage`: agencies renamed, merged, split, created or
+//! abolished, one event at a time or a table of them.
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use service::access::Role as ServiceRole;
 use service::agencies;
 use service::agencies::lineage::{self, NewLineageEvent};
+use service::agencies::lineage_file::{self, LineageImport};
 
 use super::payload::{MutationError, into_payload, refusable};
+use super::results::ContentEncoding;
 use crate::error::ApiResult;
 use crate::graphql::access::require;
 use crate::graphql::agency::Agency;
-use crate::graphql::db;
+use crate::graphql::scalars::{Tier, saturating_int};
+use crate::graphql::{db, jurisdiction_code};
 
 /// A change in the set of agencies.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,8 +63,62 @@ refusable!(RecordLineageEventPayload);
 #[derive(Default)]
 pub struct LineageMutation;
 
+/// A table of lineage events to record: columns year, kind, from, to, and optionally tier,
+/// decision, note; several agencies separated by `;`, by name or code (`CODE: name` for an
+/// agency of another jurisdiction).
+#[derive(InputObject)]
+pub struct ImportLineageInput {
+    pub content: String,
+    #[graphql(default)]
+    pub content_encoding: ContentEncoding,
+    /// The tier of rows without a `tier` column.
+    pub tier: Option<Tier>,
+    pub jurisdiction: Option<String>,
+    /// Check and report everything, write nothing.
+    #[graphql(default)]
+    pub dry_run: bool,
+}
+
+/// What a lineage import recorded, or would record.
+#[derive(SimpleObject, Default)]
+pub struct ImportLineagePayload {
+    pub dry_run: bool,
+    /// Events recorded.
+    pub events: i32,
+    /// Successors created, as named.
+    pub agencies_created: Vec<String>,
+    pub errors: Vec<MutationError>,
+}
+
+refusable!(ImportLineagePayload);
+
 #[Object]
 impl LineageMutation {
+    /// Records a table of lineage events in one transaction (editor): all or nothing, every
+    /// problem with its line and column.
+    async fn import_lineage(
+        &self,
+        ctx: &Context<'_>,
+        input: ImportLineageInput,
+    ) -> ApiResult<ImportLineagePayload> {
+        let caller = require(ctx, ServiceRole::Editor)?;
+        let outcome = async {
+            let content = input.content_encoding.decode(input.content)?;
+            let options = LineageImport {
+                jurisdiction: jurisdiction_code(ctx, input.jurisdiction),
+                tier: input.tier.map(Into::into),
+                dry_run: input.dry_run,
+            };
+            lineage_file::import(db(ctx), &content, &options, &caller.name).await
+        };
+        into_payload(ctx, outcome.await, |report| ImportLineagePayload {
+            dry_run: report.dry_run,
+            events: saturating_int(report.events),
+            agencies_created: report.agencies_created,
+            errors: Vec::new(),
+        })
+    }
+
     /// Records agencies renamed, merged, split, created or abolished (editor).
     async fn record_lineage_event(
         &self,

@@ -26,6 +26,20 @@ pub enum ContentEncoding {
     Base64,
 }
 
+impl ContentEncoding {
+    /// The bytes of a file sent as `content` in this encoding.
+    pub fn decode(self, content: String) -> service::Result<Vec<u8>> {
+        match self {
+            ContentEncoding::Text => Ok(content.into_bytes()),
+            ContentEncoding::Base64 => base64::engine::general_purpose::STANDARD
+                .decode(content.trim())
+                .map_err(|error| {
+                    service::Error::BadInput(format!("`content` is not base64: {error}"))
+                }),
+        }
+    }
+}
+
 /// A table to import: the normalized CSV or a table as published.
 #[derive(InputObject)]
 pub struct ImportResultsInput {
@@ -58,14 +72,7 @@ impl ImportResultsInput {
         ctx: &Context<'_>,
         actor: &str,
     ) -> service::Result<(Vec<u8>, ImportOptions)> {
-        let content = match self.content_encoding {
-            ContentEncoding::Text => self.content.into_bytes(),
-            ContentEncoding::Base64 => base64::engine::general_purpose::STANDARD
-                .decode(self.content.trim())
-                .map_err(|error| {
-                    service::Error::BadInput(format!("`content` is not base64: {error}"))
-                })?,
-        };
+        let content = self.content_encoding.decode(self.content)?;
         let options = ImportOptions {
             jurisdiction: jurisdiction_code(ctx, self.jurisdiction),
             index: self.index,

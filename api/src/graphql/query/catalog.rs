@@ -4,11 +4,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::{Context, Object};
-use service::catalog::{indices, jurisdictions, schemes};
+use service::catalog::{indices, jurisdictions, schemes, tier_ends};
 use service::ranking::read;
 
 use crate::error::ApiResult;
-use crate::graphql::catalog::{Coverage, Index, Jurisdiction};
+use crate::graphql::catalog::{Coverage, DatedName, Index, Jurisdiction, TierEnd};
 use crate::graphql::scalars::Tier;
 use crate::graphql::scheme::Scheme;
 use crate::graphql::{db, jurisdiction};
@@ -34,12 +34,32 @@ impl CatalogQuery {
                     years: group.years,
                 });
         }
+        let mut names = jurisdictions::names(db(ctx)).await?;
+        let ends = tier_ends::list(db(ctx)).await?;
         Ok(jurisdictions::list(db(ctx))
             .await?
             .into_iter()
             .map(|row| Jurisdiction {
                 is_default: Some(row.id) == default,
                 coverage: coverage.remove(&row.id).unwrap_or_default(),
+                names: names
+                    .remove(&row.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|dated| DatedName {
+                        name: dated.name,
+                        from_year: dated.from_year,
+                    })
+                    .collect(),
+                tier_ends: ends
+                    .iter()
+                    .filter(|(id, _)| id.is_none_or(|id| id == row.id))
+                    .map(|(_, end)| TierEnd {
+                        tier: end.tier.into(),
+                        last_year: end.last_year,
+                        note: end.note.clone(),
+                    })
+                    .collect(),
                 row,
             })
             .collect())
