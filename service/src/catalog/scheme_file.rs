@@ -251,32 +251,16 @@ pub async fn resolve(db: &impl ConnectionTrait, specs: Vec<SchemeSpec>) -> Resul
                     (Some(l.value.clone()), l.line, l.key.clone())
                 })
         };
-        let (jurisdiction_code, line, key) = named(&spec.jurisdiction, "jurisdiction");
-        let jurisdiction = match resolve_jurisdiction(db, jurisdiction_code.as_deref()).await {
-            Ok(jurisdiction) => Some(jurisdiction),
-            Err(Error::NotFound(message)) => {
-                errors.push(RowError {
-                    line,
-                    column: Some(key),
-                    message,
-                });
-                None
-            }
-            Err(other) => return Err(other),
-        };
-        let (index_code, line, key) = named(&spec.index, "index");
-        let index = match resolve_index(db, index_code.as_deref()).await {
-            Ok(index) => Some(index),
-            Err(Error::NotFound(message)) => {
-                errors.push(RowError {
-                    line,
-                    column: Some(key),
-                    message,
-                });
-                None
-            }
-            Err(other) => return Err(other),
-        };
+        let (code, line, key) = named(&spec.jurisdiction, "jurisdiction");
+        let found = resolve_jurisdiction(db, code.as_deref()).await;
+        let jurisdiction = located(found, line, key, &mut errors)?;
+        let (code, line, key) = named(&spec.index, "index");
+        let index = located(
+            resolve_index(db, code.as_deref()).await,
+            line,
+            key,
+            &mut errors,
+        )?;
         if let (Some(jurisdiction), Some(index)) = (jurisdiction, index) {
             resolved.push(NewScheme {
                 group: GroupKey {
@@ -293,6 +277,28 @@ pub async fn resolve(db: &impl ConnectionTrait, specs: Vec<SchemeSpec>) -> Resul
         Ok(resolved)
     } else {
         Err(Error::InvalidImport(errors))
+    }
+}
+
+/// What a code resolved to, or `None` with the `NOT_FOUND` kept as a problem at `line` and
+/// `key`; other errors are the caller's.
+fn located<T>(
+    found: Result<T>,
+    line: usize,
+    key: String,
+    errors: &mut Vec<RowError>,
+) -> Result<Option<T>> {
+    match found {
+        Ok(value) => Ok(Some(value)),
+        Err(Error::NotFound(message)) => {
+            errors.push(RowError {
+                line,
+                column: Some(key),
+                message,
+            });
+            Ok(None)
+        }
+        Err(other) => Err(other),
     }
 }
 
