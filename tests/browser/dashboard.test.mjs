@@ -322,6 +322,53 @@ async function drive(browser) {
   assert.equal(await page.getByTestId('lang-toggle').textContent(), 'VI');
   pass('EN: English headers ("Agency"), decimal points');
 
+  // --- The national ranking: the jurisdiction and index pickers, a ranking by score ---------
+  const label = await page.$eval('[data-testid="jurisdiction-select"] option[value="thua-thien-hue"]', (o) => o.textContent);
+  assert.equal(label, 'Thành phố Huế (formerly Thừa Thiên Huế)', 'the picker shows former names');
+  await page.getByTestId('jurisdiction-select').selectOption('viet-nam');
+  await page.waitForFunction(() => document.documentElement.dataset.loading === 'false'
+    && document.querySelector('[data-testid="tier-select"]').value === 'PROVINCE'
+    && document.querySelectorAll('[data-testid="ranking-row"]').length === 63);
+  assert.equal(await page.getByTestId('index-select').inputValue(), 'dti', 'the only index the nation has');
+  assert.deepEqual(await yearOptions(), ['2022', '2021'], 'years(tier:) of the national DTI, latest first');
+  const nationalHeader = await page.$$eval('[data-testid="ranking-table"] th', (ths) => ths.map((th) => th.dataset.col));
+  assert.deepEqual(nationalHeader, ['rank', 'name'], '2022 printed ranks only');
+  const hueRow = await page.$eval('[data-testid="ranking-row"]:nth-child(4)', (tr) => tr.textContent);
+  assert.match(hueRow, /^4Thừa Thiên - Huế$/);
+  await page.getByTestId('year-select').selectOption('2021');
+  await page.waitForFunction(() => document.documentElement.dataset.loading === 'false'
+    && document.querySelectorAll('[data-testid="ranking-row"]').length === 17);
+  const scored = await page.$$eval('[data-testid="ranking-table"] th', (ths) => ths.map((th) => th.dataset.col));
+  assert.deepEqual(scored, ['rank', 'name', 'score'], '2021 printed ranks and scores');
+  const danang = await page.$eval('[data-testid="ranking-row"] td[data-col="score"]', (td) => td.textContent);
+  assert.equal(danang, '0.6419');
+  assert.equal(await page.locator('[data-testid="level-bar"] rect.unlevelled').count(), 2, 'a plain bar per year: no levels');
+  pass('national DTI: the pickers move to viet-nam / dti / PROVINCE; 63 ranks of 2022, 17 scores of 2021');
+
+  // --- Across the 2025 map: merged provinces lead to their new unit --------------------------
+  // A 2025 ranking of the 34 units (a test input: ranks invented, names as the ministry prints).
+  const units = ['TP. Hà Nội', 'TP. Đà Nẵng', 'Huế', 'Quảng Ninh', 'Tuyên Quang'];
+  const national = `Xếp hạng DTI,Tỉnh thành phố\n${units.map((unit, i) => `${i + 1},${unit}`).join('\n')}\n`;
+  const imported2025 = await gql(`mutation ($content: String!) {
+    importResults(input: { content: $content, jurisdiction: "viet-nam", index: "dti", tier: PROVINCE, year: 2025, rankedCount: 34 }) {
+      errors { message }
+    }
+  }`, { content: national }, token);
+  assert.deepEqual(imported2025.importResults.errors, []);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="year-select"] option')]
+    .some((option) => option.value === '2025'));
+  await page.getByTestId('year-select').selectOption('2025');
+  await page.getByTestId('compare-select').selectOption('2022');
+  await page.waitForFunction(() => document.documentElement.dataset.loading === 'false'
+    && document.querySelectorAll('[data-testid="slope-merge"]').length > 0);
+  const merges = await page.$$eval('[data-testid="slope-merge"]', (lines) => lines.map((l) => l.dataset.code));
+  const intoDaNang = merges.filter((code) => code === merges.find((c) => c.startsWith('tp-da-nang')));
+  assert.equal(intoDaNang.length, 2, `Quảng Nam and the former Đà Nẵng lead into the new unit: ${merges}`);
+  assert.equal(merges.length, 2 + 2, 'Đà Nẵng and Tuyên Quang were formed from two each');
+  assert.equal(await page.locator('[data-testid="slope-line"][data-code="hue"]').count(), 1,
+    'Huế, Thừa Thiên - Huế renamed, compares rank for rank');
+  pass('2022 → 2025: dashed lines lead from merged provinces into their new units; Huế compares as renamed');
+
   assert.deepEqual(elsewhere, [], 'requests outside the server');
   assert.deepEqual(pageErrors, [], 'script errors on the page');
   pass('no request left the server, no script error');

@@ -10,18 +10,34 @@ pub async fn page() -> Html<&'static str> {
     Html(include_str!("../../assets/dashboard/index.html"))
 }
 
-/// `GET /dashboard/{file}`: the page's script and style.
+/// The page's script modules, by file name.
+const MODULES: [(&str, &[u8]); 10] = [
+    ("dashboard.js", include_bytes!("../../assets/dashboard/dashboard.js")),
+    ("words.js", include_bytes!("../../assets/dashboard/words.js")),
+    ("state.js", include_bytes!("../../assets/dashboard/state.js")),
+    ("transport.js", include_bytes!("../../assets/dashboard/transport.js")),
+    ("queries.js", include_bytes!("../../assets/dashboard/queries.js")),
+    ("dom.js", include_bytes!("../../assets/dashboard/dom.js")),
+    ("charts.js", include_bytes!("../../assets/dashboard/charts.js")),
+    ("tables.js", include_bytes!("../../assets/dashboard/tables.js")),
+    ("series.js", include_bytes!("../../assets/dashboard/series.js")),
+    ("live.js", include_bytes!("../../assets/dashboard/live.js")),
+];
+
+/// `GET /dashboard/{file}`: the page's script modules and style.
 pub async fn asset(Path(file): Path<String>) -> Response {
-    let (content_type, body): (&str, &'static [u8]) = match file.as_str() {
-        "dashboard.js" => (
-            "text/javascript; charset=utf-8",
-            include_bytes!("../../assets/dashboard/dashboard.js"),
-        ),
-        "dashboard.css" => (
-            "text/css; charset=utf-8",
-            include_bytes!("../../assets/dashboard/dashboard.css"),
-        ),
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+    let found = MODULES
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, body)| ("text/javascript; charset=utf-8", *body))
+        .or_else(|| {
+            (file == "dashboard.css").then_some((
+                "text/css; charset=utf-8",
+                &include_bytes!("../../assets/dashboard/dashboard.css")[..],
+            ))
+        });
+    match found {
+        Some((content_type, body)) => ([(header::CONTENT_TYPE, content_type)], body).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
