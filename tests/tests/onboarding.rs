@@ -231,6 +231,105 @@ async fn a_history_in_one_file_keeps_one_agency_per_name(server: TestServer) {
     );
 }
 
+/// A history imported as one file gives the same comparisons as the same rows imported a year
+/// at a time: names new in several years are one agency either way, ranks and ties the same.
+async fn a_history_in_one_file_agrees_with_the_years_imported_one_by_one(server: TestServer) {
+    let admin = token(&server, "admin", Role::Admin).await;
+    let years = [2021, 2022, 2023];
+    // 90 agencies (a page of movements holds 100), some appearing late or leaving early;
+    // points repeat, so ties happen.
+    let row = |year: i32, n: i32| {
+        let present = (n % 7 != 0 || year > 2021) && (n % 11 != 0 || year < 2023);
+        present.then(|| {
+            let achieved = 50 + (n * 37 + year * 11) % 51;
+            format!("{year},commune,,UBND xã Thử {n:03},100,0,100,{achieved},,,\n")
+        })
+    };
+    for code in ["mot-tep", "tung-nam"] {
+        write(
+            &server,
+            &admin,
+            "addJurisdiction",
+            "jurisdiction { code }",
+            json!({ "code": code, "name": code }),
+        )
+        .await;
+        write(&server, &admin, "setScoringScheme", "scheme { name }", json!({
+            "jurisdiction": code, "tier": "COMMUNE", "year": 2021, "name": "điểm",
+            "convertedRule": "NONE", "levels": [{ "code": "DAT", "name": "Đạt", "minimum": "75" },
+                                                { "code": "CHUA", "name": "Chưa đạt", "minimum": "0" }] })).await;
+    }
+    let file = |years: &[i32]| {
+        let rows: String = years
+            .iter()
+            .flat_map(|year| (1..=90).filter_map(move |n| row(*year, n)))
+            .collect();
+        format!("{}{rows}", egov_tests::normalized::HEADER)
+    };
+    write(
+        &server,
+        &admin,
+        "importResults",
+        "report { rowsRead }",
+        json!({ "content": file(&years), "jurisdiction": "mot-tep" }),
+    )
+    .await;
+    for year in years {
+        write(
+            &server,
+            &admin,
+            "importResults",
+            "report { rowsRead }",
+            json!({ "content": file(&[year]), "jurisdiction": "tung-nam" }),
+        )
+        .await;
+    }
+    for (from, to) in [(2021, 2022), (2022, 2023), (2021, 2023)] {
+        let of = |code: &'static str| {
+            let server = &server;
+            async move {
+                let nodes = movements(
+                    server,
+                    json!({ "from": from, "to": to, "tier": "COMMUNE", "j": code }),
+                )
+                .await;
+                nodes
+                    .into_iter()
+                    .map(|n| {
+                        json!([
+                            n["agency"]["name"],
+                            n["rankChange"],
+                            n["levelDirection"],
+                            n["from"]["rank"],
+                            n["to"]["rank"],
+                            n["to"]["tiedWith"]
+                        ])
+                    })
+                    .collect::<Vec<Value>>()
+            }
+        };
+        let one_file = of("mot-tep").await;
+        assert!(
+            one_file.len() > 80,
+            "{from} → {to}: {} movements",
+            one_file.len()
+        );
+        assert_eq!(one_file, of("tung-nam").await, "{from} → {to}");
+    }
+    let agencies = server
+        .data(
+            r#"{ a: agencies(jurisdiction: "mot-tep") { totalCount } b: agencies(jurisdiction: "tung-nam") { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        agencies["a"]["totalCount"],
+        json!(90),
+        "one agency per name"
+    );
+    assert_eq!(agencies["a"], agencies["b"]);
+}
+
 /// What is unknown is named with what is known; a scale out of order is refused; nothing is
 /// written either way.
 async fn unknown_codes_and_bad_scales_are_refused_with_what_exists(server: TestServer) {
@@ -329,6 +428,7 @@ on_both_databases!(
     two_years_side_by_side_compare,
     the_national_dti_compares_2021_with_2022,
     a_history_in_one_file_keeps_one_agency_per_name,
+    a_history_in_one_file_agrees_with_the_years_imported_one_by_one,
     unknown_codes_and_bad_scales_are_refused_with_what_exists,
     the_catalogue_lists_what_is_ranked_and_how
 );

@@ -12,15 +12,39 @@ pub async fn page() -> Html<&'static str> {
 
 /// The page's script modules, by file name.
 const MODULES: [(&str, &[u8]); 10] = [
-    ("dashboard.js", include_bytes!("../../assets/dashboard/dashboard.js")),
-    ("words.js", include_bytes!("../../assets/dashboard/words.js")),
-    ("state.js", include_bytes!("../../assets/dashboard/state.js")),
-    ("transport.js", include_bytes!("../../assets/dashboard/transport.js")),
-    ("queries.js", include_bytes!("../../assets/dashboard/queries.js")),
+    (
+        "dashboard.js",
+        include_bytes!("../../assets/dashboard/dashboard.js"),
+    ),
+    (
+        "words.js",
+        include_bytes!("../../assets/dashboard/words.js"),
+    ),
+    (
+        "state.js",
+        include_bytes!("../../assets/dashboard/state.js"),
+    ),
+    (
+        "transport.js",
+        include_bytes!("../../assets/dashboard/transport.js"),
+    ),
+    (
+        "queries.js",
+        include_bytes!("../../assets/dashboard/queries.js"),
+    ),
     ("dom.js", include_bytes!("../../assets/dashboard/dom.js")),
-    ("charts.js", include_bytes!("../../assets/dashboard/charts.js")),
-    ("tables.js", include_bytes!("../../assets/dashboard/tables.js")),
-    ("series.js", include_bytes!("../../assets/dashboard/series.js")),
+    (
+        "charts.js",
+        include_bytes!("../../assets/dashboard/charts.js"),
+    ),
+    (
+        "tables.js",
+        include_bytes!("../../assets/dashboard/tables.js"),
+    ),
+    (
+        "series.js",
+        include_bytes!("../../assets/dashboard/series.js"),
+    ),
     ("live.js", include_bytes!("../../assets/dashboard/live.js")),
 ];
 
@@ -37,7 +61,9 @@ pub async fn asset(Path(file): Path<String>) -> Response {
             ))
         });
     match found {
-        Some((content_type, body)) => ([(header::CONTENT_TYPE, content_type)], body).into_response(),
+        Some((content_type, body)) => {
+            ([(header::CONTENT_TYPE, content_type)], body).into_response()
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
