@@ -184,7 +184,7 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
                     ));
                 }
                 report.results += rows.len();
-                rescore::write_group(&txn, group, rows).await?;
+                rescore::write_group(&txn, group, rows, &mut |_| {}).await?;
             }
         }
         txn.commit().await?;

@@ -90,11 +90,14 @@ pub(crate) async fn write_rows(
         .collect();
     let newest_versions = versions::newest(txn, &amended_ids).await?;
 
-    let total = report.rows_read;
-    let mut written = 0;
+    let mut progress = Progress {
+        total: report.rows_read,
+        written: 0,
+        logged: 0,
+    };
     for (group, planned) in &by_group {
         let mut new_versions = Vec::with_capacity(planned.len());
-        let stored = write_group(txn, *group, planned, &mut decisions).await?;
+        let stored = write_group(txn, *group, planned, &mut decisions, &mut progress).await?;
         for (plan, agency_id) in planned {
             let row = stored.get(agency_id).ok_or_else(|| {
                 Error::Corrupt(format!(
@@ -122,9 +125,6 @@ pub(crate) async fn write_rows(
             ));
         }
         insert_versions(txn, new_versions).await?;
-        written += planned.len();
-        // Large files show progress (the CLI logs at info level to standard error).
-        tracing::info!("import: {written} of {total} rows written ({group:?} re-scored)");
     }
     report.groups = by_group
         .keys()
@@ -140,6 +140,27 @@ pub(crate) async fn write_rows(
     Ok(report)
 }
 
+/// How far a write has come, logged every [`PROGRESS_EVERY`] rows: large files show progress
+/// (the CLI logs at info level to standard error).
+struct Progress {
+    total: usize,
+    written: usize,
+    logged: usize,
+}
+
+/// How many rows an import writes between two progress lines.
+const PROGRESS_EVERY: usize = 1_000;
+
+impl Progress {
+    fn wrote(&mut self, rows: usize) {
+        self.written += rows;
+        if self.written >= self.logged + PROGRESS_EVERY {
+            self.logged = self.written;
+            tracing::info!("import: {} of {} rows written", self.written, self.total);
+        }
+    }
+}
+
 /// Writes one group: its stored results, amended ones replaced and new ones added, re-scored
 /// as a whole. Returns the group's results as stored, by agency.
 async fn write_group(
@@ -147,6 +168,7 @@ async fn write_group(
     group: GroupKey,
     planned: &[(Planned, i32)],
     decisions: &mut KnownDecisions,
+    progress: &mut Progress,
 ) -> Result<HashMap<i32, result::Model>> {
     let mut members: HashMap<i32, (result::Model, Change)> = group::rows(txn, group)
         .await?
@@ -172,7 +194,14 @@ async fn write_group(
     // In agency order, so that scoring sees the same input whatever the hash order.
     let mut members: Vec<(result::Model, Change)> = members.into_values().collect();
     members.sort_by_key(|(row, _)| row.agency_id);
-    rescore::write_group(txn, group, members).await
+    let amended = planned
+        .iter()
+        .filter(|(plan, _)| plan.replaces.is_some())
+        .count();
+    let stored =
+        rescore::write_group(txn, group, members, &mut |rows| progress.wrote(rows)).await?;
+    progress.wrote(amended);
+    Ok(stored)
 }
 
 /// Inserts result versions in batches.

@@ -26,7 +26,7 @@ pub async fn rescore_group(db: &impl ConnectionTrait, group: GroupKey) -> Result
         .into_iter()
         .map(|row| (row, Change::None))
         .collect();
-    write_group(db, group, rows).await?;
+    write_group(db, group, rows, &mut |_| {}).await?;
     Ok(())
 }
 
@@ -43,11 +43,13 @@ pub enum Change {
 
 /// Scores `rows`, the whole membership of `group` as the write leaves it, and stores them:
 /// new rows inserted in batches, changed rows updated, untouched rows updated only where their
-/// computed values moved. Returns the group's rows as stored, ids included, by agency.
+/// computed values moved. `inserted` hears how many new rows each batch stored (for progress).
+/// Returns the group's rows as stored, ids included, by agency.
 pub async fn write_group(
     db: &impl ConnectionTrait,
     group: GroupKey,
     rows: Vec<(result::Model, Change)>,
+    inserted: &mut impl FnMut(usize),
 ) -> Result<HashMap<i32, result::Model>> {
     let models: Vec<result::Model> = rows.iter().map(|(row, _)| row.clone()).collect();
     let (scheme, scored) = score_rows(db, group, &models).await?;
@@ -82,6 +84,7 @@ pub async fn write_group(
             result::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(db)
                 .await?;
+            inserted(chunk.len());
         }
         let inserted = find_by_ids(
             db,

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# How fast a history imports: the national shape in one file (tests/bench/history-csv.py:
+# 63 "provinces" x 130 agencies x 10 years = 81 900 rows, 8 190 agencies) into a fresh
+# jurisdiction, in one transaction, on each engine of BACKENDS (default "sqlite postgres"),
+# with the release build. Prints seconds and rows per second per engine, then a verdict line:
+# OK when every engine imports at least MIN_ROWS_PER_S (default 50 000, the target of issue 16)
+# and every row landed; exits 1 otherwise.
+#
+# Usage: tests/bench/import-history.sh
+#        PROVINCES=10 BACKENDS=sqlite MIN_ROWS_PER_S=1000 tests/bench/import-history.sh
+# Needs python3, and for PostgreSQL a server at 127.0.0.1:5432 (user postgres, trust; the
+# database egov_history is created and dropped). Not part of `cargo test`.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+provinces=${PROVINCES:-63}
+backends=${BACKENDS:-sqlite postgres}
+min_rate=${MIN_ROWS_PER_S:-50000}
+pg_admin="postgres://postgres@127.0.0.1:5432"
+pg_db=egov_history
+
+cargo build --release -p api --manifest-path "$root/Cargo.toml" >&2
+bin="$root/target/release/egov-rank"
+work=$(mktemp -d)
+cleanup() {
+  psql "$pg_admin/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+csv="$work/history.csv"
+python3 "$root/tests/bench/history-csv.py" "$csv" "$provinces" 2016-2025
+rows=$(($(wc -l < "$csv") - 1))
+cat > "$work/schemes.toml" <<TOML
+$(for tier in provincial district commune; do cat <<ONE
+[[scheme]]
+jurisdiction = "bench"
+tier = "$tier"
+from_year = 2016
+name = "bench $tier"
+converted_rule = "achieved_points"
+[[scheme.levels]]
+code = "DAT"
+name = "Đạt"
+min = "75"
+[[scheme.levels]]
+code = "CHUA"
+name = "Chưa đạt"
+min = "0"
+
+ONE
+done)
+TOML
+
+verdict=OK
+for engine in $backends; do
+  case $engine in
+    sqlite) url="sqlite://$work/history.db" ;;
+    postgres)
+      psql "$pg_admin/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
+      psql "$pg_admin/postgres" -qc "CREATE DATABASE $pg_db" >/dev/null
+      url="$pg_admin/$pg_db" ;;
+    *) echo "unknown engine $engine" >&2; exit 2 ;;
+  esac
+  export DATABASE_URL="$url" RUST_LOG=warn
+  "$bin" jurisdiction add bench --name Bench > /dev/null
+  "$bin" scheme set "$work/schemes.toml" > /dev/null
+  start=$(date +%s.%N)
+  "$bin" import "$csv" --jurisdiction bench > "$work/report.txt"
+  end=$(date +%s.%N)
+  seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
+  rate=$(python3 -c "print(int($rows / ($end - $start)))")
+  landed=$(grep -o 'imported [0-9]* row' "$work/report.txt" | grep -o '[0-9]*')
+  created=$(grep -o 'agencies created: [0-9]*' "$work/report.txt" | grep -o '[0-9]*$')
+  echo "$engine: $rows rows ($created agencies) in $seconds s: $rate rows/s"
+  if [ "$landed" != "$rows" ] || [ "$created" != "$((provinces * 130))" ]; then
+    echo "$engine: expected $rows rows and $((provinces * 130)) agencies, got $landed and $created" >&2
+    verdict=FAILED
+  elif [ "$rate" -lt "$min_rate" ]; then
+    verdict=FAILED
+  fi
+done
+echo "verdict: $verdict (target: at least $min_rate rows/s on every engine, every row landed)"
+[ "$verdict" = OK ]
