@@ -11,4 +11,4 @@ pub mod http;
 
 pub use graphql::{AppSchema, build_schema};
 pub use http::limits;
-pub use http::{ServerOptions, router};
+pub use http::{ServerOptions, router, serve};

@@ -10,6 +10,7 @@ fn committed_sdl_matches_the_live_schema() {
         api::limits::QueryLimits::default(),
         api::graphql::live::Changes::start(None, std::time::Duration::from_secs(1)),
         None,
+        true,
     );
     let live = api::graphql::sdl(&schema);
     if std::env::var("UPDATE_SCHEMA").is_ok_and(|v| v == "1") {

@@ -50,30 +50,49 @@ pub enum Error {
 }
 
 impl From<sea_orm::DbErr> for Error {
-    /// Sorts out the failures that say "try again" from the ones that say "something is wrong".
+    /// Sorts out the failures that say "try again" or "someone else wrote it first" from the
+    /// ones that say "something is wrong".
     fn from(error: sea_orm::DbErr) -> Self {
-        if is_busy(&error) {
+        let Some(database) = database_error(&error) else {
+            return Self::Database(error);
+        };
+        if is_busy(database) {
             Self::Busy(error)
+        } else if database.kind() == sea_orm::sqlx::error::ErrorKind::UniqueViolation {
+            // Two writes read "not there yet" and both inserted (on PostgreSQL, where a write
+            // reads before it waits for the other): the later one lost the race.
+            tracing::info!(constraint = ?database.constraint(), "a concurrent write won");
+            Self::Conflict(
+                "another write stored the same thing meanwhile; nothing was written: read \
+                 again, then retry if it is still needed"
+                    .into(),
+            )
         } else {
             Self::Database(error)
         }
     }
 }
 
-/// SQLite's `SQLITE_BUSY` / `SQLITE_LOCKED` (with their extended codes): another connection
-/// holds the lock past the busy timeout. PostgreSQL's `55P03` (lock not available), `40001`
-/// (serialization failure) and `40P01` (deadlock) mean the same: retrying can succeed.
-fn is_busy(error: &sea_orm::DbErr) -> bool {
+/// The database's own error behind a failed statement, if that is what failed.
+fn database_error(error: &sea_orm::DbErr) -> Option<&dyn sea_orm::sqlx::error::DatabaseError> {
     use sea_orm::{DbErr, RuntimeErr, sqlx};
     let (DbErr::Exec(RuntimeErr::SqlxError(error))
     | DbErr::Query(RuntimeErr::SqlxError(error))
     | DbErr::Conn(RuntimeErr::SqlxError(error))) = error
     else {
-        return false;
+        return None;
     };
-    let sqlx::Error::Database(error) = error.as_ref() else {
-        return false;
-    };
+    match error.as_ref() {
+        sqlx::Error::Database(error) => Some(error.as_ref()),
+        _ => None,
+    }
+}
+
+/// SQLite's `SQLITE_BUSY` / `SQLITE_LOCKED` (with their extended codes): another connection
+/// holds the lock past the busy timeout. PostgreSQL's `55P03` (lock not available), `40001`
+/// (serialization failure) and `40P01` (deadlock) mean the same: retrying can succeed.
+fn is_busy(error: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
+    use sea_orm::sqlx;
     let code = error.code();
     if error
         .try_downcast_ref::<sqlx::sqlite::SqliteError>()

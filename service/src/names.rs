@@ -1,4 +1,5 @@
-//! Vietnamese names: folding for search and matching, ASCII codes, and collation order.
+//! Vietnamese names: folding for search and matching, ASCII codes, collation order, and what a
+//! name may hold.
 
 use std::fmt::Write;
 use std::sync::OnceLock;
@@ -32,6 +33,60 @@ pub fn match_key(tier: crate::Tier, name: &str) -> String {
         .find_map(|prefix| folded.strip_prefix(prefix))
         .map_or_else(|| folded.clone(), str::to_owned)
 }
+
+/// The longest agency name (or alias, or search) accepted, in characters. The longest real
+/// names are under 150 ("Ban Quản lý Khu kinh tế, công nghiệp tỉnh ..."); a cap keeps a name
+/// within what every export holds (an XLSX cell takes at most 32 767) and searches cheap.
+pub const MAX_NAME_CHARS: usize = 500;
+
+/// Unicode's bidirectional embedding, override and isolate controls (U+202A..U+202E,
+/// U+2066..U+2069): invisible, they make a name display other than it reads, so that
+/// `UBND huyện A` followed by a right-to-left override shows as another agency's name.
+const BIDI_CONTROLS: [std::ops::RangeInclusive<char>; 2] =
+    ['\u{202A}'..='\u{202E}', '\u{2066}'..='\u{2069}'];
+
+/// What is wrong with `name` as an agency's name, or `None`: too long, or holding a
+/// bidirectional control character (see `BIDI_CONTROLS`). Checked wherever a name is stored.
+pub fn problem_with(name: &str) -> Option<String> {
+    let chars = name.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Some(format!(
+            "a name of {chars} characters is too long (at most {MAX_NAME_CHARS})"
+        ));
+    }
+    name.chars()
+        .find(|c| BIDI_CONTROLS.iter().any(|controls| controls.contains(c)))
+        .map(|c| {
+            format!(
+                "the name holds the invisible bidirectional control U+{:04X}, which makes it \
+                 display other than it reads: remove it",
+                u32::from(c)
+            )
+        })
+}
+
+/// A name as a spreadsheet must be given it so that it stays text: one starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return is a formula to Excel and LibreOffice (CSV injection),
+/// so it gets a leading `'`, as OWASP advises. [`from_spreadsheet_text`] undoes it.
+pub fn as_spreadsheet_text(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.starts_with(FORMULA_STARTS) {
+        format!("'{name}").into()
+    } else {
+        name.into()
+    }
+}
+
+/// A name read from a table: without the `'` that [`as_spreadsheet_text`] put before a
+/// formula's first character, so an exported table imports as the names it was made from.
+pub fn from_spreadsheet_text(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
+/// The first characters that make a spreadsheet cell a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// The stable ASCII code of an agency, derived from its name: `Sở Công Thương` → `so-cong-thuong`.
 pub fn code(name: &str) -> String {
@@ -89,6 +144,40 @@ mod tests {
         assert_eq!(
             fold("  Sở   Tài Nguyên Môi trường "),
             "so tai nguyen moi truong"
+        );
+    }
+
+    #[test]
+    fn names_too_long_or_with_bidirectional_controls_are_refused() {
+        assert_eq!(problem_with("UBND huyện Nam Đông"), None);
+        assert_eq!(problem_with(&"a".repeat(MAX_NAME_CHARS)), None);
+        let long = problem_with(&"ă".repeat(MAX_NAME_CHARS + 1)).unwrap();
+        assert!(long.contains("too long"), "{long}");
+        for control in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
+            let named = format!("Sở Tư pháp{control}");
+            assert!(problem_with(&named).unwrap().contains("bidirectional"));
+        }
+    }
+
+    #[test]
+    fn formulas_are_written_as_text_and_read_back() {
+        for name in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            let written = as_spreadsheet_text(name);
+            assert_eq!(written, format!("'{name}"));
+            assert_eq!(from_spreadsheet_text(&written), name);
+        }
+        assert_eq!(as_spreadsheet_text("Sở Tư pháp"), "Sở Tư pháp");
+        assert_eq!(
+            from_spreadsheet_text("'Sở"),
+            "'Sở",
+            "only a formula's quote is taken off"
         );
     }
 

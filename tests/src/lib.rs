@@ -216,10 +216,8 @@ impl TestServer {
             .await
             .expect("bind a loopback port");
         let address = listener.local_addr().expect("the bound address");
-        let app = api::router(db.clone(), options);
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let served = api::serve(listener, db.clone(), options, std::future::pending());
+        let task = tokio::spawn(served);
         Self {
             base_url: format!("http://{address}"),
             backend,

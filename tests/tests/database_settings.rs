@@ -19,7 +19,7 @@ async fn postgres_cancels_statements_past_the_timeout() {
         return;
     };
     let settings = PoolSettings {
-        max_connections: Some(2),
+        max_connections: 2,
         statement_timeout: Some(Duration::from_millis(100)),
         ..PoolSettings::default()
     };

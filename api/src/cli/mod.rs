@@ -36,9 +36,11 @@ pub struct Cli {
     #[arg(long, env = "EGOV_LOG_FORMAT", default_value = "text", global = true)]
     log_format: LogFormat,
 
-    /// Most database connections open at once (default 10).
-    #[arg(long, env = "EGOV_POOL_SIZE", global = true)]
-    pool_size: Option<u32>,
+    /// Most database connections open at once, on SQLite too (an import holds one for its
+    /// whole transaction while reads use the others).
+    #[arg(long, env = "EGOV_POOL_SIZE", default_value_t = db::DEFAULT_POOL_SIZE, global = true,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pool_size: u32,
 
     /// PostgreSQL: cancel any statement running longer than this many milliseconds.
     #[arg(long, env = "EGOV_STATEMENT_TIMEOUT_MS", global = true)]

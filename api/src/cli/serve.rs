@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use api::graphql::policy::Introspection;
 use api::limits::QueryLimits;
 use clap::{Args, FromArgMatches};
 use sea_orm::DatabaseConnection;
@@ -17,6 +18,10 @@ pub struct ServeArgs {
     /// (0 turns the cache off).
     #[arg(long, env = "EGOV_CACHE_ENTRIES", default_value_t = 10_000)]
     cache_entries: usize,
+    /// How many bytes of answers (with the requests they answer) to keep at most; an answer
+    /// over a sixteenth of it is not kept.
+    #[arg(long, env = "EGOV_CACHE_BYTES", default_value_t = 64 << 20)]
+    cache_bytes: usize,
     /// How often, in milliseconds, to check whether another process changed the data.
     #[arg(long, env = "EGOV_VERSION_POLL_MS", default_value_t = 250)]
     version_poll_ms: u64,
@@ -29,6 +34,33 @@ pub struct ServeArgs {
     /// A read running longer, in milliseconds, is stopped with TIMEOUT.
     #[arg(long, env = "EGOV_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     request_timeout_ms: u64,
+    /// How long, in milliseconds, a client has to send a request's headers, the next request
+    /// on a kept-alive connection, or a WebSocket's connection_init, before it is disconnected.
+    #[arg(long, env = "EGOV_HEADER_TIMEOUT_MS", default_value_t = 10_000)]
+    header_timeout_ms: u64,
+    /// How long, in milliseconds, a request body may take to arrive (408 TIMEOUT after).
+    #[arg(long, env = "EGOV_BODY_TIMEOUT_MS", default_value_t = 30_000)]
+    body_timeout_ms: u64,
+    /// After SIGTERM or Ctrl-C, how long, in milliseconds, the requests in flight have to
+    /// finish before the server exits anyway.
+    #[arg(long, env = "EGOV_DRAIN_TIMEOUT_MS", default_value_t = 20_000)]
+    drain_timeout_ms: u64,
+    /// Who may introspect the schema: `on` (anyone), `off` (nobody) or `token` (callers with
+    /// a valid token).
+    #[arg(long, env = "EGOV_INTROSPECTION", default_value = "on")]
+    introspection: Introspection,
+    /// Whether errors suggest names ("did you mean ...?"): `on` or `off`.
+    #[arg(
+        long,
+        env = "EGOV_SUGGESTIONS",
+        default_value = "on",
+        value_parser = on_or_off,
+        action = clap::ArgAction::Set
+    )]
+    suggestions: bool,
+    /// Most operations (subscriptions) one WebSocket may hold at once.
+    #[arg(long, env = "EGOV_MAX_SUBSCRIPTIONS", default_value_t = 100)]
+    max_subscriptions: usize,
     /// Deepest nesting of a query.
     #[arg(long, env = "EGOV_MAX_DEPTH", default_value_t = QueryLimits::default().max_depth)]
     max_depth: usize,
@@ -41,6 +73,12 @@ pub struct ServeArgs {
     /// Most root fields in an operation.
     #[arg(long, env = "EGOV_MAX_ROOT_FIELDS", default_value_t = QueryLimits::default().max_root_fields)]
     max_root_fields: usize,
+    /// Most directives on one field.
+    #[arg(long, env = "EGOV_MAX_DIRECTIVES", default_value_t = QueryLimits::default().max_directives)]
+    max_directives: usize,
+    /// Longest query text, in bytes (variables not counted), refused before it is parsed.
+    #[arg(long, env = "EGOV_MAX_QUERY_BYTES", default_value_t = QueryLimits::default().max_query_bytes)]
+    max_query_bytes: usize,
     /// The jurisdiction queries mean when they name none (default: the database's, Thừa
     /// Thiên Huế for the shipped data).
     #[arg(long, env = "EGOV_DEFAULT_JURISDICTION")]
@@ -68,15 +106,24 @@ impl ServeArgs {
                 max_complexity: self.max_complexity,
                 max_aliases: self.max_aliases,
                 max_root_fields: self.max_root_fields,
+                max_directives: self.max_directives,
+                max_query_bytes: self.max_query_bytes,
             },
             default_jurisdiction: self.default_jurisdiction.clone(),
+            cache_bytes: self.cache_bytes,
+            header_timeout: Duration::from_millis(self.header_timeout_ms),
+            body_timeout: Duration::from_millis(self.body_timeout_ms),
+            drain_timeout: Duration::from_millis(self.drain_timeout_ms),
+            introspection: self.introspection,
+            suggestions: self.suggestions,
+            max_subscriptions: self.max_subscriptions,
             ..api::ServerOptions::default()
         }
     }
 }
 
-/// Serves until Ctrl-C or SIGTERM, then answers the requests in flight and closes the
-/// database.
+/// Serves until Ctrl-C or SIGTERM, then answers the requests in flight (within the drain
+/// deadline) and closes the database.
 pub async fn run(db: DatabaseConnection, args: ServeArgs) -> Result<(), String> {
     if let Some(code) = &args.default_jurisdiction {
         // A default that does not exist would fail every query: refuse to start instead.
@@ -89,16 +136,13 @@ pub async fn run(db: DatabaseConnection, args: ServeArgs) -> Result<(), String> 
         .await
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     tracing::info!("serving GraphQL on http://{bind}/graphql");
-    axum::serve(listener, api::router(db.clone(), args.options()))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
-    tracing::info!("stopped: every request in flight was answered");
+    api::serve(listener, db.clone(), args.options(), shutdown_signal()).await;
+    tracing::info!("stopped");
     db.close().await.map_err(|e| e.to_string())
 }
 
 /// Resolves on Ctrl-C or SIGTERM: the server then stops accepting connections and finishes
-/// the requests in flight before exiting.
+/// the requests in flight (within the drain deadline) before exiting.
 async fn shutdown_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -119,4 +163,46 @@ async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down: finishing the requests in flight");
+}
+
+/// `on` or `off`, as a flag's value.
+fn on_or_off(text: &str) -> Result<bool, String> {
+    match text {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("`{text}` is not on or off")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(flags: &[&str]) -> api::ServerOptions {
+        let command = ServeArgs::augment_args(clap::Command::new("serve"));
+        let matches =
+            command.get_matches_from(std::iter::once("serve").chain(flags.iter().copied()));
+        ServeArgs::from_arg_matches(&matches).unwrap().options()
+    }
+
+    #[test]
+    fn the_policy_flags_reach_the_server_options() {
+        let defaults = parsed(&[]);
+        assert_eq!(defaults.introspection, Introspection::On);
+        assert!(defaults.suggestions);
+        let set = parsed(&[
+            "--introspection",
+            "token",
+            "--suggestions",
+            "off",
+            "--header-timeout-ms",
+            "500",
+            "--max-query-bytes",
+            "1000",
+        ]);
+        assert_eq!(set.introspection, Introspection::Token);
+        assert!(!set.suggestions);
+        assert_eq!(set.header_timeout, Duration::from_millis(500));
+        assert_eq!(set.limits.max_query_bytes, 1000);
+    }
 }

@@ -10,6 +10,7 @@ pub mod loaders;
 pub mod movement;
 pub mod mutation;
 pub mod paging;
+pub mod policy;
 pub mod query;
 pub mod result;
 pub mod scalars;
@@ -31,17 +32,27 @@ pub type AppSchema = Schema<Query, Mutation, live::Subscription>;
 /// Builds the schema over a database connection, refusing queries beyond `limits` and
 /// announcing changes through `changes`. Without a connection it still builds, for printing the
 /// SDL. Each request must also carry its own [`loaders::loaders`] and caller (see
-/// [`with_loaders`]).
+/// [`with_loaders`]), and its introspection policy ([`policy::Introspection::restrict`]).
+/// Without `suggestions`, errors no longer propose field names ("did you mean ...?"), which
+/// tell a caller denied introspection what the schema holds.
 pub fn build_schema(
     db: Option<DatabaseConnection>,
     limits: crate::http::limits::QueryLimits,
     changes: std::sync::Arc<live::Changes>,
     default_jurisdiction: Option<String>,
+    suggestions: bool,
 ) -> AppSchema {
-    let builder = Schema::build(Query::default(), Mutation::default(), live::Subscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), live::Subscription)
+        // async-graphql's guard against a flood of directives on one field (CVE-2024-47614),
+        // checked as the document is parsed, before validation answers each one.
+        .limit_directives(limits.max_directives)
         .extension(limits)
+        .extension(policy::IntrospectionGuard)
         .data(changes)
         .data(DefaultJurisdiction(default_jurisdiction));
+    if !suggestions {
+        builder = builder.disable_suggestions();
+    }
     match db {
         Some(db) => builder.data(db).finish(),
         None => builder.finish(),

@@ -56,7 +56,7 @@ fn change(
         .max()
         .unwrap_or(0);
     let decimals = results::precision(decimals, default)?;
-    Ok(value.and_then(|v| v.round(decimals)).map(Decimal))
+    Ok(value.map(|v| v.rounded(decimals)).transpose()?.map(Decimal))
 }
 
 #[Object]

@@ -42,14 +42,18 @@ pub fn page_request(first: Option<i32>, after: Option<String>) -> ApiResult<Page
     };
     let offset = match after {
         None => 0,
-        Some(cursor) => {
-            usize::decode_cursor(&cursor).map_err(|_| {
+        // A position past what any database can skip to (it takes a signed 64-bit offset) is
+        // no cursor of ours: refused, rather than overflowing on the way to SQL.
+        Some(cursor) => u64::decode_cursor(&cursor)
+            .ok()
+            .and_then(|position| position.checked_add(1))
+            .filter(|offset| i64::try_from(*offset).is_ok())
+            .ok_or_else(|| {
                 ApiError::bad_input(format!("`{cursor}` is not a cursor of this listing"))
-            })? + 1
-        }
+            })?,
     };
     Ok(PageRequest {
-        offset: offset as u64,
+        offset,
         limit: limit as u64,
     })
 }

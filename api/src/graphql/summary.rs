@@ -28,7 +28,10 @@ fn rounded(
     default: u32,
 ) -> ApiResult<Option<Decimal>> {
     let decimals = results::precision(decimals, default)?;
-    Ok(value.and_then(|value| value.round(decimals)).map(Decimal))
+    Ok(value
+        .map(|value| value.rounded(decimals))
+        .transpose()?
+        .map(Decimal))
 }
 
 /// Rate figures are null when no result of the year has published points; mean and median are

@@ -1,34 +1,19 @@
 //! GraphQL at `/graphql`: reads by `GET` (GraphiQL when there is no query), any operation by
-//! `POST`, subscriptions over WebSocket at `/graphql/ws`. Every request runs for its caller,
-//! with the batching loaders, the persisted queries and the answer cache.
+//! `POST`, subscriptions over WebSocket at `/graphql/ws` (see `websocket`). Every request runs
+//! for its caller, with the batching loaders, the persisted queries and the answer cache.
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql::parser::parse_query;
-use async_graphql::parser::types::OperationType;
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{Query, RawQuery, State};
+use axum::extract::{FromRequest, Query, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::auth::caller;
-use super::graphiql;
-use super::graphql_http::{self, GetParams, MediaType};
+use super::graphql_http::{self, GetParams, MediaType, only_reads, writes};
 use super::state::AppState;
+use super::{graphiql, limits, websocket};
 use crate::graphql::access::Caller;
-use crate::graphql::with_loaders;
-
-/// Whether every operation of a query document only reads.
-fn read_only(query: &str) -> bool {
-    parse_query(query).is_ok_and(|document| {
-        document
-            .operations
-            .iter()
-            .all(|(_, operation)| operation.node.ty == OperationType::Query)
-    })
-}
 
 /// `GET /graphql`: GraphiQL; with a `query` parameter, a read.
 pub async fn get(
@@ -45,45 +30,52 @@ pub async fn get(
         Ok(request) => request,
         Err((status, message)) => return media.refusal(status, "BAD_USER_INPUT", &message),
     };
-    if parse_query(&request.query).is_ok() && !read_only(&request.query) {
-        let mut refused = media.refusal(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "BAD_USER_INPUT",
-            "a GET request only reads: send mutations with POST",
-        );
-        refused
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return refused;
-    }
     let key = Bytes::from(format!("GET {}", raw.unwrap_or_default()));
-    let response = execute(state, &headers, media, request, key).await;
+    let response = execute(state, &headers, media, request, key, Method::Get).await;
     graphql_http::with_etag(&headers, response).await
 }
 
 /// `GET /graphql/ws`: subscriptions over WebSocket (graphql-transport-ws, or the older
-/// graphql-ws). Where reads need a token, the upgrade request must carry one.
+/// graphql-ws). Where reads need a token, the upgrade request must carry one; each operation
+/// checks it again (see `websocket`).
 pub async fn websocket(
     State(state): State<AppState>,
     headers: HeaderMap,
-    protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if let Err(refusal) = caller(&state, &headers, MediaType::Json).await {
         return refusal;
     }
+    let Some(protocol) = websocket::protocol(&headers) else {
+        return MediaType::Json.refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "Sec-WebSocket-Protocol must be graphql-transport-ws or graphql-ws",
+        );
+    };
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| GraphQLWebSocket::new(socket, state.schema, protocol).serve())
+        .max_message_size(state.options.max_body_bytes)
+        .on_upgrade(move |socket| websocket::serve(socket, state, headers, protocol))
 }
 
-/// `POST /graphql` with a JSON body.
-pub async fn post(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+/// `POST /graphql` with a JSON body, which must arrive within the body timeout: a client
+/// sending a byte now and then would otherwise hold the connection (and a shutdown) for ever.
+pub async fn post(State(state): State<AppState>, request: Request) -> Response {
+    let headers = request.headers().clone();
     let media = MediaType::negotiate(&headers);
+    let within = state.options.body_timeout;
+    let Ok(body) = tokio::time::timeout(within, Bytes::from_request(request, &state)).await else {
+        let message = format!(
+            "the request body did not arrive within {} ms",
+            within.as_millis()
+        );
+        let mut refused = media.refusal(StatusCode::REQUEST_TIMEOUT, "TIMEOUT", &message);
+        refused
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return refused;
+    };
     let body = match body {
         Ok(body) => body,
         Err(rejection) => {
@@ -104,26 +96,56 @@ pub async fn post(
         Ok(request) => request,
         Err((status, message)) => return media.refusal(status, "BAD_USER_INPUT", &message),
     };
-    execute(state, &headers, media, request, body).await
+    execute(state, &headers, media, request, body, Method::Post).await
+}
+
+/// How a request came.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    /// Only reads, however it arrives (its query, or a persisted query's hash).
+    Get,
+    Post,
 }
 
 /// Runs a GraphQL request for its caller. Answers to read-only queries without errors are
 /// kept and reused, per caller role, while the data version holds; a write forgets them at
-/// once. Reads are abandoned after the request timeout.
+/// once. Reads are abandoned after the request timeout. A `GET` that would write is refused
+/// (405) once its document is known, persisted or not.
 async fn execute(
     state: AppState,
     headers: &HeaderMap,
     media: MediaType,
     mut request: async_graphql::Request,
     body: Bytes,
+    method: Method,
 ) -> Response {
     let caller = match caller(&state, headers, media).await {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
+    // Before anything parses it; a persisted query was checked when it was sent.
+    if let Some(refused) = state.options.limits.refuse_oversized(&request.query) {
+        state.metrics.graphql_errors(std::iter::once(limits::CODE));
+        let response = async_graphql::Response::from_errors(vec![refused]);
+        return match media.encode(&response) {
+            Ok((status, answer)) => media.answer(status, answer),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        };
+    }
     if let Err((code, message)) = state.persisted.resolve(&mut request) {
         state.metrics.graphql_errors(std::iter::once(code));
         return media.refusal(StatusCode::OK, code, &message);
+    }
+    if method == Method::Get && writes(&mut request) {
+        let mut refused = media.refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            "a GET request only reads: send mutations with POST",
+        );
+        refused
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return refused;
     }
     // Answers may depend on the role (the audit log is for admins), never on who else.
     let role = caller.0.as_ref().map_or("anonymous", |p| p.role.code());
@@ -132,7 +154,7 @@ async fn execute(
     if let Some(answer) = version.and_then(|v| state.cache.get(v, &key)) {
         return media.answer(StatusCode::OK, answer);
     }
-    let cacheable = read_only(&request.query);
+    let cacheable = only_reads(&mut request);
     let response = match run(&state, media, request, caller, cacheable).await {
         Ok(response) => response,
         Err(refusal) => return refusal,
@@ -167,12 +189,7 @@ async fn run(
     caller: Caller,
     read_only: bool,
 ) -> Result<async_graphql::Response, Response> {
-    let run = state.schema.execute(with_loaders(
-        request,
-        &state.db,
-        state.options.batch_delay,
-        caller,
-    ));
+    let run = state.schema.execute(state.for_caller(request, caller));
     if !read_only {
         let response = run.await;
         // This process may just have written: answer the next read from fresh data.

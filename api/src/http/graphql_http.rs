@@ -4,6 +4,7 @@
 //! cannot run, such as a parse or validation failure, answers 400 without `data`), else
 //! `application/json` with 200. Batched (array) bodies are refused. GET answers carry an ETag.
 
+use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -91,6 +92,23 @@ impl MediaType {
         }] });
         self.answer(status, Bytes::from(body.to_string()))
     }
+}
+
+/// Whether every operation of the request's document is a query. The document is parsed once,
+/// and kept for the execution; one that does not parse does not only read.
+pub fn only_reads(request: &mut async_graphql::Request) -> bool {
+    request.parsed_query().is_ok_and(|document| {
+        document
+            .operations
+            .iter()
+            .all(|(_, operation)| operation.node.ty == OperationType::Query)
+    })
+}
+
+/// Whether the request's document parses and holds an operation that is not a query (a
+/// mutation, or a subscription, which HTTP does not serve).
+pub fn writes(request: &mut async_graphql::Request) -> bool {
+    request.parsed_query().is_ok() && !only_reads(request)
 }
 
 /// The parameters of a `GET /graphql`: a query, or with `extensions` a persisted query's hash.

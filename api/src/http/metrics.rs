@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use axum::http::Method;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -15,7 +16,7 @@ use sea_orm::DatabaseConnection;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    method: String,
+    method: &'static str,
     route: String,
     status: u16,
 }
@@ -28,6 +29,24 @@ struct RouteLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CodeLabels {
     code: String,
+}
+
+/// The label of a request's method: HTTP's standard methods by name, anything else `other`.
+fn method_label(method: &Method) -> &'static str {
+    [
+        (Method::GET, "GET"),
+        (Method::POST, "POST"),
+        (Method::HEAD, "HEAD"),
+        (Method::OPTIONS, "OPTIONS"),
+        (Method::PUT, "PUT"),
+        (Method::DELETE, "DELETE"),
+        (Method::PATCH, "PATCH"),
+        (Method::CONNECT, "CONNECT"),
+        (Method::TRACE, "TRACE"),
+    ]
+    .into_iter()
+    .find(|(known, _)| known == method)
+    .map_or("other", |(_, label)| label)
 }
 
 fn latency_histogram() -> Histogram {
@@ -113,11 +132,14 @@ impl Metrics {
         Ok(text)
     }
 
-    /// Counts an answered request and its latency.
-    pub fn answered(&self, method: String, route: String, status: u16, elapsed: Duration) {
+    /// Counts an answered request and its latency. Labels come from closed sets only (each
+    /// label value is a series kept for ever): the method is one of HTTP's own or `other`, the
+    /// route one of the route table's or `unmatched`. A thousand made-up methods had made a
+    /// thousand series, 97 MB and a 102 MB `/metrics`.
+    pub fn answered(&self, method: &Method, route: String, status: u16, elapsed: Duration) {
         self.requests
             .get_or_create(&RequestLabels {
-                method,
+                method: method_label(method),
                 route: route.clone(),
                 status,
             })

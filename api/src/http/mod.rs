@@ -2,11 +2,14 @@
 //! share ([`ServerOptions`], `state`), GraphQL over HTTP and WebSocket, exports, the dashboard
 //! and GraphiQL, and what operators see (health, readiness, metrics, request ids).
 //!
-//! The modules form no cycle: `router` names the handlers and no handler names it; the
-//! handlers (`graphql`, `export`, `health`, `observability`) take `state`, which holds what
-//! they share (`metrics`, `persisted`, `response_cache`, `limits`) and depends on no handler.
+//! The modules form no cycle: `server` serves `router`, which names the handlers and the
+//! middleware (`security_headers`), and no handler names it; the handlers (`graphql` with
+//! `websocket`, `export`, `health`, `observability`) take `state`, which holds what they share
+//! (`metrics`, `persisted` and `response_cache` within a `bounded` budget, `limits`) and
+//! depends on no handler.
 
 mod auth;
+mod bounded;
 mod dashboard;
 mod export;
 mod graphiql;
@@ -19,7 +22,11 @@ mod observability;
 mod persisted;
 mod response_cache;
 mod router;
+mod security_headers;
+mod server;
 mod state;
+mod websocket;
 
 pub use router::router;
+pub use server::serve;
 pub use state::ServerOptions;

@@ -5,11 +5,13 @@
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
+use super::auth::caller;
+use super::graphql_http::MediaType;
 use super::state::AppState;
 
 /// The header carrying the request id.
@@ -26,8 +28,11 @@ fn request_id(state: &AppState, request: &Request) -> String {
         .map_or_else(|| state.metrics.next_request_id(), str::to_owned)
 }
 
-/// `GET /metrics`.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// `GET /metrics`: open like reads, behind a token like reads with `--reads-require-token`.
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(refusal) = caller(&state, &headers, MediaType::Json).await {
+        return refusal;
+    }
     match state.metrics.render(&state.db) {
         Ok(text) => (
             [(
@@ -45,7 +50,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 pub async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = request_id(&state, &request);
-    let method = request.method().to_string();
+    let method = request.method().clone();
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -61,7 +66,7 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
             "answered"
         );
     });
-    state.metrics.answered(method, route, status, elapsed);
+    state.metrics.answered(&method, route, status, elapsed);
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }

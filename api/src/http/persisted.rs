@@ -1,42 +1,55 @@
 //! Automatic persisted queries (Apollo's protocol): a client sends the SHA-256 of a query
 //! instead of its text; the first time, the server answers `PERSISTED_QUERY_NOT_FOUND` and the
 //! client sends both, which the server keeps. Dashboards then send hashes only.
+//!
+//! Only documents that only read are kept, whoever sends them: a hash then never stands for a
+//! write, so no request can swap a mutation in where only reads are allowed (a `GET`), and
+//! an anonymous client cannot plant one. A write sent with its hash runs, and is sent whole
+//! every time. What is kept stays within a byte budget, oldest forgotten first.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use async_graphql::Value;
 use sha2::{Digest, Sha256};
 
+use super::bounded::{Bounded, Budget};
+use super::graphql_http::only_reads;
+
 /// The code of an unknown hash, as Apollo clients expect it.
 pub const NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
 
-/// Queries by the hex SHA-256 of their text.
+/// How much is kept: 10 000 queries and 4 MiB of text (a dashboard's are a few kilobytes; one
+/// over 256 KiB is not kept at all).
+pub const BUDGET: Budget = Budget {
+    entries: 10_000,
+    bytes: 4 << 20,
+};
+
+/// Read-only queries by the hex SHA-256 of their text.
 pub struct PersistedQueries {
-    queries: Mutex<HashMap<String, String>>,
-    capacity: usize,
+    queries: Mutex<Bounded<String, String>>,
 }
 
 /// Why a persisted query could not be used: (code, message).
 pub type Refused = (&'static str, String);
 
 impl PersistedQueries {
-    /// Keeps at most `capacity` queries (all are forgotten when full: clients send them again).
-    pub fn new(capacity: usize) -> Self {
+    /// Keeps queries within `budget`.
+    pub fn new(budget: Budget) -> Self {
         Self {
-            queries: Mutex::new(HashMap::new()),
-            capacity,
+            queries: Mutex::new(Bounded::new(budget)),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Bounded<String, String>> {
         self.queries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Completes a request carrying `extensions.persistedQuery`: fills in the query of a known
-    /// hash, or checks and keeps a query sent with its hash. Other requests pass unchanged.
+    /// hash, or checks a query sent with its hash and keeps it if it only reads. Other requests
+    /// pass unchanged.
     pub fn resolve(&self, request: &mut async_graphql::Request) -> Result<(), Refused> {
         let Some(Value::Object(persisted)) = request.extensions.get("persistedQuery") else {
             return Ok(());
@@ -69,11 +82,10 @@ impl PersistedQueries {
                 format!("the query's SHA-256 is {actual}, not the sha256Hash sent"),
             ));
         }
-        let mut queries = self.lock();
-        if queries.len() >= self.capacity {
-            queries.clear();
+        if only_reads(request) {
+            let size = hash.len() + request.query.len();
+            self.lock().insert(hash, request.query.clone(), size);
         }
-        queries.insert(hash, request.query.clone());
         Ok(())
     }
 }

@@ -4,38 +4,43 @@
 //! kept under the exact request body and the data version it was computed at (see
 //! `service::version`: database triggers increment it on every write, whichever process
 //! writes). The version is read at most once per `poll` interval, so another process's write is
-//! seen within that interval; then every kept answer is dropped at once.
+//! seen within that interval; then every kept answer is dropped at once. What is kept stays
+//! within a number of answers and of bytes (request bodies and answers counted), the oldest
+//! forgotten first.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use sea_orm::DatabaseConnection;
 
+use super::bounded::{Bounded, Budget};
+
 /// The kept answers of one data version.
 pub struct ResponseCache {
     state: Mutex<State>,
     poll: Duration,
-    capacity: usize,
+    /// Whether anything is kept at all.
+    on: bool,
 }
 
 struct State {
     /// The data version and when it was read.
     version: Option<(i64, Instant)>,
-    answers: HashMap<Bytes, Bytes>,
+    answers: Bounded<Bytes, Bytes>,
 }
 
 impl ResponseCache {
-    /// Keeps at most `capacity` answers (none when 0), reading the version every `poll`.
-    pub fn new(capacity: usize, poll: Duration) -> Self {
+    /// Keeps answers within `budget` (none when it allows no entry), reading the version every
+    /// `poll`.
+    pub fn new(budget: Budget, poll: Duration) -> Self {
         Self {
             state: Mutex::new(State {
                 version: None,
-                answers: HashMap::new(),
+                answers: Bounded::new(budget),
             }),
             poll,
-            capacity,
+            on: budget.entries > 0 && budget.bytes > 0,
         }
     }
 
@@ -49,7 +54,7 @@ impl ResponseCache {
     /// The data version, read from the database when the last reading is older than `poll`.
     /// `None` when caching is off or the version cannot be read (then nothing is reused).
     pub async fn version(&self, db: &DatabaseConnection) -> Option<i64> {
-        if self.capacity == 0 {
+        if !self.on {
             return None;
         }
         if let Some((version, read_at)) = self.lock().version
@@ -95,9 +100,7 @@ impl ResponseCache {
         if state.version.map(|(current, _)| current) != Some(version) {
             return;
         }
-        if state.answers.len() >= self.capacity {
-            state.answers.clear();
-        }
-        state.answers.insert(body, answer);
+        let size = body.len() + answer.len();
+        state.answers.insert(body, answer, size);
     }
 }

@@ -7,7 +7,7 @@ use axum::routing::get;
 use sea_orm::DatabaseConnection;
 
 use super::state::{AppState, ServerOptions};
-use super::{dashboard, export, graphiql, graphql, health, observability};
+use super::{dashboard, export, graphiql, graphql, health, observability, security_headers};
 
 /// The whole HTTP application over a prepared database.
 pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
@@ -28,5 +28,6 @@ pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
             state.clone(),
             observability::observe,
         ))
+        .layer(middleware::from_fn(security_headers::add))
         .with_state(state)
 }

@@ -7,11 +7,15 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
+use super::bounded::Budget;
 use super::limits::QueryLimits;
 use super::metrics::Metrics;
-use super::persisted::PersistedQueries;
+use super::persisted::{self, PersistedQueries};
 use super::response_cache::ResponseCache;
+use crate::graphql::access::Caller;
 use crate::graphql::live::Changes;
+use crate::graphql::policy::Introspection;
+use crate::graphql::with_loaders;
 use crate::{AppSchema, build_schema};
 
 /// How the server behaves.
@@ -21,6 +25,9 @@ pub struct ServerOptions {
     pub batch_delay: Duration,
     /// How many answers to read-only queries are kept for reuse (0: none; default 10 000).
     pub cache_entries: usize,
+    /// How many bytes of answers (and of the requests they answer) are kept at most (default
+    /// 64 MiB); an answer over a sixteenth of it is not kept.
+    pub cache_bytes: usize,
     /// How often the data version is read: another process's write shows within this time
     /// (default 250 ms).
     pub version_poll: Duration,
@@ -37,6 +44,21 @@ pub struct ServerOptions {
     /// The jurisdiction a query means when it names none; `None`: the one the database marks
     /// as default (Thừa Thiên Huế for the shipped data).
     pub default_jurisdiction: Option<String>,
+    /// Who may introspect the schema (default: anyone).
+    pub introspection: Introspection,
+    /// Whether errors suggest names ("did you mean ...?"; default: yes).
+    pub suggestions: bool,
+    /// How long a client has to say what it wants (default 10 s): its request headers, the
+    /// next request on a kept-alive connection, a WebSocket's `connection_init`. Slower ones
+    /// are disconnected, so they cannot hold connections open at no cost to themselves.
+    pub header_timeout: Duration,
+    /// How long a request body may take to arrive, in all (default 30 s; `408 TIMEOUT` after).
+    pub body_timeout: Duration,
+    /// How long the requests in flight have to finish after a shutdown signal (default 20 s),
+    /// after which the server exits anyway (a write cut short rolls back).
+    pub drain_timeout: Duration,
+    /// Most subscriptions one WebSocket may hold at once (default 100).
+    pub max_subscriptions: usize,
 }
 
 impl Default for ServerOptions {
@@ -44,12 +66,19 @@ impl Default for ServerOptions {
         Self {
             batch_delay: Duration::from_millis(1),
             cache_entries: 10_000,
+            cache_bytes: 64 << 20,
             version_poll: Duration::from_millis(250),
             reads_require_token: false,
             limits: QueryLimits::default(),
             max_body_bytes: 16 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             default_jurisdiction: None,
+            introspection: Introspection::On,
+            suggestions: true,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            drain_timeout: Duration::from_secs(20),
+            max_subscriptions: 100,
         }
     }
 }
@@ -66,6 +95,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A request as it runs for `caller`, over HTTP or a WebSocket alike: with the caller, the
+    /// batching loaders, and the introspection the server's policy gives them.
+    pub fn for_caller(
+        &self,
+        request: async_graphql::Request,
+        caller: Caller,
+    ) -> async_graphql::Request {
+        let request = self.options.introspection.restrict(request, &caller);
+        with_loaders(request, &self.db, self.options.batch_delay, caller)
+    }
+
     /// The state of a server over a prepared database: the schema, announcing changes polled
     /// every `options.version_poll`, and empty caches and metrics.
     pub fn new(db: DatabaseConnection, options: ServerOptions) -> Self {
@@ -76,10 +116,14 @@ impl AppState {
                 options.limits,
                 changes,
                 options.default_jurisdiction.clone(),
+                options.suggestions,
             ),
-            persisted: Arc::new(PersistedQueries::new(10_000)),
+            persisted: Arc::new(PersistedQueries::new(persisted::BUDGET)),
             cache: Arc::new(ResponseCache::new(
-                options.cache_entries,
+                Budget {
+                    entries: options.cache_entries,
+                    bytes: options.cache_bytes,
+                },
                 options.version_poll,
             )),
             metrics: Arc::new(Metrics::default()),

@@ -28,6 +28,9 @@ pub async fn add_alias(
     if key.is_empty() {
         return Err(Error::BadInput("an alias needs letters or digits".into()));
     }
+    if let Some(problem) = names::problem_with(alias) {
+        return Err(Error::BadInput(problem));
+    }
     let clash = agency_alias::Entity::find()
         .filter(agency_alias::Column::AliasKey.eq(key.as_str()))
         .filter(agency_alias::Column::AgencyId.ne(agency.id))
@@ -131,6 +134,13 @@ pub async fn upsert(
         return Err(Error::BadInput(
             "an agency needs a name with letters or digits".into(),
         ));
+    }
+    // Checked before the transaction starts; aliases again where each is added.
+    if let Some(problem) = std::iter::once(name)
+        .chain(input.aliases.iter().map(String::as_str))
+        .find_map(names::problem_with)
+    {
+        return Err(Error::BadInput(problem));
     }
     if let Some(code) = &input.code
         && (code.is_empty()

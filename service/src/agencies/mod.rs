@@ -21,7 +21,7 @@ use sea_orm::{
 
 use crate::db::ids::find_by_ids;
 use crate::page::{Page, PageRequest};
-use crate::{Result, Tier, names};
+use crate::{Error, Result, Tier, names};
 
 /// What to list.
 #[derive(Clone, Debug, Default)]
@@ -42,6 +42,15 @@ pub async fn list(
         agency::Entity::find().filter(agency::Column::JurisdictionId.eq(jurisdiction.id));
     if let Some(tier) = filter.tier {
         query = query.filter(agency::Column::Tier.eq(tier.code()));
+    }
+    if let Some(search) = &filter.search
+        && search.chars().count() > names::MAX_NAME_CHARS
+    {
+        // No name is that long; SQLite also refuses a LIKE pattern past 50 000 bytes.
+        return Err(Error::BadInput(format!(
+            "`search` may have at most {} characters",
+            names::MAX_NAME_CHARS
+        )));
     }
     if let Some(search) = filter
         .search

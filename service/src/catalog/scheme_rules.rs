@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 
-use crate::scoring::exact::MAX_DECIMALS;
+use crate::scoring::exact::MAX_PRINTED_DECIMALS;
 use crate::scoring::{ConvertedRule, RankBy, Scheme};
 
 /// One level of a scheme to store, best first.
@@ -71,10 +71,10 @@ impl Rules {
             ("points_decimals", self.points_decimals),
             ("score_decimals", self.score_decimals),
         ] {
-            if value > MAX_DECIMALS {
+            if value > MAX_PRINTED_DECIMALS {
                 problems.push((
                     key.into(),
-                    format!("{value} decimals are too many (at most {MAX_DECIMALS})"),
+                    format!("{value} decimals are too many (at most {MAX_PRINTED_DECIMALS})"),
                 ));
             }
         }

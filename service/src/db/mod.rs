@@ -19,11 +19,16 @@ use crate::Result;
 /// The embedded default: a SQLite file in the working folder, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://egov-rank.db";
 
+/// How many connections a pool holds unless told otherwise (`--pool-size`).
+pub const DEFAULT_POOL_SIZE: u32 = 10;
+
 /// How to hold connections.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolSettings {
-    /// Most connections open at once (sqlx's default, 10, when `None`).
-    pub max_connections: Option<u32>,
+    /// Most connections open at once, on both engines. Always set: left unset, sea-orm gives a
+    /// SQLite pool a single connection, and one import (even a dry run, in its transaction)
+    /// would then hold it and starve every read, token check and readiness probe.
+    pub max_connections: u32,
     /// PostgreSQL: a statement running longer is cancelled by the server.
     pub statement_timeout: Option<Duration>,
     /// How long a write waits for another process's write before failing with `Error::Busy`:
@@ -39,7 +44,7 @@ pub struct PoolSettings {
 impl Default for PoolSettings {
     fn default() -> Self {
         Self {
-            max_connections: None,
+            max_connections: DEFAULT_POOL_SIZE,
             statement_timeout: None,
             busy_timeout: Duration::from_secs(5),
             acquire_timeout: Duration::from_secs(5),
@@ -63,11 +68,9 @@ pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<DatabaseC
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false);
     options.acquire_timeout(settings.acquire_timeout);
-    if let Some(max) = settings.max_connections {
-        options.max_connections(max);
-    }
-    // Write-ahead logging: readers (the server) and a writer (an import) do not block each other;
-    // a writer waits up to the busy timeout for another.
+    options.max_connections(settings.max_connections);
+    // Write-ahead logging: readers (the server) and a writer (an import) do not block each other
+    // (each on a connection of its own); a writer waits up to the busy timeout for another.
     options.map_sqlx_sqlite_opts(move |sqlite| {
         sqlite
             .journal_mode(SqliteJournalMode::Wal)
@@ -96,9 +99,14 @@ pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction> 
         .await?)
 }
 
-/// Brings the schema up to date (the `migrate` command).
+/// Brings the schema up to date (the `migrate` command), in one write transaction: all or
+/// nothing, and on one connection. Spread over a pool's connections, SQLite's table rebuilds
+/// (create, copy, drop, rename) failed: a connection that had not yet seen the drop refused the
+/// rename ("there is already another table ... with this name").
 pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
-    Migrator::up(db, None).await?;
+    let txn = begin_write(db).await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use super::table::{
     DEFAULT_SERIES, Field, Layout, Numbers, ParsedRow, Series, number, rank_and_score,
 };
 use crate::published::PublishedValues;
-use crate::{RowError, Tier};
+use crate::{RowError, Tier, names};
 
 /// Reads the cells of one record, collecting an error for each bad one.
 pub(super) struct Cells<'a> {
@@ -107,7 +107,12 @@ impl Cells<'_> {
             rank: rank_and_score.map(|(rank, _)| rank),
             rate_percent: self.points(rate_field, series),
             converted_score: self.points(converted_field, series),
-            level: self.optional(Field::Level, series, |t| Some(t.to_owned()), "a level"),
+            level: self.optional(
+                Field::Level,
+                series,
+                |t| Some(names::from_spreadsheet_text(t).to_owned()),
+                "a level",
+            ),
             score: self
                 .points(Field::Score, series)
                 .or(rank_and_score.and_then(|(_, score)| score)),
@@ -142,7 +147,19 @@ impl Cells<'_> {
                 "provincial, district, commune, province or ministry",
             ),
         };
-        let agency = self.required(Field::Agency, |t| Some(t.to_owned()), "the agency's name");
+        let agency = self
+            .required(
+                Field::Agency,
+                |t| Some(names::from_spreadsheet_text(t).to_owned()),
+                "the agency's name",
+            )
+            .and_then(|name| match names::problem_with(&name) {
+                Some(problem) => {
+                    self.fail(Field::Agency, &DEFAULT_SERIES, problem);
+                    None
+                }
+                None => Some(name),
+            });
         let index = self.optional(
             Field::Index,
             &DEFAULT_SERIES,

@@ -158,11 +158,22 @@ pub fn parse(content: &[u8], context: &TableContext) -> Result<Parsed, String> {
     };
     let (records, errors) = table::records(content, &mut reader);
     let mut columns: Vec<Column> = Vec::new();
+    // Headers naming a field, as written: the same one twice leaves no way to tell which
+    // column holds the values (the first one used to win, silently).
+    let mut named_headers: Vec<&str> = Vec::new();
+    let mut twice: Vec<&str> = Vec::new();
     for (position, header) in headers.iter().enumerate() {
         let (rest, year, index) = split_header(header, &context.indices);
         let Some(named) = field_of(&rest, index.is_some(), year.is_some()) else {
             continue;
         };
+        if named_headers.contains(&header.trim()) {
+            if !twice.contains(&header.trim()) {
+                twice.push(header.trim());
+            }
+            continue;
+        }
+        named_headers.push(header.trim());
         let field = match named {
             Named::Field(field) => field,
             Named::RankOrLevel => {
@@ -198,6 +209,17 @@ pub fn parse(content: &[u8], context: &TableContext) -> Result<Parsed, String> {
             field,
             series,
         });
+    }
+    if !twice.is_empty() {
+        let mut parsed = Parsed::default();
+        for header in twice {
+            parsed.errors.push(crate::RowError {
+                line: 1,
+                column: Some(header.to_owned()),
+                message: "this column appears twice: which one holds the values?".into(),
+            });
+        }
+        return Ok(parsed);
     }
     if columns.iter().any(|column| column.series.year.is_some()) {
         columns.retain(|column| !is_numbering(&names::fold(&column.header)));
@@ -402,6 +424,21 @@ mod tests {
         let table = "Tên đơn vị,Xếp hạng\nA,Tốt\nB,2\n";
         let parsed = parse_at(table, 2022, Tier::Provincial);
         assert_eq!(parsed.rows[0].values.level.as_deref(), Some("Tốt"));
+    }
+
+    #[test]
+    fn a_header_printed_twice_is_refused() {
+        let table = "STT,Tên đơn vị,Tổng điểm,Tổng điểm,Ghi chú,Ghi chú\n1,A,1,2,,\n";
+        let errors = parse_at(table, 2022, Tier::Provincial).errors;
+        let found: Vec<(usize, Option<&str>)> = errors
+            .iter()
+            .map(|e| (e.line, e.column.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [(1, Some("Tổng điểm"))],
+            "columns read by no field may repeat"
+        );
     }
 
     #[test]

@@ -58,6 +58,7 @@ fn sheets(content: &[u8], by_year: bool) -> Result<Vec<Sheet>, String> {
     if content.starts_with(&OLE_MAGIC) {
         sheet_size::check_xls(content)?;
     } else {
+        sheet_size::check_zip(content)?;
         sheet_size::check_ods(content)?;
     }
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(content.to_vec()))

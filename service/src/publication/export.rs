@@ -17,7 +17,7 @@ use crate::catalog::GroupKey;
 use crate::page::PageRequest;
 use crate::ranking::{ResultView, read};
 use crate::scoring::Level;
-use crate::{Error, Result};
+use crate::{Error, Result, names};
 
 /// The file formats of an export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,13 +151,29 @@ async fn appendix(
     views.iter().map(row).collect()
 }
 
-/// The appendix as CSV (comma-separated, decimals quoted where they hold a comma).
+/// The columns of [`HEADERS`] holding text anyone with a token may have typed: the agency's
+/// name and the level's printed name. Every other column holds numbers (never negative: a
+/// `-0,5` there would be a value, not a formula).
+const TEXT_COLUMNS: [usize; 2] = [1, 8];
+
+/// The appendix as CSV (comma-separated, decimals quoted where they hold a comma). Text that a
+/// spreadsheet would take for a formula (`=HYPERLINK(...)`) gets a leading `'` (see
+/// [`names::as_spreadsheet_text`]), which the importer takes off again.
 fn to_csv(rows: &[Vec<String>]) -> Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let failed = |error: csv::Error| Error::Corrupt(format!("cannot write CSV: {error}"));
     writer.write_record(HEADERS).map_err(failed)?;
     for row in rows {
-        writer.write_record(row).map_err(failed)?;
+        let cells = row.iter().enumerate().map(|(column, cell)| {
+            if TEXT_COLUMNS.contains(&column) {
+                names::as_spreadsheet_text(cell)
+            } else {
+                cell.into()
+            }
+        });
+        writer
+            .write_record(cells.map(|cell| cell.into_owned()))
+            .map_err(failed)?;
     }
     writer
         .into_inner()

@@ -4,10 +4,10 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{ImportOptions, ImportReport, finish, write};
-use crate::Result;
 use crate::catalog::indices;
 use crate::db::begin_write;
 use crate::import::{self, IndexNames, Parsed, TableContext};
+use crate::{Error, Result};
 
 /// Imports a table, CSV or spreadsheet, normalized or as published (see [`import::read`]). Any
 /// bad row refuses the whole file with every problem found; a dry run reports and writes
@@ -24,6 +24,8 @@ pub async fn import_table(
 }
 
 /// Reads a table for `options`: headers may name the index imported and its sub-indices.
+/// Reading is CPU work (seconds for a large file), so it runs on tokio's blocking threads: the
+/// async ones keep answering other requests and probes meanwhile.
 pub(crate) async fn read(
     db: &impl ConnectionTrait,
     content: &[u8],
@@ -41,5 +43,12 @@ pub(crate) async fn read(
             })
             .collect(),
     };
-    import::read(content, &context)
+    let content = content.to_vec();
+    tokio::task::spawn_blocking(move || import::read(&content, &context))
+        .await
+        .unwrap_or_else(|_| {
+            Err(Error::BadInput(
+                "the file could not be read: its content is malformed".into(),
+            ))
+        })
 }

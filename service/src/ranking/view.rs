@@ -49,7 +49,9 @@ impl ResultView {
     /// The score rounded half away from zero to `decimals` places, by default the scheme's.
     pub fn score(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
         let decimals = precision(decimals, self.scheme.score_decimals)?;
-        Ok(self.exact_score().and_then(|score| score.round(decimals)))
+        self.exact_score()
+            .map(|score| score.rounded(decimals))
+            .transpose()
     }
 
     /// The share of the ranking placed below this result, in percent, exactly: with a group
@@ -66,7 +68,9 @@ impl ResultView {
     /// the scheme's rate precision.
     pub fn percentile(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
         let decimals = precision(decimals, self.scheme.rate_decimals)?;
-        Ok(self.exact_percentile().and_then(|p| p.round(decimals)))
+        self.exact_percentile()
+            .map(|p| p.rounded(decimals))
+            .transpose()
     }
 
     /// How many the ranking holds: what the publication says it ranked (63 for a table
@@ -81,17 +85,17 @@ impl ResultView {
     /// The rate rounded half away from zero to `decimals` places, by default the scheme's.
     pub fn rate_percent(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
         let decimals = precision(decimals, self.scheme.rate_decimals)?;
-        Ok(self
-            .exact_rate_percent()
-            .and_then(|rate| rate.round(decimals)))
+        self.exact_rate_percent()
+            .map(|rate| rate.rounded(decimals))
+            .transpose()
     }
 
     /// The converted score rounded half away from zero to `decimals` places, by default the scheme's.
     pub fn converted_score(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
         let decimals = precision(decimals, self.scheme.converted_decimals)?;
-        Ok(self
-            .exact_converted_score()
-            .and_then(|score| score.round(decimals)))
+        self.exact_converted_score()
+            .map(|score| score.rounded(decimals))
+            .transpose()
     }
 
     /// The computed level.

@@ -18,6 +18,10 @@ pub struct Exact(BigRational);
 /// Largest number of decimal places a value can be rounded to: the most a `Decimal` can carry.
 pub const MAX_DECIMALS: u32 = 28;
 
+/// Largest printing precision a scheme may state: it leaves a `Decimal` 8 digits before the
+/// point, room for any rate, points or score, so every value the scheme prints can be given.
+pub const MAX_PRINTED_DECIMALS: u32 = 20;
+
 impl Exact {
     /// The exact value of a decimal.
     pub fn from_decimal(value: Decimal) -> Self {
@@ -73,6 +77,26 @@ impl Exact {
             magnitude
         };
         Decimal::try_from_i128_with_scale(integer.to_i128()?, decimals).ok()
+    }
+
+    /// [`Self::round`], or why not: a `Decimal` holds 28 to 29 digits in all, so the more
+    /// digits before the point, the fewer after (85.36 takes at most 26 decimals). Reads call
+    /// this, so a precision that cannot be given answers an error saying the most that can,
+    /// never a silent null.
+    pub fn rounded(&self, decimals: u32) -> crate::Result<Decimal> {
+        self.round(decimals).ok_or_else(|| {
+            let most = (0..decimals.min(MAX_DECIMALS))
+                .rev()
+                .find(|fewer| self.round(*fewer).is_some());
+            crate::Error::BadInput(match most {
+                Some(most) => format!(
+                    "{} cannot be given to {decimals} decimals (a decimal holds 28 digits in \
+                     all): ask for at most {most}",
+                    self.round(most).unwrap_or_default().normalize()
+                ),
+                None => format!("a value is too large to give to {decimals} decimals"),
+            })
+        })
     }
 
     /// The value to 28 significant digits, without trailing zeros: what is stored for reference
@@ -149,5 +173,16 @@ mod tests {
     #[test]
     fn rounding_beyond_a_decimal_is_refused() {
         assert_eq!(Exact::from_decimal(d("1")).round(MAX_DECIMALS + 1), None);
+    }
+
+    #[test]
+    fn rounding_past_what_a_decimal_holds_says_how_far_it_can_go() {
+        let rate = rate("78.53", "92");
+        assert_eq!(rate.rounded(26).unwrap().scale(), 26);
+        for decimals in [27, 28] {
+            let error = rate.rounded(decimals).unwrap_err().to_string();
+            assert!(error.contains("at most 26"), "{error}");
+        }
+        assert!(Exact::from_decimal(d("0.5")).rounded(28).is_ok());
     }
 }
