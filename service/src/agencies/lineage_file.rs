@@ -22,7 +22,7 @@ use crate::catalog::resolve_jurisdiction;
 use crate::db::begin_write;
 use crate::decisions::KnownDecisions;
 use crate::import::spreadsheet;
-use crate::{Error, Result, RowError, Tier};
+use crate::{Error, Result, RowError, Tier, names};
 
 /// How to read a lineage file.
 #[derive(Clone, Debug, Default)]
@@ -45,6 +45,7 @@ pub struct LineageReport {
 }
 
 /// One row of the file, read.
+#[derive(Debug)]
 struct EventRow {
     line: usize,
     year: i32,
@@ -302,6 +303,11 @@ fn read(content: &[u8], tier: Option<Tier>) -> Result<Vec<EventRow>> {
                 })
                 .unwrap_or_default()
         };
+        // Successors may become new agencies under these names: checked as any stored name.
+        let to = list("to");
+        if let Some(problem) = to.iter().find_map(|name| names::problem_with(name)) {
+            fail("to", problem);
+        }
         if let (Some(year), Some(kind), Some(tier)) = (year, kind, row_tier) {
             rows.push(EventRow {
                 line,
@@ -309,7 +315,7 @@ fn read(content: &[u8], tier: Option<Tier>) -> Result<Vec<EventRow>> {
                 kind,
                 tier,
                 from: list("from"),
-                to: list("to"),
+                to,
                 decision: cell("decision").map(str::to_owned),
                 note: cell("note").map(str::to_owned),
             });
@@ -319,5 +325,36 @@ fn read(content: &[u8], tier: Option<Tier>) -> Result<Vec<EventRow>> {
         Ok(rows)
     } else {
         Err(Error::InvalidImport(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A successor may be created under its name, so a name no agency may bear is refused at its
+    /// line and column, as the agency commands and imports refuse it.
+    #[test]
+    fn a_successor_name_no_agency_may_bear_is_refused_at_its_cell() {
+        let hidden = "year,kind,from,to\n2025,MERGE,A;B,UBND x\u{202E}A\n";
+        let long = format!("year,kind,from,to\n2025,RENAME,A,{}\n", "x".repeat(501));
+        for table in [hidden.to_owned(), long] {
+            match read(table.as_bytes(), Some(Tier::Commune)) {
+                Err(Error::InvalidImport(errors)) => {
+                    assert_eq!(errors.len(), 1, "{errors:?}");
+                    assert_eq!(
+                        (errors[0].line, errors[0].column.as_deref()),
+                        (2, Some("to"))
+                    );
+                }
+                other => panic!("expected the row refused, got {other:?}"),
+            }
+        }
+        assert_eq!(
+            read(b"year,kind,from,to\n2025,RENAME,A,B\n", Some(Tier::Commune))
+                .map(|rows| rows.len())
+                .ok(),
+            Some(1)
+        );
     }
 }
