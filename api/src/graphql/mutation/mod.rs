@@ -1,7 +1,7 @@
 //! Every write. Each mutation takes one input object and returns a payload holding what it
 //! changed and `errors`. Access is checked first (`UNAUTHENTICATED` / `FORBIDDEN`, nothing
-//! written); a write the service refuses lists every problem in the payload's `errors` and also
-//! raises one top-level error with the same code, and writes nothing.
+//! written); a write the service refuses for its input lists every problem in the payload's
+//! `errors`, raises no top-level error, and writes nothing.
 //!
 //! [`Mutation`] merges one root object per resource, each in its module with its inputs and
 //! payloads; what the payloads share is in [`payload`].
