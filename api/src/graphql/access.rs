@@ -6,6 +6,7 @@ use entity::audit_log;
 use service::access::{self, Principal};
 
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::scalars::DateTime;
 
 /// The caller of a request: the holder of its bearer token, or nobody. Set by the HTTP layer,
 /// which refuses unknown and revoked tokens before the request reaches the schema.
@@ -47,10 +48,10 @@ pub enum Role {
 pub struct Token {
     pub name: String,
     pub role: Role,
-    /// RFC 3339, UTC.
-    pub created_at: String,
-    /// Null while the token is valid.
-    pub revoked_at: Option<String>,
+    /// When it was created.
+    pub created_at: DateTime,
+    /// When it was revoked; null while the token is valid.
+    pub revoked_at: Option<DateTime>,
 }
 
 impl From<access::Token> for Token {
@@ -58,8 +59,8 @@ impl From<access::Token> for Token {
         Self {
             name: token.name,
             role: token.role.into(),
-            created_at: token.created_at,
-            revoked_at: token.revoked_at,
+            created_at: DateTime(token.created_at),
+            revoked_at: token.revoked_at.map(DateTime),
         }
     }
 }
@@ -69,9 +70,9 @@ pub struct AuditEntry(pub audit_log::Model);
 
 #[Object]
 impl AuditEntry {
-    /// When (RFC 3339, UTC).
-    async fn at(&self) -> &str {
-        &self.0.at
+    /// When the write committed.
+    async fn at(&self) -> DateTime {
+        DateTime(self.0.at.clone())
     }
 
     /// The token's name; `cli` for the command line.

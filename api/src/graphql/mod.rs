@@ -66,7 +66,11 @@ pub fn build_schema(
 /// meaning: `year, tier, index, first, after`; `Role` from the least to the most allowed, as
 /// its description says.
 pub fn sdl(schema: &AppSchema) -> String {
-    schema.sdl_with_options(async_graphql::SDLExportOptions::new().sorted_fields())
+    schema.sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .sorted_fields()
+            .include_specified_by(),
+    )
 }
 
 /// Gives a request its caller and the batching loaders it resolves with.

@@ -12,7 +12,7 @@ use super::agency::Agency;
 use super::decision::Decision;
 use super::loaders::{DecisionId, Loaders, SubIndicesOf, VersionsOf};
 use super::movement::{Movement, movement_of};
-use super::scalars::Decimal;
+use super::scalars::{DateTime, Decimal};
 use crate::error::ApiResult;
 
 /// A level of a scheme's scale.
@@ -257,9 +257,9 @@ impl ResultVersion {
         Ok(loaders.load_one(DecisionId(id)).await?.map(Decision))
     }
 
-    /// When it was recorded here (RFC 3339, UTC).
-    async fn recorded_at(&self) -> &str {
-        &self.version.recorded_at
+    /// When it was recorded here.
+    async fn recorded_at(&self) -> DateTime {
+        DateTime(self.version.recorded_at.clone())
     }
 
     async fn max_points(&self) -> Option<Decimal> {
