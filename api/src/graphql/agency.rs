@@ -3,7 +3,9 @@
 use async_graphql::{Context, ID, Object};
 use entity::agency;
 
+use super::db;
 use super::loaders::{AliasesOf, IndexCode, Loaders, SeriesKey};
+use super::node::{Findable, Identified, number};
 use super::result::ResultNode;
 use super::scalars::Tier;
 use crate::error::{ApiError, ApiResult};
@@ -11,10 +13,29 @@ use crate::error::{ApiError, ApiResult};
 /// A public agency that is scored each year.
 pub struct Agency(pub agency::Model);
 
+impl Identified for Agency {
+    const TYPE: &'static str = "Agency";
+
+    fn key(&self) -> String {
+        self.0.id.to_string()
+    }
+}
+
+impl Findable for Agency {
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let id = number(key)?;
+        Ok(service::agencies::by_ids(db(ctx), &[id])
+            .await?
+            .remove(&id)
+            .map(Agency))
+    }
+}
+
 #[Object]
 impl Agency {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    /// An opaque, stable identifier (see `Node`); `code` is the readable one.
+    pub async fn id(&self) -> ID {
+        self.global_id()
     }
 
     /// Stable ASCII code derived from the name, e.g. `so-cong-thuong`.

@@ -9,6 +9,7 @@ pub mod live;
 pub mod loaders;
 pub mod movement;
 pub mod mutation;
+pub mod node;
 pub mod paging;
 pub mod policy;
 pub mod query;

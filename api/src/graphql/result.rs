@@ -2,22 +2,31 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::result_version;
+use service::catalog::GroupKey;
+use service::page::PageRequest;
+use service::publication;
 use service::published;
-use service::ranking::{ResultView, discrepancies};
+use service::ranking::{ResultView, discrepancies, read};
 use service::scoring::{Level as SchemeLevel, Scheme};
 
 use super::agency::Agency;
+use super::db;
 use super::decision::Decision;
 use super::loaders::{DecisionId, Loaders, SubIndicesOf, VersionsOf};
 use super::movement::{Movement, movement_of};
+use super::node::{Findable, Identified, number as number_of, parts};
 use super::scalars::{DateTime, Decimal};
 use crate::error::ApiResult;
 
 /// A level of a scheme's scale.
 #[derive(SimpleObject, Clone)]
 pub struct Level {
+    /// An opaque, stable identifier (see `Node`): levels with the same code, name and ordinal
+    /// are one object, whichever scheme they belong to.
+    #[graphql(owned)]
+    pub id: ID,
     /// `I`, `II`, `III`, `IV`, `NOT_ACHIEVED`, or another scale's codes.
     pub code: String,
     /// As printed: `Mức độ I`, `Chưa đạt`.
@@ -28,11 +37,36 @@ pub struct Level {
 
 impl From<&SchemeLevel> for Level {
     fn from(level: &SchemeLevel) -> Self {
-        Self {
+        let mut named = Self {
+            id: ID::default(),
             code: level.code.clone(),
             name: level.name.clone(),
             ordinal: level.ordinal,
-        }
+        };
+        named.id = named.global_id();
+        named
+    }
+}
+
+impl Identified for Level {
+    const TYPE: &'static str = "Level";
+
+    fn key(&self) -> String {
+        format!("{}:{}:{}", self.ordinal, self.code, self.name)
+    }
+}
+
+impl Findable for Level {
+    /// A level some stored scheme has.
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let [ordinal, code, name] = parts::<3>(key)?;
+        let ordinal = number_of(ordinal)?;
+        let schemes = service::catalog::schemes::list(db(ctx), None).await?;
+        Ok(schemes
+            .iter()
+            .flat_map(|keyed| keyed.scheme.levels.iter())
+            .find(|level| level.ordinal == ordinal && level.code == code && level.name == name)
+            .map(Level::from))
     }
 }
 
@@ -68,12 +102,67 @@ impl PublishedValues {
 }
 
 /// One agency's result in one ranking of one year: the published points, the values computed
-/// from them and the values as published.
-pub struct ResultNode(pub Arc<ResultView>);
+/// from them and the values as published; with the number of the decision it is read as of,
+/// for a ranking `asOf` one (the same result then has other values, so another id).
+pub struct ResultNode(pub Arc<ResultView>, pub Option<Arc<str>>);
 
 impl From<ResultView> for ResultNode {
     fn from(view: ResultView) -> Self {
-        Self(Arc::new(view))
+        Self(Arc::new(view), None)
+    }
+}
+
+impl ResultNode {
+    /// A result as the decision numbered `number` published it.
+    pub fn as_of(view: ResultView, number: Arc<str>) -> Self {
+        Self(Arc::new(view), Some(number))
+    }
+}
+
+impl Identified for ResultNode {
+    const TYPE: &'static str = "Result";
+
+    fn key(&self) -> String {
+        match &self.1 {
+            None => self.0.row.id.to_string(),
+            Some(number) => format!("{}:{number}", self.0.row.id),
+        }
+    }
+}
+
+impl Findable for ResultNode {
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let (id, as_of) = match key.split_once(':') {
+            Some((id, number)) => (number_of(id)?, Some(number)),
+            None => (number_of(key)?, None),
+        };
+        let Some(latest) = read::by_ids(db(ctx), &[id]).await?.pop() else {
+            return Ok(None);
+        };
+        let Some(number) = as_of else {
+            return Ok(Some(ResultNode::from(latest)));
+        };
+        let row = &latest.row;
+        let group = GroupKey {
+            jurisdiction_id: row.jurisdiction_id,
+            index_id: row.ranking_index_id,
+            year: row.year,
+            tier: row.tier.parse().map_err(service::Error::Corrupt)?,
+        };
+        let whole = PageRequest {
+            offset: 0,
+            limit: u64::MAX,
+        };
+        let page = match publication::as_of::ranking(db(ctx), group, number, whole).await {
+            Ok(page) => page,
+            Err(service::Error::NotFound(_)) => return Ok(None),
+            Err(error) => return Err(error.into()),
+        };
+        Ok(page
+            .items
+            .into_iter()
+            .find(|view| view.row.id == id)
+            .map(|view| ResultNode::as_of(view, number.into())))
     }
 }
 
@@ -83,6 +172,12 @@ fn decimal(value: Option<entity::ExactDecimal>) -> Option<Decimal> {
 
 #[Object(name = "Result")]
 impl ResultNode {
+    /// An opaque, stable identifier (see `Node`). A result read `asOf` a decision has another
+    /// id than the latest, as its values may differ.
+    pub async fn id(&self) -> ID {
+        self.global_id()
+    }
+
     async fn agency(&self) -> Agency {
         Agency(self.0.agency.clone())
     }
@@ -217,14 +312,13 @@ impl ResultNode {
     /// rename); null across a merge or split, whose predecessors `movement` lists.
     async fn previous(&self, ctx: &Context<'_>) -> ApiResult<Option<ResultNode>> {
         let movement = movement_of(ctx, &self.0).await?;
-        Ok(movement.and_then(|m| m.from).map(ResultNode::from))
+        Ok(movement.and_then(|m| m.0.from).map(ResultNode::from))
     }
 
     /// The movement against the latest earlier year with data for this agency; null when
     /// there is none.
     async fn movement(&self, ctx: &Context<'_>) -> ApiResult<Option<Movement>> {
-        let movement = movement_of(ctx, &self.0).await?;
-        Ok(movement.map(Movement))
+        movement_of(ctx, &self.0).await
     }
 }
 

@@ -1,10 +1,13 @@
 //! The `Scheme` type: how a year's results are scored.
 
-use async_graphql::{Enum, Object, SimpleObject};
-use service::catalog::schemes::KeyedScheme;
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use service::catalog::schemes::{self, KeyedScheme};
 use service::scoring;
 
+use super::db;
+use super::node::{Findable, Identified, number};
 use super::scalars::{Decimal, Tier};
+use crate::error::ApiResult;
 
 /// How the converted score is derived.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,8 +63,32 @@ impl std::ops::Deref for Scheme {
     }
 }
 
+impl Identified for Scheme {
+    const TYPE: &'static str = "Scheme";
+
+    fn key(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl Findable for Scheme {
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let id = number(key)?;
+        Ok(schemes::list(db(ctx), None)
+            .await?
+            .into_iter()
+            .find(|keyed| keyed.scheme.id == id)
+            .map(Scheme))
+    }
+}
+
 #[Object]
 impl Scheme {
+    /// An opaque, stable identifier (see `Node`).
+    pub async fn id(&self) -> ID {
+        self.global_id()
+    }
+
     /// The jurisdiction's code.
     async fn jurisdiction(&self) -> &str {
         &self.0.jurisdiction

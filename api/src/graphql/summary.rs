@@ -1,10 +1,12 @@
 //! The `YearSummary` type.
 
-use async_graphql::{Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use service::analytics::summary;
 use service::ranking::{self as results};
 use service::scoring::Exact;
 
+use super::db;
+use super::node::{Findable, Identified, group_key, group_of, parts};
 use super::result::Level;
 use super::scalars::{Decimal, Tier, saturating_int};
 use crate::error::ApiResult;
@@ -34,10 +36,32 @@ fn rounded(
         .map(Decimal))
 }
 
+impl Identified for YearSummary {
+    const TYPE: &'static str = "YearSummary";
+
+    fn key(&self) -> String {
+        group_key(&self.0.group)
+    }
+}
+
+impl Findable for YearSummary {
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let group = group_of(parts::<4>(key)?)?;
+        Ok(summary::year_summary(db(ctx), group)
+            .await?
+            .map(YearSummary))
+    }
+}
+
 /// Rate figures are null when no result of the year has published points; mean and median are
 /// rounded by default to two more places than the scheme prints rates with.
 #[Object]
 impl YearSummary {
+    /// An opaque, stable identifier (see `Node`): one year's ranking of one tier and index.
+    pub async fn id(&self) -> ID {
+        self.global_id()
+    }
+
     async fn year(&self) -> i32 {
         self.0.group.year
     }
@@ -83,8 +107,12 @@ impl YearSummary {
         rounded(self.0.max(), decimals, self.0.scheme.rate_decimals)
     }
 
-    /// The latest earlier year of the same tier that has results.
-    async fn previous(&self) -> Option<YearSummary> {
-        self.0.previous.as_deref().cloned().map(YearSummary)
+    /// The latest earlier year of the same tier that has results, with its own `previous`
+    /// (the same object as `yearSummary` of that year gives).
+    async fn previous(&self, ctx: &Context<'_>) -> ApiResult<Option<YearSummary>> {
+        match self.0.previous.as_deref() {
+            Some(previous) => YearSummary::find(ctx, &group_key(&previous.group)).await,
+            None => Ok(None),
+        }
     }
 }

@@ -106,9 +106,12 @@ impl CatalogMutation {
             kind: input.kind.into(),
             synthetic: false,
         };
-        let outcome = jurisdictions::add(db(ctx), new, &caller.name).await;
-        into_payload(ctx, outcome, |row| JurisdictionPayload {
-            jurisdiction: Some(Jurisdiction::new(row)),
+        let outcome = async {
+            let row = jurisdictions::add(db(ctx), new, &caller.name).await?;
+            Jurisdiction::by_code(ctx, &row.code).await
+        };
+        into_payload(ctx, outcome.await, |jurisdiction| JurisdictionPayload {
+            jurisdiction: Some(jurisdiction),
             errors: Vec::new(),
         })
     }
@@ -120,16 +123,19 @@ impl CatalogMutation {
         input: RenameJurisdictionInput,
     ) -> ApiResult<JurisdictionPayload> {
         let caller = require(ctx, ServiceRole::Admin)?;
-        let outcome = jurisdictions::rename(
-            db(ctx),
-            &input.code,
-            &input.name,
-            input.from_year,
-            &caller.name,
-        )
-        .await;
-        into_payload(ctx, outcome, |row| JurisdictionPayload {
-            jurisdiction: Some(Jurisdiction::new(row)),
+        let outcome = async {
+            let row = jurisdictions::rename(
+                db(ctx),
+                &input.code,
+                &input.name,
+                input.from_year,
+                &caller.name,
+            )
+            .await?;
+            Jurisdiction::by_code(ctx, &row.code).await
+        };
+        into_payload(ctx, outcome.await, |jurisdiction| JurisdictionPayload {
+            jurisdiction: Some(jurisdiction),
             errors: Vec::new(),
         })
     }
@@ -145,10 +151,11 @@ impl CatalogMutation {
         let outcome = async {
             let merge = (&input.code, &input.into, input.year, input.note.clone());
             jurisdictions::merge(db(ctx), merge.0, merge.1, merge.2, merge.3, &caller.name).await?;
-            service::catalog::resolve_jurisdiction(db(ctx), Some(&input.into)).await
+            let row = service::catalog::resolve_jurisdiction(db(ctx), Some(&input.into)).await?;
+            Jurisdiction::by_code(ctx, &row.code).await
         };
-        into_payload(ctx, outcome.await, |row| JurisdictionPayload {
-            jurisdiction: Some(Jurisdiction::new(row)),
+        into_payload(ctx, outcome.await, |jurisdiction| JurisdictionPayload {
+            jurisdiction: Some(jurisdiction),
             errors: Vec::new(),
         })
     }

@@ -6,6 +6,7 @@ use service::analytics;
 use super::default_index;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::db;
+use crate::graphql::loaders::MovementsBetween;
 use crate::graphql::movement::{LevelTransition, Movement, RankDirection};
 use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
 use crate::graphql::scalars::Tier;
@@ -34,11 +35,11 @@ impl AnalyticsQuery {
         jurisdiction: Option<String>,
     ) -> ApiResult<OffsetConnection<Movement>> {
         let request = page_request(first, after)?;
-        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
         Ok(connection(
             service::Page::of_all(movements, request),
             request,
-            Movement,
+            |movement| Movement(movement, between),
         ))
     }
 
@@ -53,11 +54,11 @@ impl AnalyticsQuery {
         #[graphql(default_with = "default_index()")] index: Option<String>,
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<LevelTransition>> {
-        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
         let cells = analytics::level_transitions(&movements);
         Ok(cells
             .into_iter()
-            .map(<LevelTransition as From<_>>::from)
+            .map(|cell| LevelTransition::of(cell, between))
             .collect())
     }
 
@@ -83,10 +84,10 @@ impl AnalyticsQuery {
                     paging::MAX_PAGE_SIZE
                 ))
             })?;
-        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
         Ok(analytics::top_movers(movements, direction.into(), limit)
             .into_iter()
-            .map(Movement)
+            .map(|movement| Movement(movement, between))
             .collect())
     }
 
@@ -107,7 +108,7 @@ impl AnalyticsQuery {
     }
 }
 
-/// The movements between two years of a tier.
+/// The movements between two years of a tier, and that comparison.
 async fn movements(
     ctx: &Context<'_>,
     from: i32,
@@ -115,7 +116,12 @@ async fn movements(
     tier: Tier,
     index: Option<String>,
     jurisdiction: Option<String>,
-) -> ApiResult<Vec<analytics::Movement>> {
+) -> ApiResult<(Vec<analytics::Movement>, MovementsBetween)> {
     let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;
-    Ok(analytics::compare_years(db(ctx), scope.group(from, tier.into()), to).await?)
+    let between = MovementsBetween {
+        from: scope.group(from, tier.into()),
+        to,
+    };
+    let movements = analytics::compare_years(db(ctx), between.from, to).await?;
+    Ok((movements, between))
 }

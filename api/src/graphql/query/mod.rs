@@ -8,6 +8,7 @@ pub mod agencies;
 pub mod analytics;
 pub mod catalog;
 pub mod decisions;
+pub mod nodes;
 pub mod results;
 
 use async_graphql::MergedObject;
@@ -18,6 +19,7 @@ use agencies::AgenciesQuery;
 use analytics::AnalyticsQuery;
 use catalog::CatalogQuery;
 use decisions::DecisionsQuery;
+use nodes::NodesQuery;
 use results::ResultsQuery;
 
 // The query root. A `///` comment here would become the type's description in the SDL, which
@@ -30,6 +32,7 @@ pub struct Query(
     DecisionsQuery,
     AccessQuery,
     CatalogQuery,
+    NodesQuery,
 );
 
 /// The default of `index` arguments: the one index every jurisdiction has.

@@ -51,11 +51,15 @@ impl ResultsQuery {
         let group = scope(ctx, jurisdiction, index)
             .await?
             .group(year, tier.into());
-        let page = match as_of {
-            Some(number) => as_of::ranking(db(ctx), group, &number, request).await?,
-            None => read::page(db(ctx), group, request).await?,
+        let Some(number) = as_of else {
+            let page = read::page(db(ctx), group, request).await?;
+            return Ok(connection(page, request, ResultNode::from));
         };
-        Ok(connection(page, request, ResultNode::from))
+        let page = as_of::ranking(db(ctx), group, &number, request).await?;
+        let number: std::sync::Arc<str> = number.into();
+        Ok(connection(page, request, |view| {
+            ResultNode::as_of(view, number.clone())
+        }))
     }
 
     /// Published values that disagree with a recomputation at the published precision, in
