@@ -51,7 +51,9 @@ pub struct Token {
     /// An opaque, stable identifier (see `Node`); `name` is the readable one.
     #[graphql(owned)]
     pub id: ID,
+    /// Who or what holds it; unique.
     pub name: String,
+    /// What it may do.
     pub role: Role,
     /// When it was created.
     pub created_at: DateTime,
@@ -112,6 +114,8 @@ impl Findable for AuditEntry {
     }
 }
 
+/// One write, as the audit log (nhật ký) keeps it: when, who, what and the data before and
+/// after.
 #[Object]
 impl AuditEntry {
     /// An opaque, stable identifier (see `Node`).

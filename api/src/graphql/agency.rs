@@ -31,6 +31,8 @@ impl Findable for Agency {
     }
 }
 
+/// A public agency that is scored each year (cơ quan, đơn vị): a department, a district or
+/// commune people's committee, a province or a ministry.
 #[Object]
 impl Agency {
     /// An opaque, stable identifier (see `Node`); `code` is the readable one.
@@ -48,6 +50,7 @@ impl Agency {
         &self.0.name
     }
 
+    /// The tier it is ranked in.
     async fn tier(&self) -> ApiResult<Tier> {
         let tier: service::Tier = self.0.tier.parse().map_err(|_| {
             service::Error::Corrupt(format!("agency {} has tier `{}`", self.0.id, self.0.tier))
@@ -69,9 +72,15 @@ impl Agency {
     async fn results(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
         index: Option<String>,
+        #[graphql(desc = "The first year to include; the earliest when left out.")]
         from_year: Option<i32>,
-        to_year: Option<i32>,
+        #[graphql(desc = "The last year to include; the latest when left out.")] to_year: Option<
+            i32,
+        >,
     ) -> ApiResult<Vec<ResultNode>> {
         let series = self.series(ctx, index).await?;
         Ok(series
@@ -86,7 +95,10 @@ impl Agency {
     async fn result(
         &self,
         ctx: &Context<'_>,
-        year: i32,
+        #[graphql(desc = "The year of the result.")] year: i32,
+        #[graphql(
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
         index: Option<String>,
     ) -> ApiResult<Option<ResultNode>> {
         let series = self.series(ctx, index).await?;

@@ -28,6 +28,7 @@ pub enum JurisdictionKind {
 /// The years with results of one tier in one index.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Coverage {
+    /// The tier ranked.
     pub tier: Tier,
     /// The index's code.
     pub index: String,
@@ -38,6 +39,7 @@ pub struct Coverage {
 /// A name a jurisdiction bore from a year on.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct DatedName {
+    /// The name as printed from that year on.
     pub name: String,
     /// Null for the name it bore first.
     pub from_year: Option<i32>,
@@ -46,8 +48,11 @@ pub struct DatedName {
 /// The last year of a tier: the district tier (cấp huyện) ends with 2025.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct TierEnd {
+    /// The tier that ends.
     pub tier: Tier,
+    /// The last year it has results (2025 for the districts).
     pub last_year: i32,
+    /// Why, as comparisons say it; null when not recorded.
     pub note: Option<String>,
 }
 
@@ -138,6 +143,8 @@ impl Findable for Jurisdiction {
     }
 }
 
+/// A province or centrally-run city (tỉnh, thành phố trực thuộc trung ương), or the nation:
+/// rankings are made within one jurisdiction.
 #[Object]
 impl Jurisdiction {
     /// An opaque, stable identifier (see `Node`); `code` is the readable one.
@@ -155,6 +162,7 @@ impl Jurisdiction {
         &self.row.name
     }
 
+    /// A province ranking its own agencies, or the nation ranking provinces and ministries.
     async fn kind(&self) -> JurisdictionKind {
         ServiceKind::of(&self.row).into()
     }
@@ -237,6 +245,8 @@ impl Findable for Index {
     }
 }
 
+/// A ranking index: `cqdt-results` (Mức độ kết quả CQĐT), the national `dti` (Chỉ số chuyển đổi
+/// số), or a sub-index of one (DTI's CQS, KTS and XHS), each ranked on its own.
 #[Object]
 impl Index {
     /// An opaque, stable identifier (see `Node`); `code` is the readable one.

@@ -29,6 +29,7 @@ impl Findable for Decision {
     }
 }
 
+/// A decision (Quyết định) publishing or amending results, e.g. `3402/QĐ-UBND`.
 #[Object]
 impl Decision {
     /// An opaque, stable identifier (see `Node`); `number` is the readable one.
@@ -46,6 +47,7 @@ impl Decision {
         self.0.issued_on.map(Date)
     }
 
+    /// The title (trích yếu) as printed; null where not known.
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
     }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod agency;
 pub mod catalog;
 pub mod decision;
+pub mod description;
 pub mod live;
 pub mod loaders;
 pub mod movement;
@@ -49,6 +50,8 @@ pub fn build_schema(
         .limit_directives(limits.max_directives)
         .extension(limits)
         .extension(policy::IntrospectionGuard)
+        .extension(description::SchemaDescription);
+    builder = description::describe_builtins(builder)
         .data(changes)
         .data(DefaultJurisdiction(default_jurisdiction));
     if !suggestions {

@@ -15,8 +15,11 @@ use crate::error::ApiResult;
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "service::analytics::LevelDirection")]
 pub enum LevelDirection {
+    /// A better level than the year before.
     Up,
+    /// A worse level than the year before.
     Down,
+    /// The same level.
     Same,
     /// Only in the later year.
     New,
@@ -104,6 +107,8 @@ fn change(
     Ok(value.map(|v| v.rounded(decimals)).transpose()?.map(Decimal))
 }
 
+/// One agency between two years (biến động xếp hạng): its two results, the change of rank,
+/// level, rate and score.
 #[Object]
 impl Movement {
     /// An opaque, stable identifier (see `Node`): the agency within this comparison of two
@@ -122,6 +127,7 @@ impl Movement {
         node(&self.0.from)
     }
 
+    /// The later result; null for an agency dropped by the later year.
     async fn to(&self) -> Option<ResultNode> {
         node(&self.0.to)
     }
@@ -141,6 +147,7 @@ impl Movement {
         self.0.rank_change()
     }
 
+    /// How the level moved.
     async fn level_direction(&self) -> LevelDirection {
         self.0.level_direction.into()
     }
@@ -152,14 +159,26 @@ impl Movement {
     }
 
     /// to.ratePercent - from.ratePercent, computed exactly and rounded to `decimals` places.
-    async fn rate_percent_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn rate_percent_change(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         change(&self.0, self.0.rate_percent_change(), decimals, |s| {
             s.rate_decimals
         })
     }
 
     /// to.convertedScore - from.convertedScore, computed exactly and rounded to `decimals` places.
-    async fn converted_score_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn converted_score_change(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         change(&self.0, self.0.converted_score_change(), decimals, |s| {
             s.converted_decimals
         })
@@ -167,7 +186,13 @@ impl Movement {
 
     /// to.score - from.score (rankings by a published score such as the DTI), computed exactly
     /// and rounded to `decimals` places.
-    async fn score_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn score_change(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         change(&self.0, self.0.score_change(), decimals, |s| {
             s.score_decimals
         })
@@ -175,7 +200,13 @@ impl Movement {
 
     /// to.percentile - from.percentile, in percentage points: where a ranking grew or shrank
     /// between the years (63 provinces, then 34), a rank change alone misleads.
-    async fn percentile_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn percentile_change(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         change(&self.0, self.0.percentile_change(), decimals, |s| {
             s.rate_decimals
         })
@@ -195,7 +226,9 @@ pub struct LevelTransition {
     pub from: Option<Level>,
     /// Null for agencies dropped by the later year.
     pub to: Option<Level>,
+    /// How many agencies made this move.
     pub count: i32,
+    /// The agencies that made it, by name.
     pub agencies: Vec<Agency>,
 }
 

@@ -73,9 +73,13 @@ impl Findable for Level {
 /// The values exactly as the decision printed them; null where not published.
 #[derive(SimpleObject)]
 pub struct PublishedValues {
+    /// The rank (thứ hạng) as printed.
     pub rank: Option<i32>,
+    /// Tỷ lệ thực hiện as printed, in percent.
     pub rate_percent: Option<Decimal>,
+    /// Số điểm thực hiện được quy đổi as printed, in points.
     pub converted_score: Option<Decimal>,
+    /// The level (mức độ, xếp loại) as printed.
     pub level: Option<Level>,
     /// A published index value (DTI's 0.6419), for rankings by score.
     pub score: Option<Decimal>,
@@ -170,6 +174,8 @@ fn decimal(value: Option<entity::ExactDecimal>) -> Option<Decimal> {
     value.map(|value| Decimal(value.0))
 }
 
+/// One agency's result (kết quả) in one ranking of one year: the published points, the values
+/// computed from them exactly, and the values as published.
 #[Object(name = "Result")]
 impl ResultNode {
     /// An opaque, stable identifier (see `Node`). A result read `asOf` a decision has another
@@ -178,10 +184,12 @@ impl ResultNode {
         self.global_id()
     }
 
+    /// The agency ranked.
     async fn agency(&self) -> Agency {
         Agency(self.0.agency.clone())
     }
 
+    /// The evaluation year (năm đánh giá).
     async fn year(&self) -> i32 {
         self.0.row.year
     }
@@ -213,13 +221,25 @@ impl ResultNode {
 
     /// achievedPoints / requiredPoints x 100, rounded half away from zero to `decimals` places
     /// (by default the scheme's printing precision).
-    async fn rate_percent(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn rate_percent(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         Ok(self.0.rate_percent(decimals)?.map(Decimal))
     }
 
     /// The converted score by the scheme's rule, rounded half away from zero to `decimals`
     /// places (by default the scheme's printing precision).
-    async fn converted_score(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn converted_score(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         Ok(self.0.converted_score(decimals)?.map(Decimal))
     }
 
@@ -230,7 +250,13 @@ impl ResultNode {
 
     /// The published index value the ranking compares (DTI's 0.6419), rounded half away from
     /// zero to `decimals` places (by default the scheme's); null for rankings of points.
-    async fn score(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn score(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         Ok(self.0.score(decimals)?.map(Decimal))
     }
 
@@ -254,7 +280,13 @@ impl ResultNode {
     /// The share of the ranking placed below this result, in percent (rounded half away from
     /// zero to `decimals` places, by default the scheme's rate precision): comparable across
     /// years when the ranking grew or shrank.
-    async fn percentile(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn percentile(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         Ok(self.0.percentile(decimals)?.map(Decimal))
     }
 
@@ -335,6 +367,7 @@ impl ResultVersion {
     }
 }
 
+/// One published version of a result: what one decision printed for it.
 #[Object]
 impl ResultVersion {
     /// 1 for the first publication, then 2, 3, ...
@@ -356,18 +389,22 @@ impl ResultVersion {
         DateTime(self.version.recorded_at.clone())
     }
 
+    /// Điểm tối đa in this version, in points.
     async fn max_points(&self) -> Option<Decimal> {
         self.values().max_points.map(Decimal)
     }
 
+    /// Số điểm không đưa vào đánh giá in this version, in points.
     async fn excluded_points(&self) -> Option<Decimal> {
         self.values().excluded_points.map(Decimal)
     }
 
+    /// Số điểm tối đa cần thực hiện in this version, in points.
     async fn required_points(&self) -> Option<Decimal> {
         self.values().required_points.map(Decimal)
     }
 
+    /// Số điểm thực hiện in this version, in points.
     async fn achieved_points(&self) -> Option<Decimal> {
         self.values().achieved_points.map(Decimal)
     }
@@ -382,10 +419,14 @@ impl ResultVersion {
 /// precision, does not give. Both are shown; neither is overwritten.
 #[derive(SimpleObject)]
 pub struct Discrepancy {
+    /// The result whose published value disagrees.
     pub result: ResultNode,
     /// `rank`, `ratePercent`, `convertedScore` or `level`.
     pub field: String,
+    /// The value as published, as text (`81.96`).
     pub published: String,
+    /// The value recomputed from the published points at the published precision, as text
+    /// (`81.97`).
     pub recomputed: String,
 }
 

@@ -36,7 +36,9 @@ pub enum RankBy {
 /// A level of a scheme's scale with its threshold.
 #[derive(SimpleObject)]
 pub struct SchemeLevel {
+    /// `I`, `II`, ..., `NOT_ACHIEVED`, `TOT`: the level's code.
     pub code: String,
+    /// As printed: `Mức độ I`, `Chưa đạt`, `Tốt`.
     pub name: String,
     /// 1 is the best.
     pub ordinal: i32,
@@ -82,6 +84,9 @@ impl Findable for Scheme {
     }
 }
 
+/// A scoring scheme (cách tính điểm, xếp loại): how one jurisdiction's index and tier are
+/// ranked from a year on: by rate, points or score, its levels, its converted score and
+/// printing precisions.
 #[Object]
 impl Scheme {
     /// An opaque, stable identifier (see `Node`).
@@ -99,6 +104,7 @@ impl Scheme {
         &self.0.index
     }
 
+    /// The tier it scores.
     async fn tier(&self) -> Tier {
         self.0.tier.into()
     }
@@ -108,6 +114,7 @@ impl Scheme {
         self.year
     }
 
+    /// Its name, e.g. `Chỉ số chuyển đổi số (1000 điểm)`.
     async fn name(&self) -> &str {
         &self.name
     }
@@ -122,6 +129,7 @@ impl Scheme {
         self.max_points.map(Decimal)
     }
 
+    /// How the converted score (số điểm quy đổi) is derived.
     async fn converted_rule(&self) -> ConvertedRule {
         self.converted_rule.into()
     }

@@ -14,7 +14,9 @@ use crate::error::ApiResult;
 /// How many results reached a level.
 #[derive(SimpleObject)]
 pub struct LevelCount {
+    /// The level.
     pub level: Level,
+    /// How many results of the year reached it.
     pub count: i32,
     /// count minus the previous year's count at the same level; null without a previous year
     /// or when its level scale differs.
@@ -62,10 +64,12 @@ impl YearSummary {
         self.global_id()
     }
 
+    /// The evaluation year.
     async fn year(&self) -> i32 {
         self.0.group.year
     }
 
+    /// The tier ranked.
     async fn tier(&self) -> Tier {
         self.0.group.tier.into()
     }
@@ -91,19 +95,47 @@ impl YearSummary {
             .collect()
     }
 
-    async fn mean_rate_percent(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    /// The mean rate (tỷ lệ thực hiện) of the year, in percent; null without published points.
+    async fn mean_rate_percent(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         rounded(self.0.mean(), decimals, self.0.scheme.rate_decimals + 2)
     }
 
-    async fn median_rate_percent(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    /// The median rate of the year, in percent; null without published points.
+    async fn median_rate_percent(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         rounded(self.0.median(), decimals, self.0.scheme.rate_decimals + 2)
     }
 
-    async fn min_rate_percent(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    /// The lowest rate of the year, in percent; null without published points.
+    async fn min_rate_percent(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         rounded(self.0.min(), decimals, self.0.scheme.rate_decimals)
     }
 
-    async fn max_rate_percent(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    /// The highest rate of the year, in percent; null without published points.
+    async fn max_rate_percent(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         rounded(self.0.max(), decimals, self.0.scheme.rate_decimals)
     }
 

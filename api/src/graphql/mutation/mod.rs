@@ -25,8 +25,9 @@ use results::ResultsMutation;
 use schemes::SchemesMutation;
 use tokens::TokensMutation;
 
-// The mutation root. A `///` comment here would become the type's description in the SDL,
-// which has none.
+/// Every write, each with a bearer token (`Authorization: Bearer ...`) of the role it names.
+/// Each takes one `input` and answers a payload whose `errors` list what was refused for the
+/// input; then nothing was written.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     ResultsMutation,

@@ -14,6 +14,7 @@ use crate::graphql::scalars::saturating_int;
 pub struct MutationError {
     /// `BAD_USER_INPUT`, `NOT_FOUND` or `CONFLICT`.
     pub code: String,
+    /// What is wrong, in words, and how to put it right.
     pub message: String,
     /// For a table: the 1-based line of the file (header = 1), or the place in `results`.
     pub line: Option<i32>,

@@ -26,12 +26,24 @@ impl AnalyticsQuery {
     async fn compare_years(
         &self,
         ctx: &Context<'_>,
-        from: i32,
-        to: i32,
-        tier: Tier,
-        #[graphql(default_with = "default_index()")] index: Option<String>,
-        first: Option<i32>,
+        #[graphql(desc = "The earlier year compared.")] from: i32,
+        #[graphql(desc = "The later year compared.")] to: i32,
+        #[graphql(desc = "The administrative tier (cấp) whose ranking is meant.")] tier: Tier,
+        #[graphql(
+            default_with = "default_index()",
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
+        index: Option<String>,
+        #[graphql(desc = "How many items to return: 0 to 100, 100 when left out.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "A cursor (`pageInfo.endCursor` or an edge's `cursor`): the items after it."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<OffsetConnection<Movement>> {
         let request = page_request(first, after)?;
@@ -48,10 +60,17 @@ impl AnalyticsQuery {
     async fn level_transitions(
         &self,
         ctx: &Context<'_>,
-        from: i32,
-        to: i32,
-        tier: Tier,
-        #[graphql(default_with = "default_index()")] index: Option<String>,
+        #[graphql(desc = "The earlier year compared.")] from: i32,
+        #[graphql(desc = "The later year compared.")] to: i32,
+        #[graphql(desc = "The administrative tier (cấp) whose ranking is meant.")] tier: Tier,
+        #[graphql(
+            default_with = "default_index()",
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
+        index: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<LevelTransition>> {
         let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
@@ -67,12 +86,20 @@ impl AnalyticsQuery {
     async fn top_movers(
         &self,
         ctx: &Context<'_>,
-        from: i32,
-        to: i32,
-        tier: Tier,
+        #[graphql(desc = "The earlier year compared.")] from: i32,
+        #[graphql(desc = "The later year compared.")] to: i32,
+        #[graphql(desc = "The administrative tier (cấp) whose ranking is meant.")] tier: Tier,
+        #[graphql(desc = "`UP` for the biggest rank gains, `DOWN` for the biggest losses.")]
         direction: RankDirection,
-        #[graphql(default = 5)] limit: i32,
-        #[graphql(default_with = "default_index()")] index: Option<String>,
+        #[graphql(default = 5, desc = "How many movers: 0 to 100.")] limit: i32,
+        #[graphql(
+            default_with = "default_index()",
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
+        index: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<Movement>> {
         let limit = usize::try_from(limit)
@@ -95,9 +122,16 @@ impl AnalyticsQuery {
     async fn year_summary(
         &self,
         ctx: &Context<'_>,
-        year: i32,
-        tier: Tier,
-        #[graphql(default_with = "default_index()")] index: Option<String>,
+        #[graphql(desc = "The evaluation year (năm đánh giá), e.g. 2020.")] year: i32,
+        #[graphql(desc = "The administrative tier (cấp) whose ranking is meant.")] tier: Tier,
+        #[graphql(
+            default_with = "default_index()",
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
+        index: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Option<YearSummary>> {
         let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;

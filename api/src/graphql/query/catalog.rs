@@ -30,9 +30,12 @@ impl CatalogQuery {
     async fn schemes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only schemes of this jurisdiction (by code); every jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
-        index: Option<String>,
-        tier: Option<Tier>,
+        #[graphql(desc = "Only schemes of this index (by code); every index when left out.")] index: Option<String>,
+        #[graphql(desc = "Only this tier (cấp); every tier when left out.")] tier: Option<Tier>,
     ) -> ApiResult<Vec<Scheme>> {
         let listed = schemes::list(db(ctx), jurisdiction.as_deref()).await?;
         Ok(listed

@@ -22,8 +22,9 @@ use decisions::DecisionsQuery;
 use nodes::NodesQuery;
 use results::ResultsQuery;
 
-// The query root. A `///` comment here would become the type's description in the SDL, which
-// has none.
+/// Every read: rankings, comparisons across years, agencies, decisions, schemes and
+/// jurisdictions, and any object again by its id (`node`). Open to anyone unless the server
+/// requires a token for reads.
 #[derive(MergedObject, Default)]
 pub struct Query(
     ResultsQuery,
