@@ -33,7 +33,8 @@ use crate::error::{ApiError, ApiResult};
 pub enum Node {
     Agency(Agency),
     Result(ResultNode),
-    Movement(Movement),
+    // Boxed: a movement holds two results and is far larger than the other objects.
+    Movement(Box<Movement>),
     YearSummary(YearSummary),
     LevelTransition(LevelTransition),
     Decision(Decision),
@@ -96,7 +97,9 @@ pub async fn node(ctx: &Context<'_>, id: &str) -> ApiResult<Option<Node>> {
     let found = match type_name.as_str() {
         Agency::TYPE => Agency::find(ctx, &key).await?.map(Node::Agency),
         ResultNode::TYPE => ResultNode::find(ctx, &key).await?.map(Node::Result),
-        Movement::TYPE => Movement::find(ctx, &key).await?.map(Node::Movement),
+        Movement::TYPE => Movement::find(ctx, &key)
+            .await?
+            .map(|movement| Node::Movement(Box::new(movement))),
         YearSummary::TYPE => YearSummary::find(ctx, &key).await?.map(Node::YearSummary),
         LevelTransition::TYPE => LevelTransition::find(ctx, &key)
             .await?
