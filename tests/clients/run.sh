@@ -19,7 +19,7 @@ start_server "$work"
 # The README's onboarding commands (the province `tinh-mau` its curl line compares), run as
 # written against the server's database while it serves.
 grep -E '^egov-rank ' "$root/README.md" | grep -v -e ' serve' -e 'token create' | while read -r line; do
-  (cd "$root" && export DATABASE_URL="$database" && eval "\"$binary\" ${line#egov-rank }") > /dev/null
+  (cd "$root" && export DATABASE_URL="$database" && eval "\"$binary\" ${line#egov-rank }") > /dev/null 2>> "$work/cli.log"
 done
 token="$(cd "$work" && "$binary" --database-url "$database" token create --role editor --name clients 2> /dev/null)"
 
