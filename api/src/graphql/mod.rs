@@ -5,10 +5,12 @@ pub mod access;
 pub mod agency;
 pub mod catalog;
 pub mod decision;
+pub mod description;
 pub mod live;
 pub mod loaders;
 pub mod movement;
 pub mod mutation;
+pub mod node;
 pub mod paging;
 pub mod policy;
 pub mod query;
@@ -48,6 +50,8 @@ pub fn build_schema(
         .limit_directives(limits.max_directives)
         .extension(limits)
         .extension(policy::IntrospectionGuard)
+        .extension(description::SchemaDescription);
+    builder = description::describe_builtins(builder)
         .data(changes)
         .data(DefaultJurisdiction(default_jurisdiction));
     if !suggestions {
@@ -66,7 +70,11 @@ pub fn build_schema(
 /// meaning: `year, tier, index, first, after`; `Role` from the least to the most allowed, as
 /// its description says.
 pub fn sdl(schema: &AppSchema) -> String {
-    schema.sdl_with_options(async_graphql::SDLExportOptions::new().sorted_fields())
+    schema.sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .sorted_fields()
+            .include_specified_by(),
+    )
 }
 
 /// Gives a request its caller and the batching loaders it resolves with.
