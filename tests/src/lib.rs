@@ -7,7 +7,8 @@
 //! loudly on stderr and passes; with `REQUIRE_POSTGRES=1` (or `true`, `yes`) it fails instead, and
 //! any other value of `REQUIRE_POSTGRES` is itself a failure rather than a silent skip.
 //!
-//! What several test files share lives in the modules: [`published`] (the shipped 2020 tables
+//! What several test files share lives in the modules: [`cli`] (running the binary),
+//! [`published`] (the shipped 2020 tables
 //! and an independent model of the ranking), [`normalized`] (the normalized CSV), [`reads`] and
 //! [`writes`] (GraphQL reads and writes the write tests share), [`counts`] (rows per table).
 
@@ -21,6 +22,7 @@ use futures::FutureExt;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 
+pub mod cli;
 pub mod counts;
 pub mod normalized;
 pub mod published;
