@@ -51,7 +51,14 @@ async fn a_token_is_created_listed_and_revoked(backend: Backend) {
     let url = test_db.url.clone();
     let secret = stdout(&egov(
         &url,
-        &["token", "create", "--role", "editor", "--name", "cli-editor"],
+        &[
+            "token",
+            "create",
+            "--role",
+            "editor",
+            "--name",
+            "cli-editor",
+        ],
         true,
     ))
     .trim()
@@ -78,7 +85,11 @@ async fn a_token_is_created_listed_and_revoked(backend: Backend) {
         "{body:#}"
     );
 
-    let revoked = stdout(&egov(&url, &["token", "revoke", "--name", "cli-editor"], true));
+    let revoked = stdout(&egov(
+        &url,
+        &["token", "revoke", "--name", "cli-editor"],
+        true,
+    ));
     assert!(revoked.contains("cli-editor"), "{revoked}");
     assert!(
         line(&stdout(&egov(&url, &["token", "list"], true))).contains("\trevoked "),
@@ -89,7 +100,11 @@ async fn a_token_is_created_listed_and_revoked(backend: Backend) {
     assert_eq!(status.as_u16(), 401, "{body:#}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
     assert_eq!(
-        count(&test_db, "SELECT COUNT(*) FROM decision WHERE number = '2/CLI'").await,
+        count(
+            &test_db,
+            "SELECT COUNT(*) FROM decision WHERE number = '2/CLI'"
+        )
+        .await,
         0,
         "nothing written with a revoked secret"
     );
@@ -108,7 +123,13 @@ async fn alias_and_lineage(backend: Backend) {
     let agencies = count(&test_db, "SELECT COUNT(*) FROM agency").await;
     egov(
         &url,
-        &["alias", "--agency", "ubnd-huyen-a-luoi", "--name", "Huyện A Lưới (cũ)"],
+        &[
+            "alias",
+            "--agency",
+            "ubnd-huyen-a-luoi",
+            "--name",
+            "Huyện A Lưới (cũ)",
+        ],
         true,
     );
     let csv = file(
@@ -120,7 +141,10 @@ async fn alias_and_lineage(backend: Backend) {
     );
     let imported = stdout(&egov(&url, &["import", &csv], true));
     assert!(imported.contains("agencies created: 0"), "{imported}");
-    assert_eq!(count(&test_db, "SELECT COUNT(*) FROM agency").await, agencies);
+    assert_eq!(
+        count(&test_db, "SELECT COUNT(*) FROM agency").await,
+        agencies
+    );
     assert_eq!(
         count(
             &test_db,
@@ -197,7 +221,15 @@ async fn export_matches_the_http_export(backend: Backend) {
     }
     let failed = egov(
         &url,
-        &["export", "--year", "2020", "--tier", "district", "--as-of", "999/QĐ-X"],
+        &[
+            "export",
+            "--year",
+            "2020",
+            "--tier",
+            "district",
+            "--as-of",
+            "999/QĐ-X",
+        ],
         false,
     );
     assert!(failed.stdout.is_empty(), "nothing exported");
@@ -219,7 +251,15 @@ async fn demo_data_and_lists(backend: Backend) {
     let real_before = count(&test_db, real).await;
     egov(
         &url,
-        &["demo-data", "--provinces", "1", "--years", "2020-2021", "--seed", "3"],
+        &[
+            "demo-data",
+            "--provinces",
+            "1",
+            "--years",
+            "2020-2021",
+            "--seed",
+            "3",
+        ],
         true,
     );
     assert_eq!(count(&test_db, real).await, real_before);

@@ -30,8 +30,11 @@ fn serve(url: &str, port: u16, log: &std::path::Path) -> Child {
         .spawn()
         .expect("start egov-rank serve");
     for _ in 0..600 {
-        if raw(port, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-            .is_some_and(|answer| answer.starts_with("HTTP/1.1 200"))
+        if raw(
+            port,
+            "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+        )
+        .is_some_and(|answer| answer.starts_with("HTTP/1.1 200"))
         {
             return child;
         }
@@ -72,10 +75,8 @@ async fn ids_json_logs_and_draining(backend: Backend) {
         return;
     };
     let port = free_port();
-    let log = std::env::temp_dir().join(format!(
-        "egov-serve-{}-{backend:?}.log",
-        std::process::id()
-    ));
+    let log =
+        std::env::temp_dir().join(format!("egov-serve-{}-{backend:?}.log", std::process::id()));
     let mut server = serve(&test_db.url, port, &log);
 
     let echoed = raw(
@@ -83,9 +84,16 @@ async fn ids_json_logs_and_draining(backend: Backend) {
         "GET /healthz HTTP/1.1\r\nHost: t\r\nx-request-id: proof-4711\r\nConnection: close\r\n\r\n",
     )
     .expect("an answer");
-    assert_eq!(header(&echoed, "x-request-id"), Some("proof-4711"), "{echoed}");
-    let generated = raw(port, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-        .expect("an answer");
+    assert_eq!(
+        header(&echoed, "x-request-id"),
+        Some("proof-4711"),
+        "{echoed}"
+    );
+    let generated = raw(
+        port,
+        "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    )
+    .expect("an answer");
     let new_id = header(&generated, "x-request-id").expect("an id for every request");
     assert!(!new_id.is_empty() && new_id != "proof-4711", "{generated}");
 
@@ -116,9 +124,7 @@ async fn ids_json_logs_and_draining(backend: Backend) {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(refused, "new connections are refused after SIGTERM");
-    in_flight
-        .write_all(rest.as_bytes())
-        .expect("send the rest");
+    in_flight.write_all(rest.as_bytes()).expect("send the rest");
     let mut answer = String::new();
     in_flight
         .read_to_string(&mut answer)

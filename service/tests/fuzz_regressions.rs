@@ -51,7 +51,8 @@ fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
 /// Runs `check` on every input, naming the input that fails.
 fn replay(inputs: &[(String, Vec<u8>)], check: impl Fn(&[u8])) {
     for (input, bytes) in inputs {
-        if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(bytes))) {
+        if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(bytes)))
+        {
             panic!("{input}: {}", panic_message(&panic));
         }
     }

@@ -111,7 +111,13 @@ async fn connect_admin(url: &str) -> Result<DatabaseConnection, sea_orm::DbErr> 
 pub fn postgres_required(value: Option<&str>) -> Result<bool, String> {
     match value.map(str::trim) {
         None | Some("") => Ok(false),
-        Some(v) if ["1", "true", "yes"].iter().any(|yes| v.eq_ignore_ascii_case(yes)) => Ok(true),
+        Some(v)
+            if ["1", "true", "yes"]
+                .iter()
+                .any(|yes| v.eq_ignore_ascii_case(yes)) =>
+        {
+            Ok(true)
+        }
         Some(other) => Err(format!(
             "REQUIRE_POSTGRES={other:?} is not understood: set it to 1, true or yes, or unset it"
         )),
@@ -137,9 +143,8 @@ impl TestDb {
                 })
             }
             Backend::Postgres => {
-                let required =
-                    postgres_required(std::env::var("REQUIRE_POSTGRES").ok().as_deref())
-                        .unwrap_or_else(|problem| panic!("{problem}"));
+                let required = postgres_required(std::env::var("REQUIRE_POSTGRES").ok().as_deref())
+                    .unwrap_or_else(|problem| panic!("{problem}"));
                 let (server, maintenance) = postgres_server();
                 let admin = match connect_admin(&format!("{server}/{maintenance}")).await {
                     Ok(admin) => admin,

@@ -295,15 +295,17 @@ async fn round_trip(
     to: i32,
 ) -> Vec<u8> {
     let gql_tier = tier.code().to_uppercase();
-    let response = server
-        .get(&format!("/export/{from}/{tier}.{format}"))
-        .await;
+    let response = server.get(&format!("/export/{from}/{tier}.{format}")).await;
     assert_eq!(response.status(), 200, "{from} {tier}.{format}");
     let content_type = response.headers()["content-type"]
         .to_str()
         .unwrap()
         .to_owned();
-    let expected_type = if format == "csv" { "text/csv" } else { "spreadsheetml" };
+    let expected_type = if format == "csv" {
+        "text/csv"
+    } else {
+        "spreadsheetml"
+    };
     assert!(content_type.contains(expected_type), "{content_type}");
     let body = response.bytes().await.unwrap().to_vec();
     let options = ImportOptions {
@@ -314,10 +316,12 @@ async fn round_trip(
     import_table(server.db(), &body, &options)
         .await
         .unwrap_or_else(|error| panic!("{from} {tier}.{format} imports back: {error:?}"));
-    let read = |year: i32| {
-        server.data(ROUND_TRIP, json!({ "year": year, "tier": gql_tier }))
-    };
-    assert_eq!(read(to).await, read(from).await, "{from} {tier}.{format} as {to}");
+    let read = |year: i32| server.data(ROUND_TRIP, json!({ "year": year, "tier": gql_tier }));
+    assert_eq!(
+        read(to).await,
+        read(from).await,
+        "{from} {tier}.{format} as {to}"
+    );
     body
 }
 
@@ -372,7 +376,10 @@ async fn a_partial_table_with_ties_round_trips(server: TestServer) {
         .data(ROUND_TRIP, json!({ "year": 2023, "tier": "DISTRICT" }))
         .await;
     let nodes = data["ranking"]["nodes"].as_array().unwrap();
-    let ranks: Vec<i64> = nodes.iter().map(|n| n["published"]["rank"].as_i64().unwrap()).collect();
+    let ranks: Vec<i64> = nodes
+        .iter()
+        .map(|n| n["published"]["rank"].as_i64().unwrap())
+        .collect();
     assert_eq!(ranks, [1, 2, 2, 4], "{nodes:#?}");
     assert!(
         nodes

@@ -86,7 +86,11 @@ async fn an_answer_is_never_served_across_roles(backend: Backend) {
             assert!(
                 code == "FORBIDDEN" || code == "UNAUTHENTICATED",
                 "{} gets the admin's answer: {answer:#}",
-                if caller.is_some() { "a viewer" } else { "an anonymous caller" }
+                if caller.is_some() {
+                    "a viewer"
+                } else {
+                    "an anonymous caller"
+                }
             );
             assert!(
                 answer["data"]["tokens"].is_null(),
@@ -102,7 +106,8 @@ async fn an_answer_is_never_served_across_roles(backend: Backend) {
 /// `TIMEOUT` would then be served until the next write).
 async fn an_answer_with_errors_is_not_kept(backend: Backend) {
     with_counted_server(backend, |server, count| async move {
-        let query = r#"{ ranking(year: 2020, tier: DISTRICT, asOf: "999/QĐ-UBND") { totalCount } }"#;
+        let query =
+            r#"{ ranking(year: 2020, tier: DISTRICT, asOf: "999/QĐ-UBND") { totalCount } }"#;
         for attempt in 1..=2 {
             let (cost, answer) = counted(&count, server.post(query, json!({}))).await;
             assert_eq!(

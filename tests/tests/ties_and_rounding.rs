@@ -64,7 +64,10 @@ async fn ties_follow_vietnamese_order_and_round_half_away(server: TestServer) {
     expected_order.sort_by_key(|name| vietnamese_place(name));
     let mut byte_order = NAMES.to_vec();
     byte_order.sort();
-    assert_ne!(expected_order, byte_order, "the names must tell the orders apart");
+    assert_ne!(
+        expected_order, byte_order,
+        "the names must tell the orders apart"
+    );
 
     let exact = rate("24.69");
     let expected_rate = printed(exact, 2);

@@ -57,8 +57,11 @@ fn corrected(rows: &[Row], agency: &str, decision: &str, change: impl Fn(&mut Ro
 
 /// The district export (`format` csv or xlsx) as `as_of` published it, as bytes.
 async fn export(server: &TestServer, format: &str, as_of: Option<&str>) -> Vec<u8> {
-    let mut url = reqwest::Url::parse(&format!("{}/export/2020/district.{format}", server.base_url))
-        .expect("an export URL");
+    let mut url = reqwest::Url::parse(&format!(
+        "{}/export/2020/district.{format}",
+        server.base_url
+    ))
+    .expect("an export URL");
     if let Some(as_of) = as_of {
         url.query_pairs_mut().append_pair("asOf", as_of);
     }
@@ -128,7 +131,10 @@ async fn a_chain_of_two_amendments_reads_and_exports_as_each_decision_published(
         export(&server, "csv", None).await,
         export(&server, "xlsx", None).await,
     );
-    assert_ne!(exported_by_15.0, exported_by_3402.0, "15 changes the export");
+    assert_ne!(
+        exported_by_15.0, exported_by_3402.0,
+        "15 changes the export"
+    );
 
     write(
         &server,
@@ -154,12 +160,22 @@ async fn a_chain_of_two_amendments_reads_and_exports_as_each_decision_published(
         }),
     )
     .await;
-    let after_27 = corrected(&after_15, "UBND huyện A Lưới", SECOND_AMENDMENT, |row| {
-        row.converted = "81.97".into();
-    });
-    let after_27 = corrected(&after_27, "UBND huyện Phú Vang", SECOND_AMENDMENT, |row| {
-        row.level = "II".into();
-    });
+    let after_27 = corrected(
+        &after_15,
+        "UBND huyện A Lưới",
+        SECOND_AMENDMENT,
+        |row| {
+            row.converted = "81.97".into();
+        },
+    );
+    let after_27 = corrected(
+        &after_27,
+        "UBND huyện Phú Vang",
+        SECOND_AMENDMENT,
+        |row| {
+            row.level = "II".into();
+        },
+    );
 
     let histories = histories(&server).await;
     assert_eq!(

@@ -9,8 +9,8 @@
 use egov_tests::counts::row_counts;
 use egov_tests::normalized::{HEADER, district_line};
 use egov_tests::published::{
-    AMENDING, ORIGINAL, PROVINCIAL_AMENDMENT, SCALE_2020, amended_district_table,
-    expected_table, published, published_values, row_named,
+    AMENDING, ORIGINAL, PROVINCIAL_AMENDMENT, SCALE_2020, amended_district_table, expected_table,
+    published, published_values, row_named,
 };
 use egov_tests::reads::{TABLE, histories, names, table, version};
 use egov_tests::writes::{

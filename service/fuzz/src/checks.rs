@@ -29,7 +29,10 @@ pub fn parsed(parsed: &Parsed) {
         for value in numbers.into_iter().flatten() {
             assert!(!value.is_sign_negative(), "negative number in {row:?}");
         }
-        assert!(values.rank.is_none_or(|rank| rank >= 1), "rank 0 in {row:?}");
+        assert!(
+            values.rank.is_none_or(|rank| rank >= 1),
+            "rank 0 in {row:?}"
+        );
     }
 }
 
@@ -108,13 +111,21 @@ fn round_trips(text: &str) {
     if let Some(value) = plain {
         let shown = value.to_string();
         let again = parse_number(&shown, Numbers::Plain);
-        assert_eq!(again, Some(value), "{text:?} -> {shown:?} does not read back");
+        assert_eq!(
+            again,
+            Some(value),
+            "{text:?} -> {shown:?} does not read back"
+        );
         assert_eq!(
             again.map(|v| v.scale()),
             Some(value.scale()),
             "{text:?} -> {shown:?} loses its scale"
         );
-        assert_eq!(printed, Some(value), "{text:?}: Printed disagrees with Plain");
+        assert_eq!(
+            printed,
+            Some(value),
+            "{text:?}: Printed disagrees with Plain"
+        );
     }
     if let Some(value) = printed {
         let shown = value.to_string();
@@ -183,7 +194,11 @@ pub fn in_grammar(text: &str, style: Numbers) -> String {
     let split = text.chars().count() % (digits.len() + 1);
     let (whole, fraction) = digits.split_at(split.max(1));
     let even = text.len() % 2 == 0;
-    let separator = if style == Numbers::Printed && even { "," } else { "." };
+    let separator = if style == Numbers::Printed && even {
+        ","
+    } else {
+        "."
+    };
     let mut made = if fraction.is_empty() {
         whole.to_owned()
     } else {
