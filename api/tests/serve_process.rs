@@ -20,7 +20,7 @@ fn free_port() -> u16 {
 
 /// Starts `egov-rank serve` with JSON logs to the file `log`; returns once `/healthz` answers.
 fn serve(url: &str, port: u16, log: &std::path::Path) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_egov-rank"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_egov-rank"))
         .args(["--log-format", "json", "serve", "--bind"])
         .arg(format!("127.0.0.1:{port}"))
         .env("DATABASE_URL", url)
@@ -40,6 +40,8 @@ fn serve(url: &str, port: u16, log: &std::path::Path) -> Child {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!(
         "the server did not start: {}",
         std::fs::read_to_string(log).unwrap_or_default()

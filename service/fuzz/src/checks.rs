@@ -193,7 +193,7 @@ pub fn in_grammar(text: &str, style: Numbers) -> String {
     }
     let split = text.chars().count() % (digits.len() + 1);
     let (whole, fraction) = digits.split_at(split.max(1));
-    let even = text.len() % 2 == 0;
+    let even = text.len().is_multiple_of(2);
     let separator = if style == Numbers::Printed && even {
         ","
     } else {
