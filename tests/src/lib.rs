@@ -10,7 +10,8 @@
 //! What several test files share lives in the modules: [`cli`] (running the binary),
 //! [`published`] (the shipped 2020 tables
 //! and an independent model of the ranking), [`normalized`] (the normalized CSV), [`reads`] and
-//! [`writes`] (GraphQL reads and writes the write tests share), [`counts`] (rows per table).
+//! [`writes`] (GraphQL reads and writes the write tests share), [`counts`] (rows per table),
+//! [`xlsb`] (writing an XLSB, which no library writes).
 
 use std::io::Write;
 use std::panic::AssertUnwindSafe;
@@ -28,6 +29,7 @@ pub mod normalized;
 pub mod published;
 pub mod reads;
 pub mod writes;
+pub mod xlsb;
 
 /// The database engine a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

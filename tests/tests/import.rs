@@ -240,18 +240,19 @@ on_both_databases!(
 );
 
 /// The 2020 district appendix as a spreadsheet (points as numbers, rates as printed text, levels
-/// as printed) in XLSX, XLS and ODS, imported as 2021, 2022 and 2023: each the same ranking as
-/// the normalized 2020 table.
+/// as printed) in XLSX, XLS, ODS and XLSB (the XLSX's cells written by the harness's XLSB
+/// writer), imported as 2021 to 2024: each the same ranking as the normalized 2020 table. Would
+/// catch a format the importer does not open (XLSB was promised but never tried) or reads
+/// other than the others.
 async fn a_spreadsheet_imports_like_the_normalized_table(server: TestServer) {
     let query = "query ($year: Int!) { ranking(year: $year, tier: DISTRICT) { nodes {
         agency { code } rank level { code } ratePercent convertedScore
         published { rank ratePercent convertedScore level { code } } } } }";
     let normalized = server.data(query, json!({ "year": 2020 })).await;
-    let spreadsheets: [(i32, &[u8]); 3] = [
-        (
-            2021,
-            include_bytes!("fixtures/district-2020-as-printed.xlsx"),
-        ),
+    let xlsx: &[u8] = include_bytes!("fixtures/district-2020-as-printed.xlsx");
+    let xlsb = egov_tests::xlsb::from_xlsx(xlsx);
+    let spreadsheets: [(i32, &[u8]); 4] = [
+        (2021, xlsx),
         (
             2022,
             include_bytes!("fixtures/district-2020-as-printed.xls"),
@@ -260,6 +261,7 @@ async fn a_spreadsheet_imports_like_the_normalized_table(server: TestServer) {
             2023,
             include_bytes!("fixtures/district-2020-as-printed.ods"),
         ),
+        (2024, &xlsb),
     ];
     for (year, table) in spreadsheets {
         let options = ImportOptions {
