@@ -117,7 +117,10 @@ pub fn from_xlsx(xlsx: &[u8]) -> Vec<u8> {
         ("[Content_Types].xml", CONTENT_TYPES.as_bytes().to_vec()),
         ("_rels/.rels", RELS.as_bytes().to_vec()),
         ("xl/workbook.bin", workbook(&name)),
-        ("xl/_rels/workbook.bin.rels", WORKBOOK_RELS.as_bytes().to_vec()),
+        (
+            "xl/_rels/workbook.bin.rels",
+            WORKBOOK_RELS.as_bytes().to_vec(),
+        ),
         ("xl/worksheets/sheet1.bin", worksheet(&cells)),
     ];
     for (path, bytes) in parts {
