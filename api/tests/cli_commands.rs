@@ -6,8 +6,10 @@
 //! a server shows afterwards, not by the command's own words alone.
 
 use egov_tests::cli::{self, count, stdout};
+use egov_tests::writes::{token, write};
 use egov_tests::{Backend, TestDb, TestServer, on_both_engines};
 use serde_json::json;
+use service::access::Role;
 
 /// Runs `egov-rank ARGS` on `url`; panics with its output when its success is not `ok`.
 fn egov(url: &str, args: &[&str], ok: bool) -> std::process::Output {
@@ -187,15 +189,36 @@ async fn alias_and_lineage(backend: Backend) {
 }
 
 /// `export` writes what `GET /export` serves, byte for byte in CSV, with and without
-/// `--as-of`; an unknown decision fails. Would catch the command and the route laying out the
-/// table differently, or `--as-of` ignored by one of them.
+/// `--as-of` (after the README's amendment, so the two differ); an unknown decision fails.
+/// Would catch the command and the route laying out the table differently, or `--as-of`
+/// ignored by either.
 async fn export_matches_the_http_export(backend: Backend) {
     let Some(test_db) = TestDb::prepared(backend).await else {
         return;
     };
     let url = test_db.url.clone();
     let server = TestServer::start(&test_db).await;
+    // The README's amendment, so that the table as 3402 published it differs from the latest.
+    let editor = token(&server, "editor", Role::Editor).await;
+    write(
+        &server,
+        &editor,
+        "publishDecision",
+        "decision { number }",
+        json!({ "number": "15/QĐ-UBND", "amends": "3402/QĐ-UBND", "issuedOn": "2021-01-15" }),
+    )
+    .await;
+    write(
+        &server,
+        &editor,
+        "amendResults",
+        "results { agency { name } }",
+        json!({ "decision": "15/QĐ-UBND", "year": 2020, "tier": "DISTRICT",
+                "results": [{ "agency": "UBND huyện A Lưới", "publishedRatePercent": "81.97" }] }),
+    )
+    .await;
     let out = file(backend, "export.csv", b"");
+    let mut exports = Vec::new();
     for as_of in [None, Some("3402/QĐ-UBND")] {
         let mut args = vec![
             "export", "--year", "2020", "--tier", "district", "--output", &out,
@@ -218,7 +241,12 @@ async fn export_matches_the_http_export(backend: Backend) {
             String::from_utf8_lossy(&written).contains("UBND huyện A Lưới"),
             "a district table"
         );
+        exports.push(written);
     }
+    assert_ne!(
+        exports[0], exports[1],
+        "--as-of 3402 is the table before 15"
+    );
     let failed = egov(
         &url,
         &[
