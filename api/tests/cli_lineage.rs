@@ -4,41 +4,16 @@
 //! end-tier`, and `import --ranked-count`, each checked by what `jurisdiction list` and the
 //! database show afterwards.
 
-use std::process::{Command, Output};
-
+use egov_tests::cli::{self, stdout};
 use egov_tests::{Backend, TestDb};
-use sea_orm::{ConnectionTrait, Statement};
 
-/// Runs `egov-rank ARGS` on `url`; panics with its output when it fails and `ok` was expected.
-fn egov(url: &str, args: &[&str], ok: bool) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_egov-rank"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run egov-rank");
-    assert_eq!(
-        output.status.success(),
-        ok,
-        "egov-rank {args:?}\n--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+/// Runs `egov-rank ARGS` on `url`; panics with its output when its success is not `ok`.
+fn egov(url: &str, args: &[&str], ok: bool) -> std::process::Output {
+    cli::egov(env!("CARGO_BIN_EXE_egov-rank"), url, args, ok)
 }
 
 async fn count(db: &TestDb, sql: &str) -> i64 {
-    let row = db
-        .db
-        .query_one_raw(Statement::from_string(db.db.get_database_backend(), sql))
-        .await
-        .expect("a count")
-        .expect("a row");
-    row.try_get_by_index::<i64>(0).expect("a number")
+    cli::count(db, sql).await
 }
 
 async fn reorganisation_commands(backend: Backend) {

@@ -56,15 +56,20 @@ impl PublishedValues {
     }
 
     /// These values, with each value left out taken from `earlier`: a correction typed in a
-    /// form states only what changes. Required points are carried over only where they cannot
-    /// follow from max and excluded points, since a stored result holds them computed.
+    /// form states only what changes. Required points left out are the earlier ones while max
+    /// and excluded points stay as they were, and follow from them (max - excluded) when the
+    /// correction changes either; a version never loses them.
     pub fn or_earlier(self, earlier: &PublishedValues) -> Self {
         let max_points = self.max_points.or(earlier.max_points);
         let excluded_points = self.excluded_points.or(earlier.excluded_points);
-        let required_points = if max_points.is_some() && excluded_points.is_some() {
-            self.required_points
-        } else {
-            self.required_points.or(earlier.required_points)
+        let changes_what_required_follows_from =
+            self.max_points.is_some() || self.excluded_points.is_some();
+        let required_points = match (self.required_points, max_points, excluded_points) {
+            (Some(stated), _, _) => Some(stated),
+            (None, Some(max), Some(excluded)) if changes_what_required_follows_from => {
+                Some(max - excluded)
+            }
+            (None, _, _) => earlier.required_points,
         };
         Self {
             max_points,
@@ -221,9 +226,24 @@ mod tests {
         assert_eq!(amended.achieved_points, d("75.41"));
         assert_eq!(amended.level.as_deref(), Some("III"));
         assert_eq!(amended.ranked_count, Some(9));
-        // Max and excluded are known, so the stored (computed) required points are not copied:
-        // they follow from the row's own max and excluded points.
-        assert_eq!(amended.required_points, None);
+        // Max and excluded points unchanged: the required points are kept too (they were lost
+        // before, leaving the README's amendment with a version without required points).
+        assert_eq!(amended.required_points, d("92"));
+    }
+
+    #[test]
+    fn required_points_follow_a_corrected_max_or_excluded() {
+        let earlier = PublishedValues {
+            max_points: d("100"),
+            excluded_points: d("8"),
+            required_points: d("92"),
+            ..PublishedValues::default()
+        };
+        let correction = PublishedValues {
+            excluded_points: d("10"),
+            ..PublishedValues::default()
+        };
+        assert_eq!(correction.or_earlier(&earlier).required_points, d("90"));
     }
 
     #[test]

@@ -1,19 +1,23 @@
 //! Inputs the fuzz targets of `service/fuzz` failed on, kept as files under
-//! `tests/fuzz-regressions/` (named `TARGET-crash-SHA1`, as libFuzzer wrote them) and fed to the
-//! same functions with the same checks as the target.
+//! `tests/fuzz-regressions/` (named `TARGET-crash-SHA1`, as libFuzzer wrote them), and the
+//! targets' committed seeds (`fuzz/seeds/TARGET/`), fed to the same functions with the same
+//! checks as the targets: the module below is the fuzz crate's own `src/checks.rs`.
 
 use std::path::Path;
 
 use service::Tier;
 use service::import::TableContext;
-use service::import::table::Parsed;
-use service::import::{normalized_csv, published_table, spreadsheet};
+use service::import::{published_table, spreadsheet};
 
-/// The inputs whose file name starts with `prefix`, in name order.
-fn regressions(prefix: &str) -> Vec<(String, Vec<u8>)> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+#[path = "../fuzz/src/checks.rs"]
+mod checks;
+
+/// The files under `folder` (relative to this crate) whose name starts with `prefix`, in name
+/// order. Panics when there are none, so a loop over them cannot pass by running zero times.
+fn inputs(folder: &str, prefix: &str) -> Vec<(String, Vec<u8>)> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut found: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
-        .expect("the regressions folder")
+        .unwrap_or_else(|error| panic!("{}: {error}", folder.display()))
         .map(|entry| entry.expect("an entry").path())
         .filter(|path| {
             path.file_name()
@@ -21,47 +25,88 @@ fn regressions(prefix: &str) -> Vec<(String, Vec<u8>)> {
                 .is_some_and(|name| name.starts_with(prefix))
         })
         .map(|path| {
-            let bytes = std::fs::read(&path).expect("a regression input");
+            let bytes = std::fs::read(&path).expect("an input");
             (path.display().to_string(), bytes)
         })
         .collect();
     found.sort();
+    assert!(
+        !found.is_empty(),
+        "no input `{prefix}*` under {}",
+        folder.display()
+    );
     found
 }
 
-/// The checks of the fuzz targets `published_table` and `normalized_csv`.
-fn check(input: &str, parsed: &Parsed) {
-    for error in &parsed.errors {
-        assert!(error.line >= 1, "{input}: error at line 0: {error:?}");
-    }
-    for row in &parsed.rows {
-        assert!(
-            row.line >= 2,
-            "{input}: a row on the header's line: {row:?}"
-        );
-        assert!(!row.agency.trim().is_empty(), "{input}: {row:?}");
-    }
+/// The kept crash inputs whose names start with `prefix`.
+fn regressions(prefix: &str) -> Vec<(String, Vec<u8>)> {
+    inputs("tests/fuzz-regressions", prefix)
 }
 
-#[test]
-fn published_table_regressions() {
-    let inputs = regressions("published_table-");
-    assert!(!inputs.is_empty(), "no published_table regression found");
-    for (input, bytes) in &inputs {
-        for tier in [Tier::Provincial, Tier::District, Tier::Commune] {
-            check(
-                input,
-                &published_table::parse(bytes, &TableContext::at(2020, tier))
-                    .expect("year and tier are given"),
-            );
+/// The committed seeds of `target`.
+fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
+    inputs(&format!("fuzz/seeds/{target}"), "")
+}
+
+/// Runs `check` on every input, naming the input that fails.
+fn replay(inputs: &[(String, Vec<u8>)], check: impl Fn(&[u8])) {
+    for (input, bytes) in inputs {
+        if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(bytes)))
+        {
+            panic!("{input}: {}", panic_message(&panic));
         }
     }
 }
 
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
+}
+
 #[test]
-fn normalized_csv_regressions() {
-    for (input, bytes) in &regressions("normalized_csv-") {
-        check(input, &normalized_csv::parse(bytes));
+fn published_table_regressions_and_seeds() {
+    replay(&regressions("published_table-"), checks::published_table);
+    replay(&seeds("published_table"), checks::published_table);
+}
+
+#[test]
+fn normalized_csv_seeds() {
+    replay(&seeds("normalized_csv"), checks::normalized_csv);
+}
+
+#[test]
+fn number_seeds() {
+    replay(&seeds("number"), |bytes| {
+        checks::number(std::str::from_utf8(bytes).expect("a UTF-8 seed"))
+    });
+}
+
+/// The model of the `number` target against values whose reading is known: the texts that
+/// rounding, scale or a second separator would get wrong. Would catch a model that accepts
+/// what the grammar leaves out, and (through `checks::number`) a parser that loses a scale or
+/// reads a comma as a thousands separator.
+#[test]
+fn the_number_model_reads_the_grammar() {
+    use rust_decimal::Decimal;
+    use service::import::table::Numbers;
+    for (text, style, expected) in [
+        ("85.36", Numbers::Plain, Some(Decimal::new(8536, 2))),
+        (" 85,36 %", Numbers::Printed, Some(Decimal::new(8536, 2))),
+        ("007.50", Numbers::Plain, Some(Decimal::new(750, 2))),
+        ("85,36", Numbers::Plain, None),
+        ("1.2.3", Numbers::Plain, None),
+        ("-1", Numbers::Plain, None),
+        ("5.", Numbers::Plain, None),
+        (".5", Numbers::Plain, None),
+    ] {
+        assert_eq!(checks::grammar_value(text, style), expected, "{text:?}");
+        checks::number(text);
+    }
+    for text in ["", "abc", "12345678901234567890123456789012345", "9,99%"] {
+        checks::number(text);
     }
 }
 
@@ -97,19 +142,7 @@ fn a_row_after_a_header_ended_by_a_lone_carriage_return_is_on_line_2() {
 fn xlsx_regressions() {
     let inputs = regressions("xlsx-");
     assert!(inputs.len() >= 2, "no xlsx regression found");
-    for (input, bytes) in &inputs {
-        match spreadsheet::first_sheet_as_csv(bytes) {
-            Ok(csv) => {
-                check(
-                    input,
-                    &published_table::parse(&csv, &TableContext::at(2020, Tier::District))
-                        .expect("year and tier are given"),
-                );
-                check(input, &normalized_csv::parse(&csv));
-            }
-            Err(error) => assert!(!error.is_empty(), "{input}"),
-        }
-    }
+    replay(&inputs, checks::spreadsheet);
 }
 
 /// `xlsx-slow-unit-f662723e...`: an XLS whose one sheet starts at offset 1 874 of the workbook

@@ -11,6 +11,11 @@
 # the import; it succeeds when the import commits within it, and otherwise fails with
 # DATABASE_BUSY and writes nothing.
 #
+# Verdict (last line; exit 1 when it fails), per run: either the mutation succeeded (HTTP 200, no
+# error, the agency written) within the busy timeout plus 2 s, or it failed with DATABASE_BUSY,
+# wrote nothing, and answered after waiting the busy timeout (at least 90 % of it, at most 5 s
+# more). Any other code, a write despite an error, or an answer much earlier or later fails.
+#
 # Usage: tests/bench/busy-write.sh
 #        ROWS=10000 BUSY_MS=5000 BACKENDS=sqlite tests/bench/busy-write.sh
 # Needs sqlite3, psql, curl and python3; for PostgreSQL a server at 127.0.0.1:5432 (user postgres,
@@ -57,6 +62,7 @@ sql() { # engine n query
 echo "== a server write during a $rows-row CLI import into the same database ($(date -u +%FT%TZ), $(nproc) cores)"
 printf '%-9s %-10s %-10s %-12s %-6s %-15s %s\n' engine busy_ms import_s mutation_s status code agency_written
 n=0
+failures=()
 for backend in $backends; do
 for busy in $busy_list; do
   n=$((n + 1))
@@ -87,9 +93,37 @@ for busy in $busy_list; do
   wait "$importer"; importer=""
   imported=$(now)
   status=$(tail -n1 <<<"$body")
-  error=$(head -n -1 <<<"$body" | python3 -c "import json,sys; b=json.load(sys.stdin); e=b.get('errors') or []; print(e[0]['extensions']['code'] if e else 'none')")
+  # The code of a top-level error, else of the payload's first error, else none.
+  error=$(head -n -1 <<<"$body" | python3 -c "
+import json, sys
+b = json.load(sys.stdin)
+top = b.get('errors') or []
+payload = ((b.get('data') or {}).get('upsertAgency') or {}).get('errors') or []
+print(top[0]['extensions']['code'] if top else payload[0]['code'] if payload else 'none')")
   written=$(sql "$backend" "$n" "SELECT count(*) FROM agency WHERE code = '$code'")
-  printf '%-9s %-10s %-10s %-12s %-6s %-15s %s\n' "$backend" "$busy" "$(elapsed "$start" "$imported")" "$(elapsed "$sent" "$answered")" "$status" "$error" "$written"
+  took=$(elapsed "$sent" "$answered")
+  printf '%-9s %-10s %-10s %-12s %-6s %-15s %s\n' "$backend" "$busy" "$(elapsed "$start" "$imported")" "$took" "$status" "$error" "$written"
+  problem=$(python3 - "$status" "$error" "$written" "$took" "$busy" <<'PY'
+import sys
+status, error, written, took, busy_ms = sys.argv[1:]
+took, busy = float(took), int(busy_ms) / 1000
+if error == "none":
+    ok = status == "200" and written == "1" and took <= busy + 2
+elif error == "DATABASE_BUSY":
+    ok = written == "0" and busy * 0.9 <= took <= busy + 5
+else:
+    ok = False
+print("" if ok else f"status {status}, error {error}, written {written}, answered after {took} s")
+PY
+)
+  [ -z "$problem" ] || failures+=("$backend busy $busy: $problem")
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 done
 done
+if [ ${#failures[@]} -eq 0 ]; then
+  echo "verdict: PASS (each write succeeded within its busy timeout or waited it out with DATABASE_BUSY and wrote nothing)"
+else
+  printf 'failed: %s\n' "${failures[@]}"
+  echo "verdict: FAIL (${#failures[@]} runs broke the promise)"
+  exit 1
+fi

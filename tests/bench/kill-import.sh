@@ -151,4 +151,9 @@ for backend in $backends; do
 done
 echo "== kill -9 during a $rows-row import ($(date -u +%FT%TZ), $(nproc) cores)"
 cat "$summary"
-[ "$failures" -eq 0 ]
+if [ "$failures" -eq 0 ]; then
+  echo "verdict: PASS (every kill left the import wholly in or wholly out, the database intact)"
+else
+  echo "verdict: FAIL ($failures runs left a partial import or a damaged database)"
+  exit 1
+fi

@@ -29,6 +29,9 @@
 #     { totalCount } (admin) equals the bench agencies / decisions found (one audit entry per write,
 #     in the same transaction).
 #
+# Verdict (last line; exit 1 when it fails), per engine: no error, nothing lost, the counts
+# consistent, and no WARN or ERROR line in the server's log.
+#
 # Usage: tests/bench/mixed-load.sh                         (both engines, 600 s each)
 #        DURATION=30s BACKENDS=sqlite tests/bench/mixed-load.sh
 # Other knobs: WRITE_PERCENT (10), CONNECTIONS (64), THREADS (2), PORT (18081), DEMO=0 (no demo
@@ -178,7 +181,8 @@ for backend in $backends; do
   [ "$audit_a" -eq "$found_a" ] && [ "$audit_d" -eq "$found_d" ] || consistent="no (audit $audit_a/$audit_d vs found $found_a/$found_d)"
   [ "$extra" -le "$(( unanswered + errors ))" ] || consistent="no (extra $extra > unanswered $unanswered + errors $errors)"
   verdict=PASS
-  [ "$errors" -eq 0 ] && [ "$lost_a" -eq 0 ] && [ "$lost_d" -eq 0 ] && [ "$consistent" = yes ] || verdict=FAIL
+  [ "$errors" -eq 0 ] && [ "$lost_a" -eq 0 ] && [ "$lost_d" -eq 0 ] && [ "$consistent" = yes ] \
+    && [ "$warnings" -eq 0 ] || verdict=FAIL
 
   {
     echo "engine:            $backend ($(date -u +%FT%TZ), $(nproc) cores, wrk -t$threads -c$conns -d$duration, ${elapsed}s wall)"
@@ -208,5 +212,8 @@ for backend in $backends; do
 done
 echo "== summary" >&2
 cat "$summary"
-grep -q 'verdict:           FAIL' "$summary" && exit 1
-exit 0
+if grep -q 'verdict:           FAIL' "$summary"; then
+  echo "verdict: FAIL (an engine had errors, lost writes, inconsistent counts or WARN/ERROR log lines)"
+  exit 1
+fi
+echo "verdict: PASS (every engine: no errors, no lost writes, consistent counts, no WARN/ERROR log lines)"

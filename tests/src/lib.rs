@@ -4,11 +4,14 @@
 //! created on the server named by `TEST_DATABASE_URL` (default
 //! `postgres://postgres@127.0.0.1:5432`) and dropped afterwards, so tests can run in parallel and
 //! in separate processes. Where no PostgreSQL answers, the PostgreSQL half of each test says so
-//! loudly on stderr and passes; with `REQUIRE_POSTGRES=1` it fails instead.
+//! loudly on stderr and passes; with `REQUIRE_POSTGRES=1` (or `true`, `yes`) it fails instead, and
+//! any other value of `REQUIRE_POSTGRES` is itself a failure rather than a silent skip.
 //!
-//! What several test files share lives in the modules: [`published`] (the shipped 2020 tables
+//! What several test files share lives in the modules: [`cli`] (running the binary),
+//! [`published`] (the shipped 2020 tables
 //! and an independent model of the ranking), [`normalized`] (the normalized CSV), [`reads`] and
-//! [`writes`] (GraphQL reads and writes the write tests share), [`counts`] (rows per table).
+//! [`writes`] (GraphQL reads and writes the write tests share), [`counts`] (rows per table),
+//! [`xlsb`] (writing an XLSB, which no library writes).
 
 use std::io::Write;
 use std::panic::AssertUnwindSafe;
@@ -20,11 +23,13 @@ use futures::FutureExt;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 
+pub mod cli;
 pub mod counts;
 pub mod normalized;
 pub mod published;
 pub mod reads;
 pub mod writes;
+pub mod xlsb;
 
 /// The database engine a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +107,25 @@ async fn connect_admin(url: &str) -> Result<DatabaseConnection, sea_orm::DbErr> 
     connected
 }
 
+/// Whether the environment's `REQUIRE_POSTGRES` (`value`, `None` when unset) makes a missing
+/// PostgreSQL a failure: `1`, `true` and `yes` (any case) do, unset or empty does not, and anything
+/// else is an error, so a typo (`REQUIRE_POSTGRES=ture`) cannot turn a required run into skips.
+pub fn postgres_required(value: Option<&str>) -> Result<bool, String> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(false),
+        Some(v)
+            if ["1", "true", "yes"]
+                .iter()
+                .any(|yes| v.eq_ignore_ascii_case(yes)) =>
+        {
+            Ok(true)
+        }
+        Some(other) => Err(format!(
+            "REQUIRE_POSTGRES={other:?} is not understood: set it to 1, true or yes, or unset it"
+        )),
+    }
+}
+
 impl TestDb {
     /// An empty database, not migrated. `None` when PostgreSQL is wanted but absent and not
     /// required (the skip has been announced).
@@ -121,13 +145,15 @@ impl TestDb {
                 })
             }
             Backend::Postgres => {
+                let required = postgres_required(std::env::var("REQUIRE_POSTGRES").ok().as_deref())
+                    .unwrap_or_else(|problem| panic!("{problem}"));
                 let (server, maintenance) = postgres_server();
                 let admin = match connect_admin(&format!("{server}/{maintenance}")).await {
                     Ok(admin) => admin,
                     Err(error) => {
-                        if std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                        if required {
                             panic!(
-                                "REQUIRE_POSTGRES=1 but PostgreSQL at {server} does not answer: {error}"
+                                "REQUIRE_POSTGRES is set but PostgreSQL at {server} does not answer: {error}"
                             );
                         }
                         // Written past the test harness's output capture, so the skip is seen.
@@ -377,4 +403,24 @@ macro_rules! on_both_engines {
             }
         }
     )+};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::postgres_required;
+
+    /// Would catch the old harness, where only `1` counted and `true` silently skipped, and one
+    /// that treats an unknown value as "not required".
+    #[test]
+    fn require_postgres_accepts_one_true_yes_and_refuses_anything_else() {
+        for yes in ["1", "true", "TRUE", "yes", "Yes", " 1 "] {
+            assert_eq!(postgres_required(Some(yes)), Ok(true), "{yes:?}");
+        }
+        for unset in [None, Some("")] {
+            assert_eq!(postgres_required(unset), Ok(false), "{unset:?}");
+        }
+        for wrong in ["0", "no", "false", "ture", "2", "y"] {
+            assert!(postgres_required(Some(wrong)).is_err(), "{wrong:?}");
+        }
+    }
 }

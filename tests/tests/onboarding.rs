@@ -4,6 +4,7 @@
 //! keeps one agency per name, and the national DTI shipped with the data compares 2021 with
 //! 2022 as published.
 
+use egov_tests::counts::row_counts;
 use egov_tests::writes::{call, token, write};
 use egov_tests::{TestServer, on_both_databases};
 use serde_json::{Value, json};
@@ -198,7 +199,10 @@ async fn the_national_dti_compares_2021_with_2022(server: TestServer) {
 
 /// One normalized CSV holding several years is one import: a name new to the jurisdiction is
 /// one agency across it, so the years compare as one movement, not a new and a dropped agency.
+/// Would catch an agency created per row (two `ubnd-huyen-moi` codes, two rows in `agency`)
+/// and a report that counts a new agency's second row as matched.
 async fn a_history_in_one_file_keeps_one_agency_per_name(server: TestServer) {
+    let agencies_before = row_counts(server.db()).await["agency"];
     let history = format!(
         "{}2021,district,,UBND huyện Mới,100,0,100,80,,,\n\
          2022,district,,UBND huyện Mới,100,0,100,90,,,\n\
@@ -208,6 +212,12 @@ async fn a_history_in_one_file_keeps_one_agency_per_name(server: TestServer) {
     );
     let report = egov_tests::normalized::import(server.db(), &history).await;
     assert_eq!(report.agencies_created, ["UBND huyện Mới"]);
+    assert_eq!(
+        report.agencies_matched,
+        history.matches("Nam Đông").count(),
+        "rows naming an agency known before the import"
+    );
+    assert_eq!(row_counts(server.db()).await["agency"], agencies_before + 1);
     let nodes = movements(
         &server,
         json!({ "from": 2021, "to": 2022, "tier": "DISTRICT" }),

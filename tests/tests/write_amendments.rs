@@ -6,75 +6,19 @@
 //! Expected values come from the oracle ([`egov_tests::published`]), computed from the shipped
 //! 2020 tables independently of the service.
 
-use std::collections::BTreeMap;
-
 use egov_tests::counts::row_counts;
 use egov_tests::normalized::{HEADER, district_line};
 use egov_tests::published::{
-    AMENDING, ORIGINAL, PROVINCIAL_AMENDMENT, Row, SCALE_2020, amended_district_table,
-    expected_table, published, published_values, row_named,
+    AMENDING, ORIGINAL, PROVINCIAL_AMENDMENT, SCALE_2020, amended_district_table, expected_table,
+    published, published_values, row_named,
 };
-use egov_tests::reads::{TABLE, names, table};
+use egov_tests::reads::{TABLE, histories, names, table, version};
 use egov_tests::writes::{
     REPORT, amended_result_input, call, publish_amending_decision, refused, token, write,
 };
 use egov_tests::{TestServer, on_both_databases};
 use serde_json::{Value, json};
 use service::access::Role;
-
-/// Each result's versions by agency name: version, decision, points and published values.
-async fn histories(server: &TestServer) -> BTreeMap<String, Vec<Value>> {
-    let data = server
-        .data(
-            "{ ranking(year: 2020, tier: DISTRICT, first: 100) { nodes { agency { name }
-               history { version recordedAt decision { number } maxPoints excludedPoints
-                 requiredPoints achievedPoints published { rank ratePercent convertedScore level { code } } } } } }",
-            json!({}),
-        )
-        .await;
-    data["ranking"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|node| {
-            let versions = node["history"]
-                .as_array()
-                .expect("a history")
-                .iter()
-                .map(|version| {
-                    let mut version = version.clone();
-                    let recorded = version
-                        .as_object_mut()
-                        .unwrap()
-                        .remove("recordedAt")
-                        .unwrap();
-                    assert!(
-                        recorded.as_str().is_some_and(|at| at.len() >= 10),
-                        "recordedAt: {recorded}"
-                    );
-                    version
-                })
-                .collect();
-            (
-                node["agency"]["name"].as_str().unwrap().to_owned(),
-                versions,
-            )
-        })
-        .collect()
-}
-
-/// A version as [`histories`] lists it.
-fn version(number: i64, row: &Row) -> Value {
-    json!({
-        "version": number,
-        "decision": { "number": row.decision },
-        "maxPoints": row.max,
-        "excludedPoints": row.excluded,
-        "requiredPoints": row.required,
-        "achievedPoints": row.achieved,
-        "published": published_values(row),
-    })
-}
 
 /// The agencies `discrepancies` lists for the 2020 districts, each once, in its order.
 async fn discrepant_agencies(server: &TestServer) -> Vec<String> {

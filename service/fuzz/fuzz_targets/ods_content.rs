@@ -14,7 +14,10 @@ fn ods(content: &[u8]) -> Vec<u8> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
     let parts: [(&str, &[u8]); 2] = [
-        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
         ("content.xml", content),
     ];
     for (name, bytes) in parts {

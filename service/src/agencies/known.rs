@@ -254,3 +254,69 @@ impl KnownAgencies {
         Ok(ids)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Agencies of the commune tier named `names` (id, name), as [`KnownAgencies::load`] would
+    /// hold them; every call builds fresh maps, so each has its own hash order.
+    fn known(names: &[(i32, &str)]) -> KnownAgencies {
+        let mut known = KnownAgencies {
+            by_name: HashMap::new(),
+            validity: HashMap::new(),
+            codes: HashSet::new(),
+            by_code: HashMap::new(),
+            names: names.iter().map(|(id, n)| (*id, (*n).to_owned())).collect(),
+        };
+        for (id, name) in names {
+            known.name(Tier::Commune, name, *id);
+        }
+        known
+    }
+
+    /// Two known names one letter away from the new one ("an binh" and "an dinh" against
+    /// "an kinh"): the suggestion is the one whose folded name sorts first, on every run and
+    /// whichever was stored first. Would catch a tie left to the `HashMap`'s iteration order
+    /// (drop the `then_with` tie-break in `nearest`: the answer changes between maps).
+    #[test]
+    fn equally_alike_names_give_the_same_suggestion_on_every_run() {
+        let orders = [
+            [(1, "Xã An Bình"), (2, "Xã An Định")],
+            [(2, "Xã An Định"), (1, "Xã An Bình")],
+            [(2, "Xã An Bình"), (1, "Xã An Định")],
+        ];
+        for round in 0..100 {
+            for names in &orders {
+                assert_eq!(
+                    known(names).nearest(Tier::Commune, "Xã An Kinh").as_deref(),
+                    Some("Xã An Bình"),
+                    "round {round}, stored as {names:?}"
+                );
+            }
+        }
+    }
+
+    /// Likeness is 1 - edits / length of the longer folded name: two edits in ten characters
+    /// (0.8, the threshold) still suggest, two in nine (0.78) do not. Would catch `>` for `>=`
+    /// or a threshold moved either way by a tenth.
+    #[test]
+    fn the_threshold_is_inclusive() {
+        // "xa an binh" is ten characters; "xa an bixy" is two substitutions away.
+        let ten = known(&[(1, "Xã An Bình")]);
+        assert_eq!(
+            ten.nearest(Tier::Commune, "Xã An Bixy").as_deref(),
+            Some("Xã An Bình")
+        );
+        // Three substitutions in ten characters: 0.7.
+        assert_eq!(ten.nearest(Tier::Commune, "Xã An Bxyz"), None);
+        // "xa an bin" is nine characters; two substitutions leave 7/9.
+        let nine = known(&[(1, "Xã An Bìn")]);
+        assert_eq!(nine.nearest(Tier::Commune, "Xã An Bxy"), None);
+        // One substitution in nine: 8/9.
+        assert_eq!(
+            nine.nearest(Tier::Commune, "Xã An Bix").as_deref(),
+            Some("Xã An Bìn")
+        );
+    }
+}

@@ -63,7 +63,8 @@ pub(crate) async fn write_rows(
     agencies
         .create_all(txn, jurisdiction_id, &new_names)
         .await?;
-    report.agencies_matched = rows.len() - new_names.len();
+    // Rows, not names: a new agency's later rows were not matched to anything known before.
+    report.agencies_matched = rows.iter().filter(|plan| plan.agency_id.is_some()).count();
 
     let mut by_group: BTreeMap<GroupKey, Vec<(Planned, i32)>> = BTreeMap::new();
     for plan in rows {
