@@ -8,7 +8,8 @@
 //!
 //! What several test files share lives in the modules: [`published`] (the shipped 2020 tables
 //! and an independent model of the ranking), [`normalized`] (the normalized CSV), [`reads`] and
-//! [`writes`] (GraphQL reads and writes the write tests share), [`counts`] (rows per table).
+//! [`writes`] (GraphQL reads and writes the write tests share), [`counts`] (rows per table),
+//! [`socket`] (a GraphQL-over-WebSocket client).
 
 use std::io::Write;
 use std::panic::AssertUnwindSafe;
@@ -24,6 +25,7 @@ pub mod counts;
 pub mod normalized;
 pub mod published;
 pub mod reads;
+pub mod socket;
 pub mod writes;
 
 /// The database engine a test runs on.
