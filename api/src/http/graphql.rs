@@ -23,7 +23,8 @@ pub async fn get(
     Query(params): Query<GetParams>,
 ) -> Response {
     let media = MediaType::negotiate(&headers);
-    if params.query.is_none() {
+    // A persisted query's hash comes without its text (Apollo's `?extensions=` alone).
+    if params.query.is_none() && params.extensions.is_none() {
         return graphiql::page().await.into_response();
     }
     let request = match params.into_request() {
