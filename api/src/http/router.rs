@@ -20,6 +20,7 @@ pub fn router(db: DatabaseConnection, options: ServerOptions) -> Router {
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(graphql::websocket))
         .route("/graphql/assets/{file}", get(graphiql::asset))
+        .route("/favicon.ico", get(graphiql::favicon))
         .route("/export/{year}/{file}", get(export::export))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
