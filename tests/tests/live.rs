@@ -1,7 +1,5 @@
 //! Live updates, persisted queries and HTTP caching: what a dashboard relies on.
 
-use std::time::Duration;
-
 use egov_tests::normalized::{self, HEADER};
 use egov_tests::socket::{Socket, initialised, receive, subscribe};
 use egov_tests::writes::{call, token};
