@@ -128,7 +128,10 @@ impl ServeArgs {
             introspection: self.introspection,
             suggestions: self.suggestions,
             max_subscriptions: self.max_subscriptions,
-            cors_origins: self.cors_origins.clone(),
+            cors_origins: (self.cors_origins.iter())
+                .filter(|origin| !origin.is_empty())
+                .cloned()
+                .collect(),
             ..api::ServerOptions::default()
         }
     }
@@ -221,6 +224,7 @@ mod tests {
     #[test]
     fn cors_origins_repeat_and_are_written_as_browsers_send_them() {
         assert!(parsed(&[]).cors_origins.is_empty(), "off by default");
+        assert!(parsed(&["--cors-origin", ""]).cors_origins.is_empty());
         let set = parsed(&[
             "--cors-origin",
             "HTTP://localhost:3000/",

@@ -24,12 +24,13 @@ pub const ANY: &str = "*";
 const PREFLIGHT_MAX_AGE: Duration = Duration::from_secs(3600);
 
 /// An origin as a browser sends it in `Origin`: `scheme://host[:port]`, lower case, without a
-/// path and without the scheme's default port; or `*`. Refuses anything else, so that a typo
-/// on the command line does not silently allow nothing.
+/// path and without the scheme's default port; or `*`; or empty (`EGOV_CORS_ORIGINS=`, no
+/// origin: callers drop it). Refuses anything else, so that a typo on the command line does
+/// not silently allow nothing.
 pub fn parse_origin(text: &str) -> Result<String, String> {
     let text = text.trim();
-    if text == ANY {
-        return Ok(ANY.to_owned());
+    if text.is_empty() || text == ANY {
+        return Ok(text.to_owned());
     }
     let refuse = |why: &str| {
         Err(format!(
@@ -146,6 +147,7 @@ mod tests {
             "http://127.0.0.1:5173"
         );
         assert_eq!(parse_origin(" * ").unwrap(), "*");
+        assert_eq!(parse_origin("").unwrap(), "", "an empty setting lists none");
         for wrong in [
             "dash.example.org",
             "ftp://dash.example.org",
