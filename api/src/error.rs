@@ -2,7 +2,7 @@
 //!
 //! | service error | `extensions.code` |
 //! |---|---|
-//! | `BadInput`, `InvalidImport` | `BAD_USER_INPUT` (an import also lists its `rows`) |
+//! | `BadInput`, `InvalidImport` | `BAD_USER_INPUT` (a mutation lists an import's rows in its payload) |
 //! | `NotFound` | `NOT_FOUND` |
 //! | `Conflict` | `CONFLICT` |
 //! | `Busy` | `DATABASE_BUSY` (another write held the database; try again) |
@@ -11,7 +11,7 @@
 //! Access refusals, which the service does not know of, are `UNAUTHENTICATED` (no valid token)
 //! and `FORBIDDEN` (a token whose role may not do this).
 
-use async_graphql::{ErrorExtensions, Value};
+use async_graphql::ErrorExtensions;
 
 /// An error a resolver returns: a service error already mapped to its code. Deliberately not
 /// `Display`, so that `?` cannot turn a service error into a GraphQL error without a code.
@@ -55,7 +55,7 @@ impl ApiError {
 }
 
 /// The code a service error is reported under.
-fn code_of(error: &service::Error) -> &'static str {
+pub fn code_of(error: &service::Error) -> &'static str {
     use service::Error as E;
     match error {
         E::BadInput(_) | E::InvalidImport(_) => "BAD_USER_INPUT",
@@ -66,9 +66,10 @@ fn code_of(error: &service::Error) -> &'static str {
     }
 }
 
-/// Whether the error is the server's fault rather than the request's.
-pub fn is_internal(error: &service::Error) -> bool {
-    code_of(error) == "INTERNAL_SERVER_ERROR"
+/// Whether the input is at fault (`BAD_USER_INPUT`, `NOT_FOUND`, `CONFLICT`), so a mutation
+/// answers with its payload's `errors`; a busy database or a server fault is not the input's.
+pub fn is_callers_fault(error: &service::Error) -> bool {
+    matches!(code_of(error), "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT")
 }
 
 /// Every problem of a refused write, for a payload's `errors`: each bad row of an import, or
@@ -115,30 +116,6 @@ impl From<ApiError> for async_graphql::Error {
 impl From<service::Error> for ApiError {
     fn from(error: service::Error) -> Self {
         let code = code_of(&error);
-        let message = client_message(&error, code);
-        Self(
-            async_graphql::Error::new(message).extend_with(|_, extensions| {
-                extensions.set("code", code);
-                if let service::Error::InvalidImport(rows) = &error {
-                    let rows = rows.iter().map(|row| {
-                        let mut object = async_graphql::indexmap::IndexMap::new();
-                        object.insert(
-                            async_graphql::Name::new("line"),
-                            Value::from(row.line as u64),
-                        );
-                        object.insert(
-                            async_graphql::Name::new("column"),
-                            row.column.clone().map_or(Value::Null, Value::from),
-                        );
-                        object.insert(
-                            async_graphql::Name::new("message"),
-                            Value::from(row.message.clone()),
-                        );
-                        Value::Object(object)
-                    });
-                    extensions.set("rows", Value::List(rows.collect()));
-                }
-            }),
-        )
+        Self::with_code(code, client_message(&error, code))
     }
 }

@@ -13,6 +13,18 @@ pub struct RowError {
     pub message: String,
 }
 
+impl RowError {
+    /// Where each problem was found, `(line, column)`, for tests that check the places a
+    /// refusal names rather than its wording.
+    #[cfg(test)]
+    pub(crate) fn places(errors: &[RowError]) -> Vec<(usize, Option<&str>)> {
+        errors
+            .iter()
+            .map(|e| (e.line, e.column.as_deref()))
+            .collect()
+    }
+}
+
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.column {

@@ -75,6 +75,9 @@ async fn years_decisions_and_summary(server: TestServer) {
     let data = server
         .data(
             r#"{ years
+                 national: years(tier: PROVINCE, index: "dti", jurisdiction: "viet-nam")
+                 nationalCommunes: years(tier: COMMUNE, index: "dti", jurisdiction: "viet-nam")
+                 districts: years(tier: DISTRICT)
                  decisions(year: 2020) { number issuedOn amends { number } amendedBy { number } }
                  yearSummary(year: 2020, tier: PROVINCIAL) { count levelCounts { level { code name ordinal } count }
                    minRatePercent maxRatePercent medianRatePercent(decimals: 0) }
@@ -83,6 +86,10 @@ async fn years_decisions_and_summary(server: TestServer) {
         )
         .await;
     assert_eq!(data["years"], json!([2020]));
+    // years(tier:, index:, jurisdiction:): the national DTI has 2021 and 2022, no communes.
+    assert_eq!(data["national"], json!([2021, 2022]));
+    assert_eq!(data["nationalCommunes"], json!([]));
+    assert_eq!(data["districts"], json!([2020]));
     assert_eq!(
         data["decisions"],
         json!([

@@ -290,6 +290,25 @@ async fn lineage_imports_as_a_table(server: TestServer) {
         predecessor_names(node(&nodes, "UBND huyện Phú Vang")),
         ["UBND huyện Phú Vang", "UBND huyện Quảng Điền"]
     );
+    // Two events of one year naming the same new successor create it once (a year's events are
+    // recorded together: a per-row creation would make the second a second agency).
+    let same_year = "year,kind,from,to
+2024,MERGE,UBND thị xã A Lưới;UBND thị xã Hương Trà,UBND thị xã Mới
+                     2024,SPLIT,UBND huyện Phú Vang,UBND thị xã Mới;UBND huyện Khác
+";
+    let report = write(
+        &server,
+        &editor,
+        "importLineage",
+        selection,
+        json!({ "content": same_year, "tier": "DISTRICT" }),
+    )
+    .await;
+    assert_eq!(report["events"], json!(2));
+    assert_eq!(
+        report["agenciesCreated"],
+        json!(["UBND thị xã Mới", "UBND huyện Khác"])
+    );
 }
 
 /// Two provinces merge: the departments of both become the merged province's, and a comparison

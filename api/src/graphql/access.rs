@@ -1,11 +1,14 @@
 //! Access control in the schema: who the caller is, the role a field needs, tokens and the
 //! audit log (admins only).
 
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::audit_log;
 use service::access::{self, Principal};
 
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::db;
+use crate::graphql::node::{Findable, Identified, encode, number};
+use crate::graphql::scalars::DateTime;
 
 /// The caller of a request: the holder of its bearer token, or nobody. Set by the HTTP layer,
 /// which refuses unknown and revoked tokens before the request reaches the schema.
@@ -45,33 +48,84 @@ pub enum Role {
 /// An API token, never its secret.
 #[derive(SimpleObject)]
 pub struct Token {
+    /// An opaque, stable identifier (see `Node`); `name` is the readable one.
+    #[graphql(owned)]
+    pub id: ID,
+    /// Who or what holds it; unique.
     pub name: String,
+    /// What it may do.
     pub role: Role,
-    /// RFC 3339, UTC.
-    pub created_at: String,
-    /// Null while the token is valid.
-    pub revoked_at: Option<String>,
+    /// When it was created.
+    pub created_at: DateTime,
+    /// When it was revoked; null while the token is valid.
+    pub revoked_at: Option<DateTime>,
 }
 
 impl From<access::Token> for Token {
     fn from(token: access::Token) -> Self {
         Self {
+            id: encode(Self::TYPE, &token.name),
             name: token.name,
             role: token.role.into(),
-            created_at: token.created_at,
-            revoked_at: token.revoked_at,
+            created_at: DateTime(token.created_at),
+            revoked_at: token.revoked_at.map(DateTime),
         }
+    }
+}
+
+impl Identified for Token {
+    const TYPE: &'static str = "Token";
+
+    fn key(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Findable for Token {
+    /// A token, for admins as `tokens` is.
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        require(ctx, access::Role::Admin)?;
+        Ok(access::list_tokens(db(ctx))
+            .await?
+            .into_iter()
+            .find(|token| token.name == key)
+            .map(Token::from))
     }
 }
 
 /// One write, as the audit log keeps it.
 pub struct AuditEntry(pub audit_log::Model);
 
+impl Identified for AuditEntry {
+    const TYPE: &'static str = "AuditEntry";
+
+    fn key(&self) -> String {
+        self.0.id.to_string()
+    }
+}
+
+impl Findable for AuditEntry {
+    /// An entry, for admins as `auditLog` is.
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        require(ctx, access::Role::Admin)?;
+        Ok(access::audit::by_id(db(ctx), number(key)?)
+            .await?
+            .map(AuditEntry))
+    }
+}
+
+/// One write, as the audit log (nhật ký) keeps it: when, who, what and the data before and
+/// after.
 #[Object]
 impl AuditEntry {
-    /// When (RFC 3339, UTC).
-    async fn at(&self) -> &str {
-        &self.0.at
+    /// An opaque, stable identifier (see `Node`).
+    pub async fn id(&self) -> ID {
+        self.global_id()
+    }
+
+    /// When the write committed.
+    async fn at(&self) -> DateTime {
+        DateTime(self.0.at.clone())
     }
 
     /// The token's name; `cli` for the command line.

@@ -3,7 +3,9 @@
 use async_graphql::{Context, ID, Object};
 use entity::agency;
 
+use super::db;
 use super::loaders::{AliasesOf, IndexCode, Loaders, SeriesKey};
+use super::node::{Findable, Identified, number};
 use super::result::ResultNode;
 use super::scalars::Tier;
 use crate::error::{ApiError, ApiResult};
@@ -11,10 +13,31 @@ use crate::error::{ApiError, ApiResult};
 /// A public agency that is scored each year.
 pub struct Agency(pub agency::Model);
 
+impl Identified for Agency {
+    const TYPE: &'static str = "Agency";
+
+    fn key(&self) -> String {
+        self.0.id.to_string()
+    }
+}
+
+impl Findable for Agency {
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let id = number(key)?;
+        Ok(service::agencies::by_ids(db(ctx), &[id])
+            .await?
+            .remove(&id)
+            .map(Agency))
+    }
+}
+
+/// A public agency that is scored each year (cơ quan, đơn vị): a department, a district or
+/// commune people's committee, a province or a ministry.
 #[Object]
 impl Agency {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    /// An opaque, stable identifier (see `Node`); `code` is the readable one.
+    pub async fn id(&self) -> ID {
+        self.global_id()
     }
 
     /// Stable ASCII code derived from the name, e.g. `so-cong-thuong`.
@@ -27,6 +50,7 @@ impl Agency {
         &self.0.name
     }
 
+    /// The tier it is ranked in.
     async fn tier(&self) -> ApiResult<Tier> {
         let tier: service::Tier = self.0.tier.parse().map_err(|_| {
             service::Error::Corrupt(format!("agency {} has tier `{}`", self.0.id, self.0.tier))
@@ -48,9 +72,15 @@ impl Agency {
     async fn results(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
         index: Option<String>,
+        #[graphql(desc = "The first year to include; the earliest when left out.")]
         from_year: Option<i32>,
-        to_year: Option<i32>,
+        #[graphql(desc = "The last year to include; the latest when left out.")] to_year: Option<
+            i32,
+        >,
     ) -> ApiResult<Vec<ResultNode>> {
         let series = self.series(ctx, index).await?;
         Ok(series
@@ -65,7 +95,10 @@ impl Agency {
     async fn result(
         &self,
         ctx: &Context<'_>,
-        year: i32,
+        #[graphql(desc = "The year of the result.")] year: i32,
+        #[graphql(
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
         index: Option<String>,
     ) -> ApiResult<Option<ResultNode>> {
         let series = self.series(ctx, index).await?;

@@ -1,17 +1,42 @@
 //! The `Decision` type.
 
-use async_graphql::{Context, Object};
+use async_graphql::{Context, ID, Object};
 use entity::decision;
 
 use super::loaders::{AmendmentsOf, DecisionId, Loaders};
+use super::node::{Findable, Identified, number};
 use super::scalars::Date;
 use crate::error::ApiResult;
 
 /// A decision (Quyết định) publishing or amending results.
 pub struct Decision(pub decision::Model);
 
+impl Identified for Decision {
+    const TYPE: &'static str = "Decision";
+
+    fn key(&self) -> String {
+        self.0.id.to_string()
+    }
+}
+
+impl Findable for Decision {
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .load_one(DecisionId(number(key)?))
+            .await?
+            .map(Decision))
+    }
+}
+
+/// A decision (Quyết định) publishing or amending results, e.g. `3402/QĐ-UBND`.
 #[Object]
 impl Decision {
+    /// An opaque, stable identifier (see `Node`); `number` is the readable one.
+    pub async fn id(&self) -> ID {
+        self.global_id()
+    }
+
     /// As printed, e.g. `3402/QĐ-UBND`.
     async fn number(&self) -> &str {
         &self.0.number
@@ -22,6 +47,7 @@ impl Decision {
         self.0.issued_on.map(Date)
     }
 
+    /// The title (trích yếu) as printed; null where not known.
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
     }

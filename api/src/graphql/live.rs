@@ -19,8 +19,11 @@ use super::scalars::Tier;
 /// What kind of write made a change.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeAction {
+    /// A table was imported (`importResults`).
     ImportResults,
+    /// Results were amended (`amendResults`).
     AmendResults,
+    /// A scoring scheme was set and its years re-scored (`setScoringScheme`).
     SetScoringScheme,
     /// Another process wrote (the command line, another replica): what is not known.
     External,
@@ -31,8 +34,11 @@ pub enum ChangeAction {
 pub struct ResultsChange {
     /// The year changed; null when several or unknown (a scheme change, another process).
     pub year: Option<i32>,
+    /// The tier changed; null when unknown.
     pub tier: Option<Tier>,
+    /// The index changed (by code); null when unknown.
     pub index: Option<String>,
+    /// What kind of write it was.
     pub action: ChangeAction,
 }
 
@@ -114,6 +120,7 @@ impl Changes {
 /// Every subscription.
 pub struct Subscription;
 
+/// What a client can listen to over `/graphql/ws` (graphql-transport-ws or graphql-ws).
 #[Subscription]
 impl Subscription {
     /// Results changed: an import, an amendment or a scheme change committed. With `year`
@@ -121,8 +128,15 @@ impl Subscription {
     async fn results_changed<'a>(
         &self,
         ctx: &Context<'a>,
+        #[graphql(
+            desc = "Only changes that may concern this year (changes of unknown years always do); every change when left out."
+        )]
         year: Option<i32>,
+        #[graphql(desc = "Only changes that may concern this tier; every tier when left out.")]
         tier: Option<Tier>,
+        #[graphql(
+            desc = "Only changes that may concern this index (by code); every index when left out."
+        )]
         index: Option<String>,
     ) -> impl Stream<Item = ResultsChange> + 'a {
         let receiver = Changes::of(ctx).listen();

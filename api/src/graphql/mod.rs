@@ -5,12 +5,14 @@ pub mod access;
 pub mod agency;
 pub mod catalog;
 pub mod decision;
+pub mod description;
 pub mod error_codes;
 pub mod field_order;
 pub mod live;
 pub mod loaders;
 pub mod movement;
 pub mod mutation;
+pub mod node;
 pub mod paging;
 pub mod policy;
 pub mod query;
@@ -53,6 +55,8 @@ pub fn build_schema(
         .extension(field_order::FieldOrder)
         .extension(limits)
         .extension(policy::IntrospectionGuard)
+        .extension(description::SchemaDescription);
+    builder = description::describe_builtins(builder)
         .data(changes)
         .data(DefaultJurisdiction(default_jurisdiction));
     if !suggestions {
@@ -71,7 +75,11 @@ pub fn build_schema(
 /// meaning: `year, tier, index, first, after`; `Role` from the least to the most allowed, as
 /// its description says.
 pub fn sdl(schema: &AppSchema) -> String {
-    schema.sdl_with_options(async_graphql::SDLExportOptions::new().sorted_fields())
+    schema.sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .sorted_fields()
+            .include_specified_by(),
+    )
 }
 
 /// Gives a request its caller and the batching loaders it resolves with.

@@ -1,11 +1,12 @@
 //! Movements between years: `Movement`, `LevelTransition` and their enums.
 
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use service::analytics;
 use service::ranking::{self as results};
 
 use super::agency::Agency;
 use super::loaders::{Loaders, MovementsBetween, YearsOf};
+use super::node::{Findable, Identified, encode, group_key, group_of, number, parts};
 use super::result::{Level, ResultNode};
 use super::scalars::{Decimal, saturating_int};
 use crate::error::ApiResult;
@@ -14,8 +15,11 @@ use crate::error::ApiResult;
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "service::analytics::LevelDirection")]
 pub enum LevelDirection {
+    /// A better level than the year before.
     Up,
+    /// A worse level than the year before.
     Down,
+    /// The same level.
     Same,
     /// Only in the later year.
     New,
@@ -35,8 +39,52 @@ pub enum RankDirection {
     Down,
 }
 
-/// One agency between two years.
-pub struct Movement(pub analytics::Movement);
+/// One agency between two years, with the comparison it belongs to.
+pub struct Movement(pub analytics::Movement, pub MovementsBetween);
+
+/// The key of a comparison of two years: the earlier ranking and the later year.
+fn between_key(between: &MovementsBetween) -> String {
+    format!("{}:{}", group_key(&between.from), between.to)
+}
+
+/// The comparison of a key made by [`between_key`], and the rest of the key.
+fn between_of(key: &str) -> ApiResult<(MovementsBetween, &str)> {
+    let [jurisdiction, index, tier, year, to, rest] = parts::<6>(key)?;
+    let between = MovementsBetween {
+        from: group_of([jurisdiction, index, tier, year])?,
+        to: number(to)?,
+    };
+    Ok((between, rest))
+}
+
+/// The movements of a comparison, through the batching loader.
+async fn movements(
+    ctx: &Context<'_>,
+    between: MovementsBetween,
+) -> ApiResult<std::sync::Arc<Vec<analytics::Movement>>> {
+    let loaders = ctx.data_unchecked::<Loaders>();
+    Ok(loaders.load_one(between).await?.unwrap_or_default())
+}
+
+impl Identified for Movement {
+    const TYPE: &'static str = "Movement";
+
+    fn key(&self) -> String {
+        format!("{}:{}", between_key(&self.1), self.0.agency.id)
+    }
+}
+
+impl Findable for Movement {
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let (between, agency) = between_of(key)?;
+        let agency = number(agency)?;
+        Ok(movements(ctx, between)
+            .await?
+            .iter()
+            .find(|m| m.agency.id == agency)
+            .map(|m| Movement(m.clone(), between)))
+    }
+}
 
 fn node(view: &Option<results::ResultView>) -> Option<ResultNode> {
     view.clone().map(ResultNode::from)
@@ -59,8 +107,16 @@ fn change(
     Ok(value.map(|v| v.rounded(decimals)).transpose()?.map(Decimal))
 }
 
+/// One agency between two years (biến động xếp hạng): its two results, the change of rank,
+/// level, rate and score.
 #[Object]
 impl Movement {
+    /// An opaque, stable identifier (see `Node`): the agency within this comparison of two
+    /// years.
+    pub async fn id(&self) -> ID {
+        self.global_id()
+    }
+
     /// The later year's agency (the earlier year's for a dropped one).
     async fn agency(&self) -> Agency {
         Agency(self.0.agency.clone())
@@ -71,6 +127,7 @@ impl Movement {
         node(&self.0.from)
     }
 
+    /// The later result; null for an agency dropped by the later year.
     async fn to(&self) -> Option<ResultNode> {
         node(&self.0.to)
     }
@@ -90,6 +147,7 @@ impl Movement {
         self.0.rank_change()
     }
 
+    /// How the level moved.
     async fn level_direction(&self) -> LevelDirection {
         self.0.level_direction.into()
     }
@@ -101,14 +159,26 @@ impl Movement {
     }
 
     /// to.ratePercent - from.ratePercent, computed exactly and rounded to `decimals` places.
-    async fn rate_percent_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn rate_percent_change(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         change(&self.0, self.0.rate_percent_change(), decimals, |s| {
             s.rate_decimals
         })
     }
 
     /// to.convertedScore - from.convertedScore, computed exactly and rounded to `decimals` places.
-    async fn converted_score_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn converted_score_change(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         change(&self.0, self.0.converted_score_change(), decimals, |s| {
             s.converted_decimals
         })
@@ -116,7 +186,13 @@ impl Movement {
 
     /// to.score - from.score (rankings by a published score such as the DTI), computed exactly
     /// and rounded to `decimals` places.
-    async fn score_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn score_change(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         change(&self.0, self.0.score_change(), decimals, |s| {
             s.score_decimals
         })
@@ -124,7 +200,13 @@ impl Movement {
 
     /// to.percentile - from.percentile, in percentage points: where a ranking grew or shrank
     /// between the years (63 provinces, then 34), a rank change alone misleads.
-    async fn percentile_change(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn percentile_change(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         change(&self.0, self.0.percentile_change(), decimals, |s| {
             s.rate_decimals
         })
@@ -134,17 +216,37 @@ impl Movement {
 /// One cell of a level transition matrix.
 #[derive(SimpleObject)]
 pub struct LevelTransition {
+    /// An opaque, stable identifier (see `Node`): this pair of levels within the comparison.
+    #[graphql(owned)]
+    pub id: ID,
+    /// What finds it again (see [`Identified`]).
+    #[graphql(skip)]
+    pub key: String,
     /// Null for agencies new in the later year.
     pub from: Option<Level>,
     /// Null for agencies dropped by the later year.
     pub to: Option<Level>,
+    /// How many agencies made this move.
     pub count: i32,
+    /// The agencies that made it, by name.
     pub agencies: Vec<Agency>,
 }
 
-impl From<analytics::Transition> for LevelTransition {
-    fn from(cell: analytics::Transition) -> Self {
+impl LevelTransition {
+    /// A cell of the matrix of the comparison `between`.
+    pub fn of(cell: analytics::Transition, between: MovementsBetween) -> Self {
+        let code = |level: &Option<service::scoring::Level>| {
+            level.as_ref().map_or(String::new(), |l| l.code.clone())
+        };
+        let key = format!(
+            "{}:{}:{}",
+            between_key(&between),
+            code(&cell.from),
+            code(&cell.to)
+        );
         Self {
+            id: encode(Self::TYPE, &key),
+            key,
             from: cell.from.as_ref().map(Level::from),
             to: cell.to.as_ref().map(Level::from),
             count: saturating_int(cell.agencies.len()),
@@ -153,12 +255,31 @@ impl From<analytics::Transition> for LevelTransition {
     }
 }
 
+impl Identified for LevelTransition {
+    const TYPE: &'static str = "LevelTransition";
+
+    fn key(&self) -> String {
+        self.key.clone()
+    }
+}
+
+impl Findable for LevelTransition {
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let (between, _) = between_of(key)?;
+        let movements = movements(ctx, between).await?;
+        Ok(analytics::level_transitions(&movements)
+            .into_iter()
+            .map(|cell| LevelTransition::of(cell, between))
+            .find(|cell| cell.key == key))
+    }
+}
+
 /// The movement of a result against the latest earlier year in which the agency (or what it
 /// descends from) has a result; `None` when it has none.
 pub async fn movement_of(
     ctx: &Context<'_>,
     view: &results::ResultView,
-) -> ApiResult<Option<analytics::Movement>> {
+) -> ApiResult<Option<Movement>> {
     let loaders = ctx.data_unchecked::<Loaders>();
     let group = service::catalog::GroupKey {
         jurisdiction_id: view.row.jurisdiction_id,
@@ -184,7 +305,7 @@ pub async fn movement_of(
         if let Some(movement) =
             found.filter(|m| m.level_direction != analytics::LevelDirection::New)
         {
-            return Ok(Some(movement.clone()));
+            return Ok(Some(Movement(movement.clone(), key)));
         }
     }
     Ok(None)

@@ -2,22 +2,31 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::result_version;
+use service::catalog::GroupKey;
+use service::page::PageRequest;
+use service::publication;
 use service::published;
-use service::ranking::{ResultView, discrepancies};
+use service::ranking::{ResultView, discrepancies, read};
 use service::scoring::{Level as SchemeLevel, Scheme};
 
 use super::agency::Agency;
+use super::db;
 use super::decision::Decision;
 use super::loaders::{DecisionId, Loaders, SubIndicesOf, VersionsOf};
 use super::movement::{Movement, movement_of};
-use super::scalars::Decimal;
+use super::node::{Findable, Identified, number as number_of, parts};
+use super::scalars::{DateTime, Decimal};
 use crate::error::ApiResult;
 
 /// A level of a scheme's scale.
 #[derive(SimpleObject, Clone)]
 pub struct Level {
+    /// An opaque, stable identifier (see `Node`): levels with the same code, name and ordinal
+    /// are one object, whichever scheme they belong to.
+    #[graphql(owned)]
+    pub id: ID,
     /// `I`, `II`, `III`, `IV`, `NOT_ACHIEVED`, or another scale's codes.
     pub code: String,
     /// As printed: `Mức độ I`, `Chưa đạt`.
@@ -28,20 +37,49 @@ pub struct Level {
 
 impl From<&SchemeLevel> for Level {
     fn from(level: &SchemeLevel) -> Self {
-        Self {
+        let mut named = Self {
+            id: ID::default(),
             code: level.code.clone(),
             name: level.name.clone(),
             ordinal: level.ordinal,
-        }
+        };
+        named.id = named.global_id();
+        named
+    }
+}
+
+impl Identified for Level {
+    const TYPE: &'static str = "Level";
+
+    fn key(&self) -> String {
+        format!("{}:{}:{}", self.ordinal, self.code, self.name)
+    }
+}
+
+impl Findable for Level {
+    /// A level some stored scheme has.
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let [ordinal, code, name] = parts::<3>(key)?;
+        let ordinal = number_of(ordinal)?;
+        let schemes = service::catalog::schemes::list(db(ctx), None).await?;
+        Ok(schemes
+            .iter()
+            .flat_map(|keyed| keyed.scheme.levels.iter())
+            .find(|level| level.ordinal == ordinal && level.code == code && level.name == name)
+            .map(Level::from))
     }
 }
 
 /// The values exactly as the decision printed them; null where not published.
 #[derive(SimpleObject)]
 pub struct PublishedValues {
+    /// The rank (thứ hạng) as printed.
     pub rank: Option<i32>,
+    /// Tỷ lệ thực hiện as printed, in percent.
     pub rate_percent: Option<Decimal>,
+    /// Số điểm thực hiện được quy đổi as printed, in points.
     pub converted_score: Option<Decimal>,
+    /// The level (mức độ, xếp loại) as printed.
     pub level: Option<Level>,
     /// A published index value (DTI's 0.6419), for rankings by score.
     pub score: Option<Decimal>,
@@ -68,12 +106,67 @@ impl PublishedValues {
 }
 
 /// One agency's result in one ranking of one year: the published points, the values computed
-/// from them and the values as published.
-pub struct ResultNode(pub Arc<ResultView>);
+/// from them and the values as published; with the number of the decision it is read as of,
+/// for a ranking `asOf` one (the same result then has other values, so another id).
+pub struct ResultNode(pub Arc<ResultView>, pub Option<Arc<str>>);
 
 impl From<ResultView> for ResultNode {
     fn from(view: ResultView) -> Self {
-        Self(Arc::new(view))
+        Self(Arc::new(view), None)
+    }
+}
+
+impl ResultNode {
+    /// A result as the decision numbered `number` published it.
+    pub fn as_of(view: ResultView, number: Arc<str>) -> Self {
+        Self(Arc::new(view), Some(number))
+    }
+}
+
+impl Identified for ResultNode {
+    const TYPE: &'static str = "Result";
+
+    fn key(&self) -> String {
+        match &self.1 {
+            None => self.0.row.id.to_string(),
+            Some(number) => format!("{}:{number}", self.0.row.id),
+        }
+    }
+}
+
+impl Findable for ResultNode {
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let (id, as_of) = match key.split_once(':') {
+            Some((id, number)) => (number_of(id)?, Some(number)),
+            None => (number_of(key)?, None),
+        };
+        let Some(latest) = read::by_ids(db(ctx), &[id]).await?.pop() else {
+            return Ok(None);
+        };
+        let Some(number) = as_of else {
+            return Ok(Some(ResultNode::from(latest)));
+        };
+        let row = &latest.row;
+        let group = GroupKey {
+            jurisdiction_id: row.jurisdiction_id,
+            index_id: row.ranking_index_id,
+            year: row.year,
+            tier: row.tier.parse().map_err(service::Error::Corrupt)?,
+        };
+        let whole = PageRequest {
+            offset: 0,
+            limit: u64::MAX,
+        };
+        let page = match publication::as_of::ranking(db(ctx), group, number, whole).await {
+            Ok(page) => page,
+            Err(service::Error::NotFound(_)) => return Ok(None),
+            Err(error) => return Err(error.into()),
+        };
+        Ok(page
+            .items
+            .into_iter()
+            .find(|view| view.row.id == id)
+            .map(|view| ResultNode::as_of(view, number.into())))
     }
 }
 
@@ -81,12 +174,22 @@ fn decimal(value: Option<entity::ExactDecimal>) -> Option<Decimal> {
     value.map(|value| Decimal(value.0))
 }
 
+/// One agency's result (kết quả) in one ranking of one year: the published points, the values
+/// computed from them exactly, and the values as published.
 #[Object(name = "Result")]
 impl ResultNode {
+    /// An opaque, stable identifier (see `Node`). A result read `asOf` a decision has another
+    /// id than the latest, as its values may differ.
+    pub async fn id(&self) -> ID {
+        self.global_id()
+    }
+
+    /// The agency ranked.
     async fn agency(&self) -> Agency {
         Agency(self.0.agency.clone())
     }
 
+    /// The evaluation year (năm đánh giá).
     async fn year(&self) -> i32 {
         self.0.row.year
     }
@@ -118,13 +221,25 @@ impl ResultNode {
 
     /// achievedPoints / requiredPoints x 100, rounded half away from zero to `decimals` places
     /// (by default the scheme's printing precision).
-    async fn rate_percent(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn rate_percent(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         Ok(self.0.rate_percent(decimals)?.map(Decimal))
     }
 
     /// The converted score by the scheme's rule, rounded half away from zero to `decimals`
     /// places (by default the scheme's printing precision).
-    async fn converted_score(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn converted_score(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         Ok(self.0.converted_score(decimals)?.map(Decimal))
     }
 
@@ -135,7 +250,13 @@ impl ResultNode {
 
     /// The published index value the ranking compares (DTI's 0.6419), rounded half away from
     /// zero to `decimals` places (by default the scheme's); null for rankings of points.
-    async fn score(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn score(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         Ok(self.0.score(decimals)?.map(Decimal))
     }
 
@@ -159,7 +280,13 @@ impl ResultNode {
     /// The share of the ranking placed below this result, in percent (rounded half away from
     /// zero to `decimals` places, by default the scheme's rate precision): comparable across
     /// years when the ranking grew or shrank.
-    async fn percentile(&self, decimals: Option<i32>) -> ApiResult<Option<Decimal>> {
+    async fn percentile(
+        &self,
+        #[graphql(
+            desc = "Places to round to, half away from zero, 0 to 28; by default the precision the scheme prints with."
+        )]
+        decimals: Option<i32>,
+    ) -> ApiResult<Option<Decimal>> {
         Ok(self.0.percentile(decimals)?.map(Decimal))
     }
 
@@ -217,14 +344,13 @@ impl ResultNode {
     /// rename); null across a merge or split, whose predecessors `movement` lists.
     async fn previous(&self, ctx: &Context<'_>) -> ApiResult<Option<ResultNode>> {
         let movement = movement_of(ctx, &self.0).await?;
-        Ok(movement.and_then(|m| m.from).map(ResultNode::from))
+        Ok(movement.and_then(|m| m.0.from).map(ResultNode::from))
     }
 
     /// The movement against the latest earlier year with data for this agency; null when
     /// there is none.
     async fn movement(&self, ctx: &Context<'_>) -> ApiResult<Option<Movement>> {
-        let movement = movement_of(ctx, &self.0).await?;
-        Ok(movement.map(Movement))
+        movement_of(ctx, &self.0).await
     }
 }
 
@@ -241,6 +367,7 @@ impl ResultVersion {
     }
 }
 
+/// One published version of a result: what one decision printed for it.
 #[Object]
 impl ResultVersion {
     /// 1 for the first publication, then 2, 3, ...
@@ -257,23 +384,27 @@ impl ResultVersion {
         Ok(loaders.load_one(DecisionId(id)).await?.map(Decision))
     }
 
-    /// When it was recorded here (RFC 3339, UTC).
-    async fn recorded_at(&self) -> &str {
-        &self.version.recorded_at
+    /// When it was recorded here.
+    async fn recorded_at(&self) -> DateTime {
+        DateTime(self.version.recorded_at.clone())
     }
 
+    /// Điểm tối đa in this version, in points.
     async fn max_points(&self) -> Option<Decimal> {
         self.values().max_points.map(Decimal)
     }
 
+    /// Số điểm không đưa vào đánh giá in this version, in points.
     async fn excluded_points(&self) -> Option<Decimal> {
         self.values().excluded_points.map(Decimal)
     }
 
+    /// Số điểm tối đa cần thực hiện in this version, in points.
     async fn required_points(&self) -> Option<Decimal> {
         self.values().required_points.map(Decimal)
     }
 
+    /// Số điểm thực hiện in this version, in points.
     async fn achieved_points(&self) -> Option<Decimal> {
         self.values().achieved_points.map(Decimal)
     }
@@ -288,10 +419,14 @@ impl ResultVersion {
 /// precision, does not give. Both are shown; neither is overwritten.
 #[derive(SimpleObject)]
 pub struct Discrepancy {
+    /// The result whose published value disagrees.
     pub result: ResultNode,
     /// `rank`, `ratePercent`, `convertedScore` or `level`.
     pub field: String,
+    /// The value as published, as text (`81.96`).
     pub published: String,
+    /// The value recomputed from the published points at the published precision, as text
+    /// (`81.97`).
     pub recomputed: String,
 }
 

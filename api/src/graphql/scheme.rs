@@ -1,10 +1,13 @@
 //! The `Scheme` type: how a year's results are scored.
 
-use async_graphql::{Enum, Object, SimpleObject};
-use service::catalog::schemes::KeyedScheme;
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use service::catalog::schemes::{self, KeyedScheme};
 use service::scoring;
 
+use super::db;
+use super::node::{Findable, Identified, number};
 use super::scalars::{Decimal, Tier};
+use crate::error::ApiResult;
 
 /// How the converted score is derived.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +36,9 @@ pub enum RankBy {
 /// A level of a scheme's scale with its threshold.
 #[derive(SimpleObject)]
 pub struct SchemeLevel {
+    /// `I`, `II`, ..., `NOT_ACHIEVED`, `TOT`: the level's code.
     pub code: String,
+    /// As printed: `Mức độ I`, `Chưa đạt`, `Tốt`.
     pub name: String,
     /// 1 is the best.
     pub ordinal: i32,
@@ -60,8 +65,35 @@ impl std::ops::Deref for Scheme {
     }
 }
 
+impl Identified for Scheme {
+    const TYPE: &'static str = "Scheme";
+
+    fn key(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl Findable for Scheme {
+    async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
+        let id = number(key)?;
+        Ok(schemes::list(db(ctx), None)
+            .await?
+            .into_iter()
+            .find(|keyed| keyed.scheme.id == id)
+            .map(Scheme))
+    }
+}
+
+/// A scoring scheme (cách tính điểm, xếp loại): how one jurisdiction's index and tier are
+/// ranked from a year on: by rate, points or score, its levels, its converted score and
+/// printing precisions.
 #[Object]
 impl Scheme {
+    /// An opaque, stable identifier (see `Node`).
+    pub async fn id(&self) -> ID {
+        self.global_id()
+    }
+
     /// The jurisdiction's code.
     async fn jurisdiction(&self) -> &str {
         &self.0.jurisdiction
@@ -72,6 +104,7 @@ impl Scheme {
         &self.0.index
     }
 
+    /// The tier it scores.
     async fn tier(&self) -> Tier {
         self.0.tier.into()
     }
@@ -81,6 +114,7 @@ impl Scheme {
         self.year
     }
 
+    /// Its name, e.g. `Chỉ số chuyển đổi số (1000 điểm)`.
     async fn name(&self) -> &str {
         &self.name
     }
@@ -95,6 +129,7 @@ impl Scheme {
         self.max_points.map(Decimal)
     }
 
+    /// How the converted score (số điểm quy đổi) is derived.
     async fn converted_rule(&self) -> ConvertedRule {
         self.converted_rule.into()
     }

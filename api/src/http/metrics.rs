@@ -1,5 +1,5 @@
-//! The server's Prometheus metrics: requests and latency by route, GraphQL errors by code, the
-//! database pool; and the counter that numbers requests. Served by `observability`.
+//! The server's Prometheus metrics: requests and latency by route, GraphQL errors by code,
+//! writes refused for their input by code, the database pool; and the counter that numbers requests. Served by `observability`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -60,6 +60,7 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
     graphql_errors: Family<CodeLabels, Counter>,
+    mutation_refusals: Family<CodeLabels, Counter>,
     pool_open: Gauge,
     pool_idle: Gauge,
     next_id: AtomicU64,
@@ -88,6 +89,13 @@ impl Default for Metrics {
             "GraphQL errors answered, by extensions.code",
             graphql_errors.clone(),
         );
+        let mutation_refusals = Family::<CodeLabels, Counter>::default();
+        registry.register(
+            "mutation_refusals",
+            "Mutations refused for their input (answered in the payload's errors, not as \
+             top-level GraphQL errors), by code",
+            mutation_refusals.clone(),
+        );
         let pool_open = Gauge::default();
         registry.register(
             "db_pool_connections",
@@ -105,6 +113,7 @@ impl Default for Metrics {
             requests,
             latency,
             graphql_errors,
+            mutation_refusals,
             pool_open,
             pool_idle,
             next_id: AtomicU64::new(1),
@@ -120,6 +129,13 @@ impl Metrics {
                 .get_or_create(&CodeLabels { code: code.into() })
                 .inc();
         }
+    }
+
+    /// Counts a mutation refused for its input, by the code of its payload's errors.
+    pub fn mutation_refused(&self, code: &str) {
+        self.mutation_refusals
+            .get_or_create(&CodeLabels { code: code.into() })
+            .inc();
     }
 
     /// The metrics in Prometheus text format, the pool read now.

@@ -14,6 +14,7 @@ use super::persisted::{self, PersistedQueries};
 use super::response_cache::ResponseCache;
 use crate::graphql::access::Caller;
 use crate::graphql::live::Changes;
+use crate::graphql::mutation::payload::RefusalLog;
 use crate::graphql::policy::Introspection;
 use crate::graphql::with_loaders;
 use crate::{AppSchema, build_schema};
@@ -100,14 +101,18 @@ pub struct AppState {
 
 impl AppState {
     /// A request as it runs for `caller`, over HTTP or a WebSocket alike: with the caller, the
-    /// batching loaders, and the introspection the server's policy gives them.
+    /// batching loaders, the introspection the server's policy gives them, and the metrics that
+    /// count refused writes.
     pub fn for_caller(
         &self,
         request: async_graphql::Request,
         caller: Caller,
     ) -> async_graphql::Request {
         let request = self.options.introspection.restrict(request, &caller);
-        with_loaders(request, &self.db, self.options.batch_delay, caller)
+        let metrics = Arc::clone(&self.metrics);
+        with_loaders(request, &self.db, self.options.batch_delay, caller).data(RefusalLog(
+            Arc::new(move |code| metrics.mutation_refused(code)),
+        ))
     }
 
     /// The state of a server over a prepared database: the schema, announcing changes polled

@@ -80,3 +80,8 @@ pub async fn list(
         .await?;
     Ok(Page { items, total })
 }
+
+/// The entry with this id, if any.
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<audit_log::Model>> {
+    Ok(audit_log::Entity::find_by_id(id).one(db).await?)
+}

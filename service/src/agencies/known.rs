@@ -141,6 +141,11 @@ impl KnownAgencies {
             .max_by_key(|id| (self.validity_of(*id).from, *id))
     }
 
+    /// The name agency `id` is stored under, for reports of what was created.
+    pub(crate) fn name_of(&self, id: i32) -> Option<&str> {
+        self.names.get(&id).map(String::as_str)
+    }
+
     /// The agency with this code.
     pub(crate) fn by_code(&self, code: &str) -> Option<i32> {
         self.by_code.get(code).copied()

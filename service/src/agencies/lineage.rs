@@ -19,6 +19,7 @@ use sea_orm::{
 use crate::access::audit::{self, Entry};
 use crate::catalog::resolve_jurisdiction;
 use crate::db::begin_write;
+use crate::db::ids::ROWS_PER_INSERT;
 use crate::{Error, Result, decisions};
 
 /// What happened to the agencies.
@@ -309,6 +310,13 @@ pub(crate) async fn store(
     predecessors: &[i32],
     successors: &[i32],
 ) -> Result<i32> {
+    let id = store_event(db, event).await?;
+    store_links(db, links(id, predecessors, successors)).await?;
+    Ok(id)
+}
+
+/// Stores an event without its links (see [`links`]); returns its id.
+pub(crate) async fn store_event(db: &impl ConnectionTrait, event: &Stored) -> Result<i32> {
     let stored = lineage_event::ActiveModel {
         id: NotSet,
         jurisdiction_id: Set(event.jurisdiction_id),
@@ -319,7 +327,17 @@ pub(crate) async fn store(
     }
     .insert(db)
     .await?;
-    let links: Vec<(Option<i32>, Option<i32>)> = match (predecessors, successors) {
+    Ok(stored.id)
+}
+
+/// The links of event `event_id`: every predecessor to every successor; a creation has only
+/// successors and an abolition only predecessors.
+pub(crate) fn links(
+    event_id: i32,
+    predecessors: &[i32],
+    successors: &[i32],
+) -> Vec<lineage_link::ActiveModel> {
+    let pairs: Vec<(Option<i32>, Option<i32>)> = match (predecessors, successors) {
         ([], successors) => successors.iter().map(|s| (None, Some(*s))).collect(),
         (predecessors, []) => predecessors.iter().map(|p| (Some(*p), None)).collect(),
         (predecessors, successors) => predecessors
@@ -327,17 +345,28 @@ pub(crate) async fn store(
             .flat_map(|p| successors.iter().map(move |s| (Some(*p), Some(*s))))
             .collect(),
     };
-    lineage_link::Entity::insert_many(links.into_iter().map(|(predecessor_id, successor_id)| {
-        lineage_link::ActiveModel {
+    pairs
+        .into_iter()
+        .map(|(predecessor_id, successor_id)| lineage_link::ActiveModel {
             id: NotSet,
-            event_id: Set(stored.id),
+            event_id: Set(event_id),
             predecessor_id: Set(predecessor_id),
             successor_id: Set(successor_id),
-        }
-    }))
-    .exec_without_returning(db)
-    .await?;
-    Ok(stored.id)
+        })
+        .collect()
+}
+
+/// Stores links, of one event or of many, a few hundred rows a statement.
+pub(crate) async fn store_links(
+    db: &impl ConnectionTrait,
+    links: Vec<lineage_link::ActiveModel>,
+) -> Result<()> {
+    for chunk in links.chunks(ROWS_PER_INSERT) {
+        lineage_link::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

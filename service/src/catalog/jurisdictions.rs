@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::access::audit::{self, Entry};
 use crate::coded::coded;
 use crate::db::begin_write;
-use crate::{Error, Result};
+use crate::{Error, Result, names};
 
 /// What kind of jurisdiction ranks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,6 +57,19 @@ pub fn is_code(code: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// `name` trimmed, or why it cannot name a jurisdiction: empty, or refused as any stored name
+/// is (see [`names::problem_with`]).
+fn checked_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::BadInput("a jurisdiction needs a name".into()));
+    }
+    match names::problem_with(name) {
+        Some(problem) => Err(Error::BadInput(problem)),
+        None => Ok(name),
+    }
+}
+
 /// Creates a jurisdiction in the caller's transaction; `CONFLICT` when the code is taken.
 pub async fn create(
     db: &impl ConnectionTrait,
@@ -68,10 +81,7 @@ pub async fn create(
             new.code
         )));
     }
-    let name = new.name.trim();
-    if name.is_empty() {
-        return Err(Error::BadInput("a jurisdiction needs a name".into()));
-    }
+    let name = checked_name(&new.name)?;
     if by_code(db, &new.code).await?.is_some() {
         return Err(Error::Conflict(format!(
             "a jurisdiction with code `{}` exists already",
@@ -121,10 +131,7 @@ pub async fn rename(
     from_year: Option<i32>,
     actor: &str,
 ) -> Result<jurisdiction::Model> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::BadInput("a jurisdiction needs a name".into()));
-    }
+    let name = checked_name(name)?;
     let txn = begin_write(db).await?;
     let existing = super::resolve_jurisdiction(&txn, Some(code)).await?;
     let before = json_of(&existing);
@@ -316,4 +323,22 @@ pub async fn merged_into(
         }
     }
     Ok(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Jurisdiction names are stored names like any other: no invisible direction controls, no
+    /// page-long names, no blanks; a good name comes back trimmed.
+    #[test]
+    fn jurisdiction_names_are_checked_as_stored_names() {
+        for bad in ["  ", "Tỉnh \u{2066}X", &"x".repeat(501)] {
+            assert!(
+                matches!(checked_name(bad), Err(Error::BadInput(_))),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(checked_name(" Tỉnh Mẫu ").ok(), Some("Tỉnh Mẫu"));
+    }
 }

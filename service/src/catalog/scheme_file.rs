@@ -456,10 +456,7 @@ name = "Trung bình"
             .replace("tier = \"provincial\"", "tier = \"county\"")
             .replace("min = \"800\"", "min = \"600\"");
         let errors = parse(&bad).unwrap_err();
-        let found: Vec<(usize, Option<&str>)> = errors
-            .iter()
-            .map(|e| (e.line, e.column.as_deref()))
-            .collect();
+        let found = crate::RowError::places(&errors);
         assert_eq!(
             found,
             [

@@ -50,15 +50,7 @@ pub fn parse(content: &[u8]) -> Parsed {
         .filter(|name| headers.iter().filter(|header| header == name).count() > 1)
         .collect();
     if !twice.is_empty() {
-        let mut parsed = Parsed::default();
-        for name in twice {
-            parsed.errors.push(crate::RowError {
-                line: 1,
-                column: Some(name.into()),
-                message: "this column appears twice: which one holds the values?".into(),
-            });
-        }
-        return parsed;
+        return Parsed::columns_twice(twice);
     }
     let missing: Vec<&str> = REQUIRED_COLUMNS
         .iter()
@@ -128,10 +120,7 @@ mod tests {
             1,
             "the good row is kept for the database checks"
         );
-        let found: Vec<(usize, Option<&str>)> = errors
-            .iter()
-            .map(|e| (e.line, e.column.as_deref()))
-            .collect();
+        let found = crate::RowError::places(&errors);
         assert_eq!(
             found,
             [

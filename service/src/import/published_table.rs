@@ -211,15 +211,7 @@ pub fn parse(content: &[u8], context: &TableContext) -> Result<Parsed, String> {
         });
     }
     if !twice.is_empty() {
-        let mut parsed = Parsed::default();
-        for header in twice {
-            parsed.errors.push(crate::RowError {
-                line: 1,
-                column: Some(header.to_owned()),
-                message: "this column appears twice: which one holds the values?".into(),
-            });
-        }
-        return Ok(parsed);
+        return Ok(Parsed::columns_twice(twice));
     }
     if columns.iter().any(|column| column.series.year.is_some()) {
         columns.retain(|column| !is_numbering(&names::fold(&column.header)));
@@ -326,10 +318,7 @@ mod tests {
     fn bad_cells_are_reported_under_their_printed_header() {
         let table = "STT,Tên đơn vị,Số điểm thực hiện\n1,A,\"8,5,1\"\n2,,3\n";
         let errors = parse_at(table, 2020, Tier::District).errors;
-        let found: Vec<(usize, Option<&str>)> = errors
-            .iter()
-            .map(|e| (e.line, e.column.as_deref()))
-            .collect();
+        let found = crate::RowError::places(&errors);
         assert_eq!(
             found,
             [(2, Some("Số điểm thực hiện")), (3, Some("Tên đơn vị"))]
@@ -430,10 +419,7 @@ mod tests {
     fn a_header_printed_twice_is_refused() {
         let table = "STT,Tên đơn vị,Tổng điểm,Tổng điểm,Ghi chú,Ghi chú\n1,A,1,2,,\n";
         let errors = parse_at(table, 2022, Tier::Provincial).errors;
-        let found: Vec<(usize, Option<&str>)> = errors
-            .iter()
-            .map(|e| (e.line, e.column.as_deref()))
-            .collect();
+        let found = crate::RowError::places(&errors);
         assert_eq!(
             found,
             [(1, Some("Tổng điểm"))],

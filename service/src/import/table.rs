@@ -183,6 +183,22 @@ impl Parsed {
             }],
         }
     }
+
+    /// A file refused because its header names these columns twice: reading the first would
+    /// silently drop the other's values.
+    pub fn columns_twice<'a>(headers: impl IntoIterator<Item = &'a str>) -> Self {
+        Self {
+            rows: Vec::new(),
+            errors: headers
+                .into_iter()
+                .map(|header| RowError {
+                    line: 1,
+                    column: Some(header.to_owned()),
+                    message: "this column appears twice: which one holds the values?".into(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Parses a number as written in `numbers` style, keeping the scale it was written with.

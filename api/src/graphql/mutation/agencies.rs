@@ -11,24 +11,31 @@ use crate::graphql::agency::Agency;
 use crate::graphql::db;
 use crate::graphql::scalars::Tier;
 
+/// An agency to create, or to rename or give more names.
 #[derive(InputObject)]
 pub struct UpsertAgencyInput {
     /// The agency to update; a new agency gets this code, or one made from its name.
     pub code: Option<String>,
     /// Its current name; former names stay as aliases, so old tables still import.
     pub name: String,
+    /// The tier it is ranked in.
     pub tier: Tier,
     /// Further names it is published under.
     #[graphql(default)]
     pub aliases: Vec<String>,
+    /// The jurisdiction by code; the server's default jurisdiction when left out.
     pub jurisdiction: Option<String>,
 }
 
+/// What `upsertAgency` did.
 #[derive(SimpleObject, Default)]
 pub struct UpsertAgencyPayload {
+    /// The agency as it now is; null when refused.
     pub agency: Option<Agency>,
     /// Whether the agency is new.
     pub created: bool,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
@@ -44,7 +51,7 @@ impl AgenciesMutation {
     async fn upsert_agency(
         &self,
         ctx: &Context<'_>,
-        input: UpsertAgencyInput,
+        #[graphql(desc = "What to write; see the input type.")] input: UpsertAgencyInput,
     ) -> ApiResult<UpsertAgencyPayload> {
         let caller = require(ctx, ServiceRole::Editor)?;
         let agency = agencies::AgencyInput {

@@ -14,17 +14,22 @@ use crate::graphql::catalog::{Index, Jurisdiction, JurisdictionKind};
 use crate::graphql::db;
 use crate::graphql::scalars::Tier;
 
+/// A jurisdiction to add.
 #[derive(InputObject)]
 pub struct AddJurisdictionInput {
     /// Lower-case letters, digits and hyphens: `ha-giang`.
     pub code: String,
+    /// Its name, e.g. `Tỉnh Hà Giang`.
     pub name: String,
+    /// A province (the default) or the nation.
     #[graphql(default_with = "JurisdictionKind::Province")]
     pub kind: JurisdictionKind,
 }
 
+/// A new name for a jurisdiction.
 #[derive(InputObject)]
 pub struct RenameJurisdictionInput {
+    /// The jurisdiction by code; the code stays.
     pub code: String,
     /// The new name; the code stays.
     pub name: String,
@@ -33,6 +38,7 @@ pub struct RenameJurisdictionInput {
     pub from_year: Option<i32>,
 }
 
+/// A jurisdiction merged into another (the 2025 reorganisation).
 #[derive(InputObject)]
 pub struct MergeJurisdictionInput {
     /// The jurisdiction merged (`ha-giang`).
@@ -41,19 +47,26 @@ pub struct MergeJurisdictionInput {
     pub into: String,
     /// The first year the successor ranks what the predecessor ranked.
     pub year: i32,
+    /// Why, e.g. the resolution (`Nghị quyết 202/2025/QH15`).
     pub note: Option<String>,
 }
 
+/// What a jurisdiction mutation did.
 #[derive(SimpleObject, Default)]
 pub struct JurisdictionPayload {
+    /// The jurisdiction as it now is; null when refused.
     pub jurisdiction: Option<Jurisdiction>,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
+/// A ranking index to add.
 #[derive(InputObject)]
 pub struct AddIndexInput {
     /// Lower-case letters, digits and hyphens: `dti`, `dti-cqs`.
     pub code: String,
+    /// Its name, e.g. `Chỉ số chuyển đổi số`.
     pub name: String,
     /// The code of the index it is a sub-index of.
     pub parent: Option<String>,
@@ -61,8 +74,10 @@ pub struct AddIndexInput {
     pub abbreviation: Option<String>,
 }
 
+/// The end of a tier (the districts after 2025).
 #[derive(InputObject)]
 pub struct EndTierInput {
+    /// The tier that ends.
     pub tier: Tier,
     /// The last year the tier has results: 2025 for the districts.
     pub last_year: i32,
@@ -72,16 +87,23 @@ pub struct EndTierInput {
     pub note: Option<String>,
 }
 
+/// What `endTier` did.
 #[derive(SimpleObject, Default)]
 pub struct EndTierPayload {
     /// Whether the end was recorded.
     pub recorded: bool,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
+/// What `addIndex` did.
 #[derive(SimpleObject, Default)]
 pub struct AddIndexPayload {
+    /// The index added; null when refused.
     pub index: Option<Index>,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
@@ -97,7 +119,7 @@ impl CatalogMutation {
     async fn add_jurisdiction(
         &self,
         ctx: &Context<'_>,
-        input: AddJurisdictionInput,
+        #[graphql(desc = "What to write; see the input type.")] input: AddJurisdictionInput,
     ) -> ApiResult<JurisdictionPayload> {
         let caller = require(ctx, ServiceRole::Admin)?;
         let new = NewJurisdiction {
@@ -106,9 +128,12 @@ impl CatalogMutation {
             kind: input.kind.into(),
             synthetic: false,
         };
-        let outcome = jurisdictions::add(db(ctx), new, &caller.name).await;
-        into_payload(ctx, outcome, |row| JurisdictionPayload {
-            jurisdiction: Some(Jurisdiction::new(row)),
+        let outcome = async {
+            let row = jurisdictions::add(db(ctx), new, &caller.name).await?;
+            Jurisdiction::by_code(ctx, &row.code).await
+        };
+        into_payload(ctx, outcome.await, |jurisdiction| JurisdictionPayload {
+            jurisdiction: Some(jurisdiction),
             errors: Vec::new(),
         })
     }
@@ -117,19 +142,22 @@ impl CatalogMutation {
     async fn rename_jurisdiction(
         &self,
         ctx: &Context<'_>,
-        input: RenameJurisdictionInput,
+        #[graphql(desc = "What to write; see the input type.")] input: RenameJurisdictionInput,
     ) -> ApiResult<JurisdictionPayload> {
         let caller = require(ctx, ServiceRole::Admin)?;
-        let outcome = jurisdictions::rename(
-            db(ctx),
-            &input.code,
-            &input.name,
-            input.from_year,
-            &caller.name,
-        )
-        .await;
-        into_payload(ctx, outcome, |row| JurisdictionPayload {
-            jurisdiction: Some(Jurisdiction::new(row)),
+        let outcome = async {
+            let row = jurisdictions::rename(
+                db(ctx),
+                &input.code,
+                &input.name,
+                input.from_year,
+                &caller.name,
+            )
+            .await?;
+            Jurisdiction::by_code(ctx, &row.code).await
+        };
+        into_payload(ctx, outcome.await, |jurisdiction| JurisdictionPayload {
+            jurisdiction: Some(jurisdiction),
             errors: Vec::new(),
         })
     }
@@ -139,23 +167,28 @@ impl CatalogMutation {
     async fn merge_jurisdiction(
         &self,
         ctx: &Context<'_>,
-        input: MergeJurisdictionInput,
+        #[graphql(desc = "What to write; see the input type.")] input: MergeJurisdictionInput,
     ) -> ApiResult<JurisdictionPayload> {
         let caller = require(ctx, ServiceRole::Admin)?;
         let outcome = async {
             let merge = (&input.code, &input.into, input.year, input.note.clone());
             jurisdictions::merge(db(ctx), merge.0, merge.1, merge.2, merge.3, &caller.name).await?;
-            service::catalog::resolve_jurisdiction(db(ctx), Some(&input.into)).await
+            let row = service::catalog::resolve_jurisdiction(db(ctx), Some(&input.into)).await?;
+            Jurisdiction::by_code(ctx, &row.code).await
         };
-        into_payload(ctx, outcome.await, |row| JurisdictionPayload {
-            jurisdiction: Some(Jurisdiction::new(row)),
+        into_payload(ctx, outcome.await, |jurisdiction| JurisdictionPayload {
+            jurisdiction: Some(jurisdiction),
             errors: Vec::new(),
         })
     }
 
     /// Records the last year a tier has results (admin), here or everywhere: comparisons into
     /// a later year say why its agencies are gone.
-    async fn end_tier(&self, ctx: &Context<'_>, input: EndTierInput) -> ApiResult<EndTierPayload> {
+    async fn end_tier(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to write; see the input type.")] input: EndTierInput,
+    ) -> ApiResult<EndTierPayload> {
         let caller = require(ctx, ServiceRole::Admin)?;
         let end = TierEnd {
             tier: input.tier.into(),
@@ -174,7 +207,7 @@ impl CatalogMutation {
     async fn add_index(
         &self,
         ctx: &Context<'_>,
-        input: AddIndexInput,
+        #[graphql(desc = "What to write; see the input type.")] input: AddIndexInput,
     ) -> ApiResult<AddIndexPayload> {
         let caller = require(ctx, ServiceRole::Admin)?;
         let new = NewIndex {

@@ -11,20 +11,28 @@ use crate::graphql::db;
 use crate::graphql::decision::Decision;
 use crate::graphql::scalars::Date;
 
+/// A decision to record, or what to complete a recorded one with.
 #[derive(InputObject)]
 pub struct PublishDecisionInput {
     /// As printed: `102/QĐ-UBND`. Recording a known number completes it with what is given.
     pub number: String,
+    /// The day it was issued (ngày ban hành).
     pub issued_on: Option<Date>,
+    /// Its title (trích yếu).
     pub title: Option<String>,
     /// The number of the decision it amends.
     pub amends: Option<String>,
+    /// The jurisdiction by code; the server's default jurisdiction when left out.
     pub jurisdiction: Option<String>,
 }
 
+/// What `publishDecision` did.
 #[derive(SimpleObject, Default)]
 pub struct PublishDecisionPayload {
+    /// The decision as recorded; null when refused.
     pub decision: Option<Decision>,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
@@ -41,7 +49,7 @@ impl DecisionsMutation {
     async fn publish_decision(
         &self,
         ctx: &Context<'_>,
-        input: PublishDecisionInput,
+        #[graphql(desc = "What to write; see the input type.")] input: PublishDecisionInput,
     ) -> ApiResult<PublishDecisionPayload> {
         let caller = require(ctx, ServiceRole::Editor)?;
         let new = decisions::NewDecision {

@@ -31,8 +31,10 @@ pub enum LineageKind {
     Abolish,
 }
 
+/// One change in the set of agencies: a rename, merge, split, creation or abolition.
 #[derive(InputObject)]
 pub struct RecordLineageEventInput {
+    /// What kind of change.
     pub kind: LineageKind,
     /// First year whose results belong to the successors.
     pub year: i32,
@@ -44,16 +46,25 @@ pub struct RecordLineageEventInput {
     pub successors: Vec<String>,
     /// Number of the decision that made it (recorded already).
     pub decision: Option<String>,
+    /// Why, as comparisons will say it.
     pub note: Option<String>,
+    /// The jurisdiction by code; the server's default jurisdiction when left out.
     pub jurisdiction: Option<String>,
 }
 
+/// What `recordLineageEvent` recorded.
 #[derive(SimpleObject, Default)]
 pub struct RecordLineageEventPayload {
+    /// The kind recorded; null when refused.
     pub kind: Option<LineageKind>,
+    /// Its first year; null when refused.
     pub year: Option<i32>,
+    /// The agencies before the change.
     pub predecessors: Vec<Agency>,
+    /// The agencies after it.
     pub successors: Vec<Agency>,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
@@ -68,11 +79,14 @@ pub struct LineageMutation;
 /// agency of another jurisdiction).
 #[derive(InputObject)]
 pub struct ImportLineageInput {
+    /// The table, as `contentEncoding` says.
     pub content: String,
+    /// How `content` is written: CSV text (the default) or base64.
     #[graphql(default)]
     pub content_encoding: ContentEncoding,
     /// The tier of rows without a `tier` column.
     pub tier: Option<Tier>,
+    /// The jurisdiction by code; the server's default jurisdiction when left out.
     pub jurisdiction: Option<String>,
     /// Check and report everything, write nothing.
     #[graphql(default)]
@@ -82,11 +96,14 @@ pub struct ImportLineageInput {
 /// What a lineage import recorded, or would record.
 #[derive(SimpleObject, Default)]
 pub struct ImportLineagePayload {
+    /// Whether nothing was written (a dry run).
     pub dry_run: bool,
     /// Events recorded.
     pub events: i32,
     /// Successors created, as named.
     pub agencies_created: Vec<String>,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
@@ -99,7 +116,7 @@ impl LineageMutation {
     async fn import_lineage(
         &self,
         ctx: &Context<'_>,
-        input: ImportLineageInput,
+        #[graphql(desc = "What to write; see the input type.")] input: ImportLineageInput,
     ) -> ApiResult<ImportLineagePayload> {
         let caller = require(ctx, ServiceRole::Editor)?;
         let outcome = async {
@@ -123,7 +140,7 @@ impl LineageMutation {
     async fn record_lineage_event(
         &self,
         ctx: &Context<'_>,
-        input: RecordLineageEventInput,
+        #[graphql(desc = "What to write; see the input type.")] input: RecordLineageEventInput,
     ) -> ApiResult<RecordLineageEventPayload> {
         let caller = require(ctx, ServiceRole::Editor)?;
         let event = NewLineageEvent {

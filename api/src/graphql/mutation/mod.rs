@@ -1,7 +1,7 @@
 //! Every write. Each mutation takes one input object and returns a payload holding what it
 //! changed and `errors`. Access is checked first (`UNAUTHENTICATED` / `FORBIDDEN`, nothing
-//! written); a write the service refuses lists every problem in the payload's `errors` and also
-//! raises one top-level error with the same code, and writes nothing.
+//! written); a write the service refuses for its input lists every problem in the payload's
+//! `errors`, raises no top-level error, and writes nothing.
 //!
 //! [`Mutation`] merges one root object per resource, each in its module with its inputs and
 //! payloads; what the payloads share is in [`payload`].
@@ -25,8 +25,9 @@ use results::ResultsMutation;
 use schemes::SchemesMutation;
 use tokens::TokensMutation;
 
-// The mutation root. A `///` comment here would become the type's description in the SDL,
-// which has none.
+/// Every write, each with a bearer token (`Authorization: Bearer ...`) of the role it names.
+/// Each takes one `input` and answers a payload whose `errors` list what was refused for the
+/// input; then nothing was written.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     ResultsMutation,

@@ -1,9 +1,12 @@
-//! The payload machinery every mutation shares: a write the service refuses becomes a payload
-//! listing every problem in `errors`, plus one top-level error carrying the code.
+//! The payload machinery every mutation shares: a write the service refuses for its input
+//! becomes a payload listing every problem in `errors`, and no top-level error. Top-level
+//! errors stay for what is not the input's fault (access, a busy database, a server fault).
+
+use std::sync::Arc;
 
 use async_graphql::{Context, SimpleObject};
 
-use crate::error::{ApiError, ApiResult, is_internal, problems};
+use crate::error::{ApiResult, code_of, is_callers_fault, problems};
 use crate::graphql::scalars::saturating_int;
 
 /// One reason a write was refused.
@@ -11,6 +14,7 @@ use crate::graphql::scalars::saturating_int;
 pub struct MutationError {
     /// `BAD_USER_INPUT`, `NOT_FOUND` or `CONFLICT`.
     pub code: String,
+    /// What is wrong, in words, and how to put it right.
     pub message: String,
     /// For a table: the 1-based line of the file (header = 1), or the place in `results`.
     pub line: Option<i32>,
@@ -40,8 +44,15 @@ macro_rules! refusable {
 }
 pub(crate) use refusable;
 
-/// Turns a service outcome into a payload: the changed objects, or the refusal's problems in
-/// `errors` plus one top-level error carrying the code. Server faults are top-level only.
+/// Where refused writes are counted: the server's metrics (`egov_rank_mutation_refusals`), as
+/// they no longer raise the top-level errors that `egov_rank_graphql_errors` counts. A request
+/// without one (the schema run on its own) counts nothing.
+#[derive(Clone)]
+pub struct RefusalLog(pub Arc<dyn Fn(&'static str) + Send + Sync>);
+
+/// Turns a service outcome into a payload: the changed objects, or, when the input is at fault
+/// (`BAD_USER_INPUT`, `NOT_FOUND`, `CONFLICT`), the refusal's problems in `errors` and no
+/// top-level error. Anything else (`DATABASE_BUSY`, a server fault) is a top-level error only.
 pub fn into_payload<T, P: Refusable>(
     ctx: &Context<'_>,
     outcome: service::Result<T>,
@@ -49,8 +60,11 @@ pub fn into_payload<T, P: Refusable>(
 ) -> ApiResult<P> {
     match outcome {
         Ok(value) => Ok(done(value)),
-        Err(error) if is_internal(&error) => Err(error.into()),
+        Err(error) if !is_callers_fault(&error) => Err(error.into()),
         Err(error) => {
+            if let Some(RefusalLog(log)) = ctx.data_opt::<RefusalLog>() {
+                log(code_of(&error));
+            }
             let errors = problems(&error)
                 .into_iter()
                 .map(|problem| MutationError {
@@ -60,8 +74,6 @@ pub fn into_payload<T, P: Refusable>(
                     column: problem.column,
                 })
                 .collect();
-            let raised: async_graphql::Error = ApiError::from(error).into();
-            ctx.add_error(ctx.set_error_path(raised.into_server_error(ctx.item.pos)));
             Ok(P::refused(errors))
         }
     }

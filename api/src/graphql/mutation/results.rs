@@ -43,7 +43,9 @@ impl ContentEncoding {
 /// A table to import: the normalized CSV or a table as published.
 #[derive(InputObject)]
 pub struct ImportResultsInput {
+    /// The file, as `contentEncoding` says.
     pub content: String,
+    /// How `content` is written: CSV text (the default) or base64 of a spreadsheet.
     #[graphql(default)]
     pub content_encoding: ContentEncoding,
     /// Year of a table as published (it has no year column).
@@ -56,6 +58,7 @@ pub struct ImportResultsInput {
     /// an agency that already has a result is an amendment: its decision must amend the one
     /// that published that result.
     pub decision: Option<String>,
+    /// The jurisdiction by code; the server's default jurisdiction when left out.
     pub jurisdiction: Option<String>,
     /// How many the publication ranked in all, for a table printing only some: 63 for a table
     /// of the first 17, so a result reads "17 of 63".
@@ -91,7 +94,9 @@ impl ImportResultsInput {
 /// A new name that looks like a known agency's.
 #[derive(SimpleObject)]
 pub struct NearMiss {
+    /// The line of the file (header = 1).
     pub line: i32,
+    /// The new name, as written.
     pub name: String,
     /// The known agency it may be; if so, record the name as its alias.
     pub suggestion: String,
@@ -100,10 +105,15 @@ pub struct NearMiss {
 /// What an import did, or would do on a dry run.
 #[derive(SimpleObject)]
 pub struct ImportReport {
+    /// Whether nothing was written (a dry run).
     pub dry_run: bool,
+    /// Rows read from the table.
     pub rows_read: i32,
+    /// Rows whose agency was already known (by name or alias).
     pub agencies_matched: i32,
+    /// Agencies created, as named.
     pub agencies_created: Vec<String>,
+    /// New names that look like known agencies': check them.
     pub near_misses: Vec<NearMiss>,
     /// Agencies (as named in the table) whose result got a new version.
     pub amended: Vec<String>,
@@ -133,10 +143,13 @@ impl From<publication::ImportReport> for ImportReport {
     }
 }
 
+/// What `importResults` did.
 #[derive(SimpleObject, Default)]
 pub struct ImportResultsPayload {
     /// Null when the import was refused.
     pub report: Option<ImportReport>,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
@@ -145,12 +158,19 @@ pub struct ImportResultsPayload {
 pub struct AmendedResultInput {
     /// The agency's name as published (or a recorded alias).
     pub agency: String,
+    /// Điểm tối đa, in points.
     pub max_points: Option<Decimal>,
+    /// Số điểm không đưa vào đánh giá, in points.
     pub excluded_points: Option<Decimal>,
+    /// Số điểm tối đa cần thực hiện, in points.
     pub required_points: Option<Decimal>,
+    /// Số điểm thực hiện, in points.
     pub achieved_points: Option<Decimal>,
+    /// The rank (thứ hạng) as printed.
     pub published_rank: Option<i32>,
+    /// Tỷ lệ thực hiện as printed, in percent.
     pub published_rate_percent: Option<Decimal>,
+    /// Số điểm thực hiện được quy đổi as printed, in points.
     pub published_converted_score: Option<Decimal>,
     /// A level code (`II`) or label (`Mức độ II`, `Chưa đạt`).
     pub published_level: Option<String>,
@@ -186,21 +206,30 @@ impl From<AmendedResultInput> for Correction {
 pub struct AmendResultsInput {
     /// The amending decision, recorded with what it amends (`publishDecision`).
     pub decision: String,
+    /// The evaluation year of the results corrected.
     pub year: i32,
+    /// Their tier.
     pub tier: Tier,
+    /// Their index by code; `cqdt-results` when left out.
     pub index: Option<String>,
+    /// The jurisdiction by code; the server's default jurisdiction when left out.
     pub jurisdiction: Option<String>,
     /// Each corrects a result published by a decision that `decision` amends.
     pub results: Vec<AmendedResultInput>,
+    /// Check and report everything, write nothing.
     #[graphql(default)]
     pub dry_run: bool,
 }
 
+/// What `amendResults` did.
 #[derive(SimpleObject, Default)]
 pub struct AmendResultsPayload {
+    /// What was read and re-scored; null when refused.
     pub report: Option<ImportReport>,
     /// The amended results as they now stand (empty on a dry run).
     pub results: Vec<ResultNode>,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
@@ -236,7 +265,7 @@ impl ResultsMutation {
     async fn import_results(
         &self,
         ctx: &Context<'_>,
-        input: ImportResultsInput,
+        #[graphql(desc = "What to write; see the input type.")] input: ImportResultsInput,
     ) -> ApiResult<ImportResultsPayload> {
         let caller = require(ctx, ServiceRole::Editor)?;
         let outcome = async {
@@ -257,7 +286,7 @@ impl ResultsMutation {
     async fn amend_results(
         &self,
         ctx: &Context<'_>,
-        input: AmendResultsInput,
+        #[graphql(desc = "What to write; see the input type.")] input: AmendResultsInput,
     ) -> ApiResult<AmendResultsPayload> {
         let caller = require(ctx, ServiceRole::Editor)?;
         let amendment = Amendment {

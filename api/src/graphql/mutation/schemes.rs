@@ -28,19 +28,26 @@ pub struct LevelInput {
     pub min_rate_percent: Option<Decimal>,
 }
 
+/// A scoring scheme to store (replacing one of the same jurisdiction, index, tier and year);
+/// the years it governs are re-scored.
 #[derive(InputObject)]
 pub struct SetScoringSchemeInput {
     /// The first year it governs; it stays in force until a later year's scheme.
     pub year: i32,
+    /// The tier it scores.
     pub tier: Tier,
+    /// The index by code; `cqdt-results` when left out.
     pub index: Option<String>,
+    /// The jurisdiction by code; the server's default jurisdiction when left out.
     pub jurisdiction: Option<String>,
+    /// Its name, e.g. `Chỉ số chuyển đổi số (1000 điểm)`.
     pub name: String,
     /// What the ranking compares (default `RATE`).
     #[graphql(default_with = "RankBy::Rate")]
     pub rank_by: RankBy,
     /// The maximum points, for tables that print only totals.
     pub max_points: Option<Decimal>,
+    /// How the converted score (số điểm quy đổi) is derived.
     pub converted_rule: ConvertedRule,
     /// Places the rate is printed with.
     #[graphql(default = 2)]
@@ -84,9 +91,13 @@ impl SetScoringSchemeInput {
     }
 }
 
+/// What `setScoringScheme` did.
 #[derive(SimpleObject, Default)]
 pub struct SetScoringSchemePayload {
+    /// The scheme stored; null when refused.
     pub scheme: Option<Scheme>,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
@@ -110,7 +121,7 @@ impl SchemesMutation {
     async fn set_scoring_scheme(
         &self,
         ctx: &Context<'_>,
-        input: SetScoringSchemeInput,
+        #[graphql(desc = "What to write; see the input type.")] input: SetScoringSchemeInput,
     ) -> ApiResult<SetScoringSchemePayload> {
         let caller = require(ctx, ServiceRole::Admin)?;
         let outcome = async {

@@ -8,29 +8,41 @@ use crate::error::ApiResult;
 use crate::graphql::access::{Role, Token, require};
 use crate::graphql::db;
 
+/// A token to create.
 #[derive(InputObject)]
 pub struct CreateTokenInput {
     /// Who or what will hold it; unique.
     pub name: String,
+    /// What it may do.
     pub role: Role,
 }
 
+/// What `createToken` did.
 #[derive(SimpleObject, Default)]
 pub struct CreateTokenPayload {
+    /// The token created; null when refused.
     pub token: Option<Token>,
     /// The bearer secret: shown this once, stored only as a hash.
     pub secret: Option<String>,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
+/// A token to revoke.
 #[derive(InputObject)]
 pub struct RevokeTokenInput {
+    /// The token's name.
     pub name: String,
 }
 
+/// What `revokeToken` did.
 #[derive(SimpleObject, Default)]
 pub struct RevokeTokenPayload {
+    /// The token revoked; null when refused.
     pub token: Option<Token>,
+    /// Why the write was refused: every problem, with line and column for tables; empty when
+    /// the write was done.
     pub errors: Vec<MutationError>,
 }
 
@@ -46,7 +58,7 @@ impl TokensMutation {
     async fn create_token(
         &self,
         ctx: &Context<'_>,
-        input: CreateTokenInput,
+        #[graphql(desc = "What to write; see the input type.")] input: CreateTokenInput,
     ) -> ApiResult<CreateTokenPayload> {
         let caller = require(ctx, ServiceRole::Admin)?;
         let outcome =
@@ -62,7 +74,7 @@ impl TokensMutation {
     async fn revoke_token(
         &self,
         ctx: &Context<'_>,
-        input: RevokeTokenInput,
+        #[graphql(desc = "What to write; see the input type.")] input: RevokeTokenInput,
     ) -> ApiResult<RevokeTokenPayload> {
         let caller = require(ctx, ServiceRole::Admin)?;
         let outcome = access::revoke_token(db(ctx), &input.name, &caller.name).await;

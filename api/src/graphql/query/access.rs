@@ -19,8 +19,16 @@ impl AccessQuery {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 0 to 100, 100 when left out.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "A cursor (`pageInfo.endCursor` or an edge's `cursor`): the items after it."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Only entries of this operation, named like its mutation (`importResults`)."
+        )]
         action: Option<String>,
     ) -> ApiResult<OffsetConnection<AuditEntry>> {
         require(ctx, service_access::Role::Admin)?;

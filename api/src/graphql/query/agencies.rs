@@ -21,10 +21,21 @@ impl AgenciesQuery {
     async fn agencies(
         &self,
         ctx: &Context<'_>,
-        tier: Option<Tier>,
+        #[graphql(desc = "Only this tier (cấp); every tier when left out.")] tier: Option<Tier>,
+        #[graphql(
+            desc = "Part of a name, ignoring case and diacritics (`nam dong` finds `Nam Đông`), former names included; at most 500 characters."
+        )]
         search: Option<String>,
-        first: Option<i32>,
+        #[graphql(desc = "How many items to return: 0 to 100, 100 when left out.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "A cursor (`pageInfo.endCursor` or an edge's `cursor`): the items after it."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<OffsetConnection<Agency>> {
         let request = page_request(first, after)?;
@@ -41,7 +52,10 @@ impl AgenciesQuery {
     async fn agency(
         &self,
         ctx: &Context<'_>,
-        code: String,
+        #[graphql(desc = "The agency's code, e.g. `so-cong-thuong`.")] code: String,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Option<Agency>> {
         let jurisdiction = crate::graphql::jurisdiction(ctx, jurisdiction).await?;

@@ -6,6 +6,7 @@ use service::analytics;
 use super::default_index;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::db;
+use crate::graphql::loaders::MovementsBetween;
 use crate::graphql::movement::{LevelTransition, Movement, RankDirection};
 use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
 use crate::graphql::scalars::Tier;
@@ -25,20 +26,32 @@ impl AnalyticsQuery {
     async fn compare_years(
         &self,
         ctx: &Context<'_>,
-        from: i32,
-        to: i32,
-        tier: Tier,
-        #[graphql(default_with = "default_index()")] index: Option<String>,
-        first: Option<i32>,
+        #[graphql(desc = "The earlier year compared.")] from: i32,
+        #[graphql(desc = "The later year compared.")] to: i32,
+        #[graphql(desc = "The administrative tier (cấp) whose ranking is meant.")] tier: Tier,
+        #[graphql(
+            default_with = "default_index()",
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
+        index: Option<String>,
+        #[graphql(desc = "How many items to return: 0 to 100, 100 when left out.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "A cursor (`pageInfo.endCursor` or an edge's `cursor`): the items after it."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<OffsetConnection<Movement>> {
         let request = page_request(first, after)?;
-        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
         Ok(connection(
             service::Page::of_all(movements, request),
             request,
-            Movement,
+            |movement| Movement(movement, between),
         ))
     }
 
@@ -47,17 +60,24 @@ impl AnalyticsQuery {
     async fn level_transitions(
         &self,
         ctx: &Context<'_>,
-        from: i32,
-        to: i32,
-        tier: Tier,
-        #[graphql(default_with = "default_index()")] index: Option<String>,
+        #[graphql(desc = "The earlier year compared.")] from: i32,
+        #[graphql(desc = "The later year compared.")] to: i32,
+        #[graphql(desc = "The administrative tier (cấp) whose ranking is meant.")] tier: Tier,
+        #[graphql(
+            default_with = "default_index()",
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
+        index: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<LevelTransition>> {
-        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
         let cells = analytics::level_transitions(&movements);
         Ok(cells
             .into_iter()
-            .map(<LevelTransition as From<_>>::from)
+            .map(|cell| LevelTransition::of(cell, between))
             .collect())
     }
 
@@ -66,12 +86,20 @@ impl AnalyticsQuery {
     async fn top_movers(
         &self,
         ctx: &Context<'_>,
-        from: i32,
-        to: i32,
-        tier: Tier,
+        #[graphql(desc = "The earlier year compared.")] from: i32,
+        #[graphql(desc = "The later year compared.")] to: i32,
+        #[graphql(desc = "The administrative tier (cấp) whose ranking is meant.")] tier: Tier,
+        #[graphql(desc = "`UP` for the biggest rank gains, `DOWN` for the biggest losses.")]
         direction: RankDirection,
-        #[graphql(default = 5)] limit: i32,
-        #[graphql(default_with = "default_index()")] index: Option<String>,
+        #[graphql(default = 5, desc = "How many movers: 0 to 100.")] limit: i32,
+        #[graphql(
+            default_with = "default_index()",
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
+        index: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<Movement>> {
         let limit = usize::try_from(limit)
@@ -83,10 +111,10 @@ impl AnalyticsQuery {
                     paging::MAX_PAGE_SIZE
                 ))
             })?;
-        let movements = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
         Ok(analytics::top_movers(movements, direction.into(), limit)
             .into_iter()
-            .map(Movement)
+            .map(|movement| Movement(movement, between))
             .collect())
     }
 
@@ -94,9 +122,16 @@ impl AnalyticsQuery {
     async fn year_summary(
         &self,
         ctx: &Context<'_>,
-        year: i32,
-        tier: Tier,
-        #[graphql(default_with = "default_index()")] index: Option<String>,
+        #[graphql(desc = "The evaluation year (năm đánh giá), e.g. 2020.")] year: i32,
+        #[graphql(desc = "The administrative tier (cấp) whose ranking is meant.")] tier: Tier,
+        #[graphql(
+            default_with = "default_index()",
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
+        index: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Option<YearSummary>> {
         let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;
@@ -107,7 +142,7 @@ impl AnalyticsQuery {
     }
 }
 
-/// The movements between two years of a tier.
+/// The movements between two years of a tier, and that comparison.
 async fn movements(
     ctx: &Context<'_>,
     from: i32,
@@ -115,7 +150,12 @@ async fn movements(
     tier: Tier,
     index: Option<String>,
     jurisdiction: Option<String>,
-) -> ApiResult<Vec<analytics::Movement>> {
+) -> ApiResult<(Vec<analytics::Movement>, MovementsBetween)> {
     let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;
-    Ok(analytics::compare_years(db(ctx), scope.group(from, tier.into()), to).await?)
+    let between = MovementsBetween {
+        from: scope.group(from, tier.into()),
+        to,
+    };
+    let movements = analytics::compare_years(db(ctx), between.from, to).await?;
+    Ok((movements, between))
 }

@@ -17,7 +17,13 @@ impl DecisionsQuery {
     async fn decisions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only decisions that published results of this year; every decision when left out."
+        )]
         year: Option<i32>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<Decision>> {
         let jurisdiction = crate::graphql::jurisdiction(ctx, jurisdiction).await?;

@@ -8,6 +8,7 @@ pub mod agencies;
 pub mod analytics;
 pub mod catalog;
 pub mod decisions;
+pub mod nodes;
 pub mod results;
 
 use async_graphql::MergedObject;
@@ -18,10 +19,12 @@ use agencies::AgenciesQuery;
 use analytics::AnalyticsQuery;
 use catalog::CatalogQuery;
 use decisions::DecisionsQuery;
+use nodes::NodesQuery;
 use results::ResultsQuery;
 
-// The query root. A `///` comment here would become the type's description in the SDL, which
-// has none.
+/// Every read: rankings, comparisons across years, agencies, decisions, schemes and
+/// jurisdictions, and any object again by its id (`node`). Open to anyone unless the server
+/// requires a token for reads.
 #[derive(MergedObject, Default)]
 pub struct Query(
     ResultsQuery,
@@ -30,6 +33,7 @@ pub struct Query(
     DecisionsQuery,
     AccessQuery,
     CatalogQuery,
+    NodesQuery,
 );
 
 /// The default of `index` arguments: the one index every jurisdiction has.

@@ -24,9 +24,16 @@ impl ResultsQuery {
     async fn years(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "default_index()")] index: Option<String>,
+        #[graphql(
+            default_with = "default_index()",
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
+        index: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
-        tier: Option<Tier>,
+        #[graphql(desc = "Only this tier (cấp); every tier when left out.")] tier: Option<Tier>,
     ) -> ApiResult<Vec<i32>> {
         let scope = scope(ctx, jurisdiction, index).await?;
         Ok(read::years(db(ctx), &scope, tier.map(Into::into)).await?)
@@ -39,23 +46,42 @@ impl ResultsQuery {
     async fn ranking(
         &self,
         ctx: &Context<'_>,
-        year: i32,
-        tier: Tier,
-        #[graphql(default_with = "default_index()")] index: Option<String>,
-        first: Option<i32>,
+        #[graphql(desc = "The evaluation year (năm đánh giá), e.g. 2020.")] year: i32,
+        #[graphql(desc = "The administrative tier (cấp) whose ranking is meant.")] tier: Tier,
+        #[graphql(
+            default_with = "default_index()",
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
+        index: Option<String>,
+        #[graphql(desc = "How many items to return: 0 to 100, 100 when left out.")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "A cursor (`pageInfo.endCursor` or an edge's `cursor`): the items after it."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
+        #[graphql(
+            desc = "A decision's number, e.g. `3402/QĐ-UBND`: the table as that decision published it, before later amendments; the latest when left out."
+        )]
         as_of: Option<String>,
     ) -> ApiResult<OffsetConnection<ResultNode>> {
         let request = page_request(first, after)?;
         let group = scope(ctx, jurisdiction, index)
             .await?
             .group(year, tier.into());
-        let page = match as_of {
-            Some(number) => as_of::ranking(db(ctx), group, &number, request).await?,
-            None => read::page(db(ctx), group, request).await?,
+        let Some(number) = as_of else {
+            let page = read::page(db(ctx), group, request).await?;
+            return Ok(connection(page, request, ResultNode::from));
         };
-        Ok(connection(page, request, ResultNode::from))
+        let page = as_of::ranking(db(ctx), group, &number, request).await?;
+        let number: std::sync::Arc<str> = number.into();
+        Ok(connection(page, request, |view| {
+            ResultNode::as_of(view, number.clone())
+        }))
     }
 
     /// Published values that disagree with a recomputation at the published precision, in
@@ -63,9 +89,15 @@ impl ResultsQuery {
     async fn discrepancies(
         &self,
         ctx: &Context<'_>,
-        year: i32,
-        tier: Option<Tier>,
+        #[graphql(desc = "The evaluation year (năm đánh giá), e.g. 2020.")] year: i32,
+        #[graphql(desc = "Only this tier (cấp); every tier when left out.")] tier: Option<Tier>,
+        #[graphql(
+            desc = "The ranking index by code (`cqdt-results`, `dti`, `dti-cqs`, ...); `cqdt-results` when left out."
+        )]
         index: Option<String>,
+        #[graphql(
+            desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
+        )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<Discrepancy>> {
         let scope = scope(ctx, jurisdiction, index).await?;

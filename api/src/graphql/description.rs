@@ -1,0 +1,77 @@
+//! What the schema says about itself: `__schema { description }` (async-graphql answers that
+//! field with a fixed sentence about GraphQL schemas in general; [`SchemaDescription`] answers
+//! it with what this API is), and the descriptions of the types async-graphql makes itself.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve};
+use async_graphql::{ServerResult, Value};
+
+use super::access::AuditEntry;
+use super::agency::Agency;
+use super::live::Subscription;
+use super::movement::Movement;
+use super::mutation::Mutation;
+use super::paging::OffsetConnection;
+use super::query::Query;
+use super::result::ResultNode;
+
+/// The schema's description, as introspection and GraphiQL's documentation show it.
+pub const DESCRIPTION: &str = "egov-rank: Vietnamese e-government ranking results (xếp hạng \
+mức độ chính quyền điện tử, chỉ số chuyển đổi số DTI) as published by decision and as \
+recomputed exactly. Read rankings of a year, tier and index (`ranking`), compare years \
+(`compareYears`, `levelTransitions`, `topMovers`, `yearSummary`), agencies, decisions, schemes \
+and jurisdictions; write with a bearer token (mutations take one `input` and answer a payload \
+whose `errors` list what was refused). Scores are `Decimal` strings, exact; rates are in \
+percent. Every cacheable object implements `Node` with a stable `id`.";
+
+/// Answers `__schema { description }` with [`DESCRIPTION`].
+pub struct SchemaDescription;
+
+impl ExtensionFactory for SchemaDescription {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(SchemaDescription)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for SchemaDescription {
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: async_graphql::extensions::ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        if info.parent_type == "__Schema" && info.name == "description" {
+            return Ok(Some(Value::from(DESCRIPTION)));
+        }
+        next.run(ctx, info).await
+    }
+}
+
+/// Descriptions of the types async-graphql makes without one: the connections (one per listed
+/// type) and the `ID` scalar.
+pub fn describe_builtins(
+    builder: async_graphql::SchemaBuilder<Query, Mutation, Subscription>,
+) -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
+    builder
+        .override_output_type_description::<OffsetConnection<Agency>>(
+            "A page of agencies (Relay connection): `edges` with cursors or `nodes`, `pageInfo` \
+             to page on, `totalCount` of the whole listing.",
+        )
+        .override_output_type_description::<OffsetConnection<ResultNode>>(
+            "A page of a ranking's results (Relay connection): `edges` with cursors or `nodes`, \
+             `pageInfo` to page on, `totalCount` of the whole ranking.",
+        )
+        .override_output_type_description::<OffsetConnection<Movement>>(
+            "A page of movements between two years (Relay connection): `edges` with cursors or \
+             `nodes`, `pageInfo` to page on, `totalCount` of the whole comparison.",
+        )
+        .override_output_type_description::<OffsetConnection<AuditEntry>>(
+            "A page of the audit log, newest first (Relay connection): `edges` with cursors or \
+             `nodes`, `pageInfo` to page on, `totalCount` of the whole log.",
+        )
+        .override_output_type_description::<async_graphql::ID>(
+            "An opaque identifier, serialized as a string: a `Node`'s global id. Do not parse it.",
+        )
+}
