@@ -1,27 +1,32 @@
-// The leadership dashboard in a real browser: what a person opening GET / sees and does.
+// The leadership dashboard in a real browser: what a person opening GET / sees and does; then a
+// page of another origin calling the API (CORS), and GraphiQL running a subscription.
 //
-//   node dashboard.test.mjs BASE_URL EDITOR_TOKEN      (run.sh starts the server and makes both)
+//   node dashboard.test.mjs BASE_URL EDITOR_TOKEN PAGE_PORT   (run.sh starts the server and makes
+//                                                              the token; the server must list
+//                                                              http://127.0.0.1:PAGE_PORT in
+//                                                              --cors-origin)
 //
 // Each check prints a PASS line; the first failed one prints FAIL and exits 1. The whole run is
-// bounded (90 s). Expected values come from the test's own GraphQL requests, not from the page.
+// bounded (120 s). Expected values come from the test's own GraphQL requests, not from the page.
 
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const [base, token] = process.argv.slice(2);
-if (!base || !token) {
-  console.error('usage: node dashboard.test.mjs BASE_URL EDITOR_TOKEN');
+const [base, token, pagePort] = process.argv.slice(2);
+if (!base || !token || !pagePort) {
+  console.error('usage: node dashboard.test.mjs BASE_URL EDITOR_TOKEN PAGE_PORT');
   process.exit(2);
 }
 const origin = new URL(base).origin;
 const STEP_TIMEOUT = 15_000;
 
 let passed = 0;
-const deadline = setTimeout(() => fail(new Error('the run took longer than 90 s')), 90_000);
+const deadline = setTimeout(() => fail(new Error('the run took longer than 120 s')), 120_000);
 
 function pass(what) {
   passed += 1;
@@ -65,8 +70,8 @@ const RANKING = `query ($year: Int!, $tier: Tier!) {
   }
 }`;
 
-/** The 2021 district table: the 2020 one with other points (a tie at rank 4, Nam Đông last). */
-function districtTable2021() {
+/** A district table of `year`: the 2020 one with other points (a tie at rank 4, Nam Đông last). */
+function districtTable(year) {
   const points = {
     'UBND huyện Nam Đông': '60.10',
     'UBND huyện Phú Vang': '90.00',
@@ -78,7 +83,7 @@ function districtTable2021() {
   const at = (name) => columns.indexOf(name);
   return [header, ...rows.map((line) => {
     const cells = line.split(',');
-    cells[at('year')] = '2021';
+    cells[at('year')] = String(year);
     cells[at('achieved_points')] = points[cells[at('agency')]] ?? cells[at('achieved_points')];
     // Published values of the 2020 table would not fit the new points: leave them unpublished.
     for (const name of ['published_rank', 'published_rate_percent', 'published_converted_score', 'published_level']) {
@@ -115,6 +120,8 @@ async function main() {
   });
   try {
     await drive(browser);
+    await fromAnotherOrigin(browser);
+    await graphiql(browser);
   } finally {
     await browser.close();
   }
@@ -256,7 +263,7 @@ async function drive(browser) {
       report { rowsRead rankings }
       errors { code message line column }
     }
-  }`, { content: districtTable2021() }, token);
+  }`, { content: districtTable(2021) }, token);
   assert.deepEqual(imported.importResults.errors, []);
   assert.equal(imported.importResults.report.rowsRead, 9);
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="year-select"] option')]
@@ -372,6 +379,173 @@ async function drive(browser) {
   assert.deepEqual(elsewhere, [], 'requests outside the server');
   assert.deepEqual(pageErrors, [], 'script errors on the page');
   pass('no request left the server, no script error');
+}
+
+/** Waits until `condition()` holds, checking every 50 ms, at most `ms`. */
+async function until(condition, what, ms = STEP_TIMEOUT) {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Imports the district table of `year`: one `resultsChanged` event for every listener. */
+async function importDistrict(year) {
+  const imported = await gql(`mutation ($content: String!) {
+    importResults(input: { content: $content, year: ${year}, tier: DISTRICT, decision: "${year}/QĐ-UBND" }) {
+      errors { code message }
+    }
+  }`, { content: districtTable(year) }, token);
+  assert.deepEqual(imported.importResults.errors, []);
+}
+
+/**
+ * A page served by the test itself, reading the API over HTTP (with a token: a preflight) and
+ * over the WebSocket (a query and a subscription), and recording what happened in
+ * `window.outcome`. `api` is the server's base URL.
+ */
+const CROSS_ORIGIN_PAGE = `<!doctype html><meta charset="utf-8"><title>another origin</title>
+<script>
+  const api = new URL(location.href).searchParams.get('api');
+  const bearer = new URL(location.href).searchParams.get('token');
+  window.outcome = { socket: [] };
+  fetch(api + '/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + bearer },
+    body: JSON.stringify({ query: '{ years }' }),
+  }).then((response) => response.json())
+    .then((answer) => { window.outcome.http = answer; })
+    .catch((error) => { window.outcome.http = { failed: String(error) }; });
+  const socket = new WebSocket(api.replace(/^http/, 'ws') + '/graphql/ws', 'graphql-transport-ws');
+  const send = (message) => socket.send(JSON.stringify(message));
+  socket.onopen = () => send({ type: 'connection_init' });
+  socket.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    window.outcome.socket.push(message);
+    if (message.type === 'connection_ack') {
+      send({ id: 'read', type: 'subscribe', payload: { query: '{ years }' } });
+      send({ id: 'live', type: 'subscribe', payload: { query: 'subscription { resultsChanged { year action } }' } });
+    }
+  };
+  socket.onclose = (event) => { window.outcome.closed = event.code; };
+</script>`;
+
+/** Serves the cross-origin page on 127.0.0.1:`pagePort` (also reachable as localhost). */
+function pageServer() {
+  const server = createServer((request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(CROSS_ORIGIN_PAGE);
+  });
+  return new Promise((resolve) => server.listen(Number(pagePort), '127.0.0.1', () => resolve(server)));
+}
+
+async function fromAnotherOrigin(browser) {
+  const server = await pageServer();
+  try {
+    const query = `?api=${encodeURIComponent(base)}&token=${encodeURIComponent(token)}`;
+    // Listed (run.sh starts the server with --cors-origin http://127.0.0.1:PAGE_PORT).
+    const listed = await browser.newPage();
+    listed.setDefaultTimeout(STEP_TIMEOUT);
+    await listed.goto(`http://127.0.0.1:${pagePort}/${query}`);
+    await listed.waitForFunction(() => window.outcome.http
+      && window.outcome.socket.some((m) => m.id === 'read' && m.type === 'complete'));
+    const outcome = await listed.evaluate(() => window.outcome);
+    assert.deepEqual(outcome.http.errors, undefined, JSON.stringify(outcome.http));
+    const years = (await gql('{ years }')).years;
+    assert.deepEqual(outcome.http.data?.years, years, JSON.stringify(outcome.http));
+    const read = outcome.socket.find((m) => m.id === 'read' && m.type === 'next');
+    assert.deepEqual(read?.payload?.data?.years, years, JSON.stringify(outcome.socket));
+    await importDistrict(2022);
+    await listed.waitForFunction(() => window.outcome.socket.some((m) => m.id === 'live' && m.type === 'next'));
+    const event = (await listed.evaluate(() => window.outcome.socket)).find((m) => m.id === 'live');
+    assert.equal(event.payload.data.resultsChanged.year, 2022, JSON.stringify(event));
+    await listed.close();
+    pass(`another origin (127.0.0.1:${pagePort}, listed): reads over HTTP with a token, queries and subscribes over the WebSocket`);
+
+    // Not listed: the same page from http://localhost:PAGE_PORT, another origin.
+    const other = await browser.newPage();
+    other.setDefaultTimeout(STEP_TIMEOUT);
+    await other.goto(`http://localhost:${pagePort}/${query}`);
+    await other.waitForFunction(() => window.outcome.http && window.outcome.closed !== undefined);
+    const refused = await other.evaluate(() => window.outcome);
+    assert.ok(refused.http.failed, `the browser refuses the answer: ${JSON.stringify(refused.http)}`);
+    assert.ok(!refused.socket.some((m) => m.type === 'connection_ack'), JSON.stringify(refused.socket));
+    await other.close();
+    pass(`an origin not listed (localhost:${pagePort}): the read is refused by the browser, the WebSocket by the server`);
+  } finally {
+    server.close();
+  }
+}
+
+async function graphiql(browser) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(STEP_TIMEOUT);
+  const elsewhere = [];
+  const failed = [];
+  const pageErrors = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith('data:') && new URL(request.url()).origin !== origin) elsewhere.push(request.url());
+  });
+  page.on('response', (response) => { if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`); });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const sockets = [];
+  page.on('websocket', (socket) => {
+    const seen = { url: socket.url(), sent: [] };
+    sockets.push(seen);
+    socket.on('framesent', (frame) => seen.sent.push(String(frame.payload)));
+  });
+  await page.goto(`${base}/graphql`);
+  const icon = await page.evaluate(async () => {
+    const link = document.querySelector('link[rel="icon"]').href;
+    const answer = await fetch(link);
+    return { link, status: answer.status, type: answer.headers.get('content-type') };
+  });
+  assert.deepEqual(icon, { link: `${origin}/favicon.ico`, status: 200, type: 'image/x-icon' });
+  const response = page.locator('.graphiql-response');
+
+  // The first tab: the README's ranking, ready to run.
+  await page.locator('.graphiql-execute-button').click();
+  await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent.includes('totalCount'));
+  const total = (await gql('{ ranking(year: 2020, tier: DISTRICT) { totalCount } }')).ranking.totalCount;
+  assert.match(await response.textContent(), new RegExp(`"totalCount":\\s*${total}`));
+  pass(`GraphiQL: the default tab runs the README's ranking (totalCount ${total})`);
+
+  // The second tab: a subscription over /graphql/ws.
+  await page.locator('.graphiql-tab', { hasText: 'Changes' }).click();
+  await page.waitForFunction(() => document.querySelector('.graphiql-query-editor')?.textContent
+    .includes('subscription Changes'));
+  // GraphiQL takes the operation name of the new tab a moment after showing it: clicked at
+  // once, it runs the tab with the previous tab's name ("Unknown operation named Ranking").
+  // A person never clicks that fast; the test tries again, three times at most.
+  const subscribed = () => sockets.some((socket) => socket.sent.some((text) => text.includes('"subscribe"')));
+  let attempts = 0;
+  for (let attempt = 1; !subscribed(); attempt += 1) {
+    attempts = attempt;
+    await page.waitForTimeout(300);
+    await page.locator('.graphiql-execute-button').click();
+    await until(subscribed, 'GraphiQL subscribes over a WebSocket', 3000).catch(async (error) => {
+      if (attempt < 3) return;
+      const shown = await response.textContent();
+      throw new Error(`${error.message}; sockets ${JSON.stringify(sockets)}; response ${shown}`);
+    });
+  }
+  assert.deepEqual(sockets.map((socket) => new URL(socket.url).pathname), ['/graphql/ws']);
+  await importDistrict(2023);
+  await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent.includes('resultsChanged'));
+  assert.match(await response.textContent(), /"year":\s*2023/);
+  pass(`GraphiQL: the subscription tab receives an import over /graphql/ws (run ${attempts} time(s))`);
+
+  // The third tab: the bearer token's place in the headers.
+  await page.locator('.graphiql-tab', { hasText: 'CheckTable' }).click();
+  await page.getByRole('button', { name: 'Headers' }).click();
+  assert.match(await page.locator('.graphiql-editor-tool').textContent(), /"Authorization":\s*"Bearer YOUR-TOKEN"/);
+  pass('GraphiQL: a tab shows where the bearer token goes (Headers)');
+
+  assert.deepEqual(elsewhere, [], 'GraphiQL loads nothing from elsewhere');
+  assert.deepEqual(failed, [], 'no failed request');
+  assert.deepEqual(pageErrors, [], 'no script error in GraphiQL');
+  await page.close();
 }
 
 main()

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Starts the server on a fresh SQLite file and drives the leadership dashboard (GET /) in Debian's
-# Chromium with playwright-core (pinned in package-lock.json; Playwright's own browsers are never
-# downloaded). Exits non-zero on any failed check.
+# Starts the server on a fresh SQLite file and drives the leadership dashboard (GET /), a page of
+# another origin (served by the test on the next port, listed in --cors-origin) and GraphiQL in
+# Debian's Chromium with playwright-core (pinned in package-lock.json; Playwright's own browsers
+# are never downloaded). Exits non-zero on any failed check.
 #
-#   tests/browser/run.sh                 # port 18432, or BROWSER_TEST_PORT
+#   tests/browser/run.sh                 # ports 18432 and 18433, or BROWSER_TEST_PORT and the next
 #
 # Needs Node.js, npm and /usr/bin/chromium (installed with apt-get when missing and run as root).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 port="${BROWSER_TEST_PORT:-18432}"
+page_port=$((port + 1))
 chromium="${CHROMIUM:-/usr/bin/chromium}"
 work="$(mktemp -d)"
 server=""
@@ -39,6 +41,7 @@ npm ci --silent --no-audit --no-fund --prefix "$here"
 binary="$root/target/debug/egov-rank"
 database="sqlite://$work/dash.db"
 (cd "$work" && exec "$binary" --database-url "$database" serve --bind "127.0.0.1:$port" \
+  --cors-origin "http://127.0.0.1:$page_port" \
   > "$work/server.log" 2>&1) &
 server=$!
 ready=""
@@ -57,7 +60,7 @@ fi
 token="$(cd "$work" && "$binary" --database-url "$database" token create --role editor --name dash 2> "$work/token.log")"
 
 status=0
-CHROMIUM="$chromium" timeout 120 node "$here/dashboard.test.mjs" "http://127.0.0.1:$port" "$token" || status=$?
+CHROMIUM="$chromium" timeout 150 node "$here/dashboard.test.mjs" "http://127.0.0.1:$port" "$token" "$page_port" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- server log (last 40 lines) ---" >&2
   tail -n 40 "$work/server.log" >&2

@@ -11,7 +11,8 @@
 //! [`published`] (the shipped 2020 tables
 //! and an independent model of the ranking), [`normalized`] (the normalized CSV), [`reads`] and
 //! [`writes`] (GraphQL reads and writes the write tests share), [`counts`] (rows per table),
-//! [`xlsb`] (writing an XLSB, which no library writes).
+//! [`socket`] (a GraphQL-over-WebSocket client), [`xlsb`] (writing an XLSB, which no library
+//! writes).
 
 use std::io::Write;
 use std::panic::AssertUnwindSafe;
@@ -28,6 +29,7 @@ pub mod counts;
 pub mod normalized;
 pub mod published;
 pub mod reads;
+pub mod socket;
 pub mod writes;
 pub mod xlsb;
 

@@ -177,10 +177,10 @@ async fn graphiql_and_health_are_served_from_the_binary(server: TestServer) {
         .chain(page.split("href=\"").skip(1))
         .map(|s| s.split('"').next().unwrap())
         .collect();
-    assert_eq!(sources.len(), 4, "{sources:?}");
+    assert_eq!(sources.len(), 5, "four assets and the icon: {sources:?}");
     for source in sources {
         assert!(
-            source.starts_with("/graphql/assets/"),
+            source.starts_with("/graphql/assets/") || source == "/favicon.ico",
             "loads {source} from elsewhere"
         );
         let asset = server.get(source).await;
@@ -191,6 +191,12 @@ async fn graphiql_and_health_are_served_from_the_binary(server: TestServer) {
         );
     }
     assert_eq!(server.get("/graphql/assets/nothing.js").await.status(), 404);
+
+    // Browsers ask every server for its icon: one answers, an ICO file (its magic number).
+    let icon = server.get("/favicon.ico").await;
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/x-icon");
+    assert!(icon.bytes().await.unwrap().starts_with(&[0, 0, 1, 0]));
 }
 
 on_both_databases!(

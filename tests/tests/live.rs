@@ -1,69 +1,24 @@
 //! Live updates, persisted queries and HTTP caching: what a dashboard relies on.
 
-use std::time::Duration;
-
 use egov_tests::normalized::{self, HEADER};
+use egov_tests::socket::{Socket, initialised, receive, subscribe};
 use egov_tests::writes::{call, token};
 use egov_tests::{TestServer, on_both_databases};
-use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use service::access::Role;
 use sha2::{Digest, Sha256};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// Opens `/graphql/ws` with graphql-transport-ws and subscribes to `resultsChanged(args)`.
-async fn subscribe(server: &TestServer, args: &str) -> Socket {
-    let url = format!("{}/graphql/ws", server.base_url.replacen("http", "ws", 1));
-    let mut request = url.into_client_request().unwrap();
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("a WebSocket");
-    send(&mut socket, json!({ "type": "connection_init" })).await;
-    assert_eq!(receive(&mut socket).await["type"], json!("connection_ack"));
+/// Opens `/graphql/ws` and subscribes to `resultsChanged(args)`.
+async fn listen(server: &TestServer, args: &str) -> Socket {
+    let mut socket = initialised(server, None).await;
     let query = format!("subscription {{ resultsChanged{args} {{ year tier index action }} }}");
-    send(
-        &mut socket,
-        json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }),
-    )
-    .await;
+    subscribe(&mut socket, "1", &query).await;
     socket
-}
-
-async fn send(socket: &mut Socket, message: Value) {
-    socket
-        .send(Message::text(message.to_string()))
-        .await
-        .expect("send");
-}
-
-/// The next GraphQL message, within 5 s.
-async fn receive(socket: &mut Socket) -> Value {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
-            .await
-            .expect("a message within 5 s")
-            .expect("an open socket")
-            .expect("a frame");
-        if let Message::Text(text) = message {
-            let value: Value = serde_json::from_str(&text).unwrap();
-            if value["type"] != json!("ping") {
-                return value;
-            }
-        }
-    }
 }
 
 async fn an_import_is_announced_to_subscribers(server: TestServer) {
-    let mut all = subscribe(&server, "").await;
-    let mut other_year = subscribe(&server, "(year: 2019)").await;
+    let mut all = listen(&server, "").await;
+    let mut other_year = listen(&server, "(year: 2019)").await;
     let secret = token(&server, "live", Role::Editor).await;
     let csv = format!("{HEADER}2021,district,,UBND huyện Nam Đông,100,0,100,90,,,\n");
     let (_, answer) = call(

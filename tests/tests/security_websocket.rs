@@ -5,83 +5,11 @@
 use std::time::Duration;
 
 use egov_tests::normalized::HEADER;
+use egov_tests::socket::{Socket, initialised, open, receive, send, subscribe};
 use egov_tests::writes::{call, token};
 use egov_tests::{TestServer, on_both_databases};
-use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use service::access::Role;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// Opens `/graphql/ws` with graphql-transport-ws, with `token` as its bearer token.
-async fn open(server: &TestServer, token: Option<&str>) -> Socket {
-    let url = format!("{}/graphql/ws", server.base_url.replacen("http", "ws", 1));
-    let mut request = url.into_client_request().unwrap();
-    let headers = request.headers_mut();
-    headers.insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    if let Some(token) = token {
-        headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
-    }
-    let (socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("a WebSocket");
-    socket
-}
-
-/// Opens a socket and completes the handshake.
-async fn initialised(server: &TestServer, token: Option<&str>) -> Socket {
-    let mut socket = open(server, token).await;
-    send(&mut socket, json!({ "type": "connection_init" })).await;
-    assert_eq!(receive(&mut socket).await["type"], json!("connection_ack"));
-    socket
-}
-
-async fn send(socket: &mut Socket, message: Value) {
-    socket
-        .send(Message::text(message.to_string()))
-        .await
-        .expect("send");
-}
-
-async fn subscribe(socket: &mut Socket, id: &str, query: &str) {
-    send(
-        socket,
-        json!({ "id": id, "type": "subscribe", "payload": { "query": query } }),
-    )
-    .await;
-}
-
-/// What the server sends next, within 10 s: a GraphQL message, or the close frame as
-/// `{"close": code, "reason": ...}`.
-async fn receive(socket: &mut Socket) -> Value {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
-            .await
-            .expect("a message within 10 s");
-        match message {
-            Some(Ok(Message::Text(text))) => {
-                let value: Value = serde_json::from_str(&text).unwrap();
-                if value["type"] != json!("ping") {
-                    return value;
-                }
-            }
-            Some(Ok(Message::Close(frame))) => {
-                let (code, reason) = frame
-                    .map(|frame| (u16::from(frame.code), frame.reason.to_string()))
-                    .unwrap_or((1005, String::new()));
-                return json!({ "close": code, "reason": reason });
-            }
-            Some(Ok(_)) => {}
-            None | Some(Err(_)) => return json!({ "close": null }),
-        }
-    }
-}
 
 fn code(message: &Value) -> &str {
     message["payload"]["errors"][0]["extensions"]["code"]

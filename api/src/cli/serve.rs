@@ -83,6 +83,17 @@ pub struct ServeArgs {
     /// Thiên Huế for the shipped data).
     #[arg(long, env = "EGOV_DEFAULT_JURISDICTION")]
     default_jurisdiction: Option<String>,
+    /// An origin whose pages may call the API from a browser (CORS), like
+    /// https://dashboard.example.org, or * for any; repeat for several (the environment
+    /// variable takes them comma-separated). None: CORS is off.
+    #[arg(
+        long = "cors-origin",
+        value_name = "ORIGIN",
+        env = "EGOV_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_parser = api::http::cors::parse_origin
+    )]
+    cors_origins: Vec<String>,
 }
 
 impl ServeArgs {
@@ -117,6 +128,10 @@ impl ServeArgs {
             introspection: self.introspection,
             suggestions: self.suggestions,
             max_subscriptions: self.max_subscriptions,
+            cors_origins: (self.cors_origins.iter())
+                .filter(|origin| !origin.is_empty())
+                .cloned()
+                .collect(),
             ..api::ServerOptions::default()
         }
     }
@@ -204,5 +219,28 @@ mod tests {
         assert!(!set.suggestions);
         assert_eq!(set.header_timeout, Duration::from_millis(500));
         assert_eq!(set.limits.max_query_bytes, 1000);
+    }
+
+    #[test]
+    fn cors_origins_repeat_and_are_written_as_browsers_send_them() {
+        assert!(parsed(&[]).cors_origins.is_empty(), "off by default");
+        assert!(parsed(&["--cors-origin", ""]).cors_origins.is_empty());
+        let set = parsed(&[
+            "--cors-origin",
+            "HTTP://localhost:3000/",
+            "--cors-origin",
+            "https://a.example,https://b.example",
+        ]);
+        assert_eq!(
+            set.cors_origins,
+            [
+                "http://localhost:3000",
+                "https://a.example",
+                "https://b.example"
+            ]
+        );
+        let command = ServeArgs::augment_args(clap::Command::new("serve"));
+        let wrong = command.try_get_matches_from(["serve", "--cors-origin", "localhost:3000"]);
+        assert!(wrong.is_err(), "an origin without a scheme is refused");
     }
 }

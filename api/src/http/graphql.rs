@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use super::auth::caller;
 use super::graphql_http::{self, GetParams, MediaType, only_reads, writes};
 use super::state::AppState;
-use super::{graphiql, limits, websocket};
+use super::{cors, graphiql, limits, websocket};
 use crate::graphql::access::Caller;
 
 /// `GET /graphql`: GraphiQL; with a `query` parameter, a read.
@@ -23,7 +23,8 @@ pub async fn get(
     Query(params): Query<GetParams>,
 ) -> Response {
     let media = MediaType::negotiate(&headers);
-    if params.query.is_none() {
+    // A persisted query's hash comes without its text (Apollo's `?extensions=` alone).
+    if params.query.is_none() && params.extensions.is_none() {
         return graphiql::page().await.into_response();
     }
     let request = match params.into_request() {
@@ -36,13 +37,21 @@ pub async fn get(
 }
 
 /// `GET /graphql/ws`: subscriptions over WebSocket (graphql-transport-ws, or the older
-/// graphql-ws). Where reads need a token, the upgrade request must carry one; each operation
-/// checks it again (see `websocket`).
+/// graphql-ws). A browser page of an origin that `--cors-origin` does not list is refused
+/// (403), as browsers apply no CORS to WebSockets. Where reads need a token, the upgrade
+/// request must carry one; each operation checks it again (see `websocket`).
 pub async fn websocket(
     State(state): State<AppState>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    if !cors::websocket_allows(&state.options.cors_origins, &headers) {
+        return MediaType::Json.refusal(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "this origin may not open a WebSocket here: see serve --cors-origin",
+        );
+    }
     if let Err(refusal) = caller(&state, &headers, MediaType::Json).await {
         return refusal;
     }

@@ -4,11 +4,13 @@
 //! cannot run, such as a parse or validation failure, answers 400 without `data`), else
 //! `application/json` with 200. Batched (array) bodies are refused. GET answers carry an ETag.
 
+use std::collections::BTreeMap;
+
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The media type of the GraphQL-over-HTTP spec.
@@ -65,18 +67,22 @@ impl MediaType {
 
     /// The status and body of a GraphQL response in this type: one that did not run (see
     /// [`MediaType::status`]) leaves `data` out, as the spec's type requires.
+    ///
+    /// Written straight from the response, whose objects keep the order the query asked for
+    /// their fields (the spec's serialization section). It once went through a
+    /// `serde_json::Value`, whose map sorts its keys, and answers over HTTP came back in
+    /// alphabetical order.
     pub fn encode(
         self,
         response: &async_graphql::Response,
     ) -> serde_json::Result<(StatusCode, Bytes)> {
         let status = self.status(response);
-        let mut value = serde_json::to_value(response)?;
-        if status == StatusCode::BAD_REQUEST
-            && let Some(object) = value.as_object_mut()
-        {
-            object.remove("data");
-        }
-        Ok((status, Bytes::from(serde_json::to_vec(&value)?)))
+        let wire = Wire {
+            errors: &response.errors,
+            data: (status != StatusCode::BAD_REQUEST).then_some(&response.data),
+            extensions: &response.extensions,
+        };
+        Ok((status, Bytes::from(serde_json::to_vec(&wire)?)))
     }
 
     /// An answer in this type.
@@ -92,6 +98,19 @@ impl MediaType {
         }] });
         self.answer(status, Bytes::from(body.to_string()))
     }
+}
+
+/// A GraphQL response as it is sent: `errors` first when there are any (the spec suggests it,
+/// so a reader sees them before a long `data`), then `data` unless the request did not run,
+/// then `extensions`.
+#[derive(Serialize)]
+struct Wire<'a> {
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
 }
 
 /// Whether every operation of the request's document is a query. The document is parsed once,
@@ -139,6 +158,7 @@ impl GetParams {
             .is_some_and(|e| e.contains("persistedQuery"));
         let query = self
             .query
+            .or_else(|| persisted.then(String::new))
             .filter(|query| persisted || !query.trim().is_empty())
             .ok_or_else(|| bad("a GET request needs a `query` parameter".into()))?;
         let mut request = async_graphql::Request::new(query);

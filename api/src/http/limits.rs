@@ -70,14 +70,19 @@ fn refusal(message: String) -> ServerError {
     error.into_server_error(Default::default())
 }
 
-/// async-graphql's refusal of too many directives on a field, which it makes as it parses,
-/// with a code like this module's other refusals. It is known by its message, the only mark
-/// it carries; other errors pass unchanged.
-fn directives_refusal(error: ServerError) -> ServerError {
+/// async-graphql's refusals of too many directives on a field and of a document nested
+/// deeper than its recursion limit (32), which it makes as it parses, with a code like this
+/// module's other refusals. They are known by their message, the only mark they carry; other
+/// errors pass unchanged (and are parse errors, see `graphql::error_codes`).
+fn parse_refusal(error: ServerError) -> ServerError {
+    const MESSAGES: [&str; 2] = [
+        "The number of directives on the field",
+        "The recursion depth of the query cannot be greater than",
+    ];
     if error.extensions.is_none()
-        && error
-            .message
-            .starts_with("The number of directives on the field")
+        && MESSAGES
+            .iter()
+            .any(|message| error.message.starts_with(message))
     {
         let mut refused = refusal(error.message);
         refused.locations = error.locations;
@@ -108,7 +113,7 @@ impl Extension for QueryLimits {
         let document = next
             .run(ctx, query, variables)
             .await
-            .map_err(directives_refusal)?;
+            .map_err(parse_refusal)?;
         let aliases = count_aliases(&document);
         if aliases > self.max_aliases {
             return Err(refusal(format!(

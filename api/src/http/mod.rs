@@ -1,6 +1,7 @@
 //! The HTTP server: the routes ([`router`], one table), the options and state the handlers
 //! share ([`ServerOptions`], `state`), GraphQL over HTTP and WebSocket, exports, the dashboard
-//! and GraphiQL, and what operators see (health, readiness, metrics, request ids).
+//! and GraphiQL, and what operators see (health, readiness, metrics, request ids); which other
+//! origins' pages may call it (`cors`).
 //!
 //! The modules form no cycle: `server` serves `router`, which names the handlers and the
 //! middleware (`security_headers`), and no handler names it; the handlers (`graphql` with
@@ -10,6 +11,7 @@
 
 mod auth;
 mod bounded;
+pub mod cors;
 mod dashboard;
 mod export;
 mod graphiql;

@@ -60,6 +60,9 @@ pub struct ServerOptions {
     pub drain_timeout: Duration,
     /// Most subscriptions one WebSocket may hold at once (default 100).
     pub max_subscriptions: usize,
+    /// The origins whose pages may call the API from a browser, as `cors::parse_origin`
+    /// writes them (`*`: any); empty (the default): CORS is off.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for ServerOptions {
@@ -80,6 +83,7 @@ impl Default for ServerOptions {
             body_timeout: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(20),
             max_subscriptions: 100,
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -1,0 +1,251 @@
+//! Answers list their fields in the order the query asked for them, as the GraphQL spec's
+//! serialization section asks (7.1.1 "Serialized Map Ordering": the order of `CollectFields`).
+//!
+//! async-graphql resolves the fields of a query's objects concurrently and writes each into
+//! the answer as it completes (async-graphql issue 612), so a field answered from memory came
+//! before one that waited for the database: `{ years ranking { ... } }` could answer `ranking`
+//! first. Resolving them one by one would defeat the batching loaders; instead this extension
+//! puts each object's fields back in the order of the document (fields, aliases, fragments
+//! and inline fragments in the order written, a key at its first place) once the answer is
+//! complete, for queries and mutations and for every event of a subscription. A key the
+//! document does not explain (none should) keeps its place after the others.
+//!
+//! Type conditions are not looked at: a key asked in fragments on two types takes its first
+//! place among all of them, which differs from the spec's order only for a union or interface
+//! whose fragments ask the same key in different orders.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
+    NextSubscribe,
+};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
+    SelectionSet,
+};
+use async_graphql::{Name, Positioned, Response, ServerResult, Value, Variables};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+
+/// The extension: add it to the schema.
+pub struct FieldOrder;
+
+impl ExtensionFactory for FieldOrder {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Orderer::default())
+    }
+}
+
+/// Puts the answers of one request in order.
+#[derive(Default)]
+struct Orderer {
+    /// Shared with the stream of a subscription, which outlives the calls that fill it.
+    request: Arc<Request>,
+}
+
+/// What the request asked, as it becomes known.
+#[derive(Default)]
+struct Request {
+    /// The operation name the request gave, if any.
+    operation_name: Mutex<Option<String>>,
+    /// The parsed document, once parsed.
+    document: Mutex<Option<Arc<ExecutableDocument>>>,
+}
+
+impl Request {
+    /// Puts `response`'s data in the order of the request's operation.
+    fn order(&self, mut response: Response) -> Response {
+        let document = lock(&self.document).clone();
+        let name = lock(&self.operation_name).clone();
+        if let Some(document) = document
+            && let Some(operation) = operation(&document, name.as_deref())
+        {
+            let root = [&operation.selection_set.node];
+            reorder(&mut response.data, &root, &document.fragments);
+        }
+        response
+    }
+}
+
+/// A lock that a panic elsewhere cannot make unusable (what it guards is replaced whole).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[async_trait::async_trait]
+impl Extension for Orderer {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: async_graphql::Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<async_graphql::Request> {
+        *lock(&self.request.operation_name) = request.operation_name.clone();
+        next.run(ctx, request).await
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        *lock(&self.request.document) = Some(Arc::new(document.clone()));
+        Ok(document)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let response = next.run(ctx, operation_name).await;
+        self.request.order(response)
+    }
+
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        // Called before the request is even parsed: the events are put in order with what the
+        // request holds by the time each comes.
+        let request = Arc::clone(&self.request);
+        next.run(ctx, stream)
+            .map(move |response| request.order(response))
+            .boxed()
+    }
+}
+
+/// The operation a request runs: the one named, or the only one.
+fn operation<'a>(
+    document: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'a OperationDefinition> {
+    match (&document.operations, name) {
+        (DocumentOperations::Single(operation), _) => Some(&operation.node),
+        (DocumentOperations::Multiple(operations), Some(name)) => {
+            operations.get(name).map(|operation| &operation.node)
+        }
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next().map(|operation| &operation.node)
+        }
+        _ => None,
+    }
+}
+
+type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
+
+/// Puts the fields of `value`'s objects in the order of `sets` (the selection sets that
+/// asked for it: one, or several when a key was asked more than once), all the way down.
+fn reorder(value: &mut Value, sets: &[&SelectionSet], fragments: &Fragments) {
+    match value {
+        Value::List(items) => {
+            for item in items {
+                reorder(item, sets, fragments);
+            }
+        }
+        Value::Object(fields) => {
+            let mut keys: Vec<(&Name, Vec<&SelectionSet>)> = Vec::new();
+            for set in sets {
+                collect(set, fragments, &mut keys, &mut Vec::new());
+            }
+            let mut unordered = std::mem::take(fields);
+            for (key, subsets) in keys {
+                if let Some(mut field) = unordered.shift_remove(key) {
+                    reorder(&mut field, &subsets, fragments);
+                    fields.insert(key.clone(), field);
+                }
+            }
+            fields.extend(unordered);
+        }
+        _ => {}
+    }
+}
+
+/// The response keys of a selection set in the order written, each with the selection sets
+/// of the fields under it, looking through fragments (each once).
+fn collect<'a>(
+    set: &'a SelectionSet,
+    fragments: &'a Fragments,
+    keys: &mut Vec<(&'a Name, Vec<&'a SelectionSet>)>,
+    visited: &mut Vec<&'a Name>,
+) {
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(field) => {
+                let key = &field.node.response_key().node;
+                let subset = &field.node.selection_set.node;
+                match keys.iter_mut().find(|(known, _)| *known == key) {
+                    Some((_, subsets)) => subsets.push(subset),
+                    None => keys.push((key, vec![subset])),
+                }
+            }
+            Selection::InlineFragment(fragment) => {
+                collect(&fragment.node.selection_set.node, fragments, keys, visited);
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = &spread.node.fragment_name.node;
+                if visited.contains(&name) {
+                    continue;
+                }
+                visited.push(name);
+                if let Some(fragment) = fragments.get(name) {
+                    collect(&fragment.node.selection_set.node, fragments, keys, visited);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys of an answer's objects, depth first, as written.
+    fn keys(value: &Value) -> Vec<String> {
+        match value {
+            Value::Object(fields) => fields
+                .iter()
+                .flat_map(|(key, value)| std::iter::once(key.to_string()).chain(keys(value)))
+                .collect(),
+            Value::List(items) => items.iter().flat_map(keys).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn puts_fields_in_the_order_of_the_document() {
+        let document = async_graphql::parser::parse_query(
+            "{ z: years ranking { nodes { ...N rank } total } } \
+             fragment N on Result { name ... on Result { code rank } }",
+        )
+        .unwrap();
+        let answer = serde_json::json!({
+            "ranking": { "total": 2, "nodes": [
+                { "rank": 1, "code": "a", "name": "A" },
+                { "code": "b", "rank": 2, "name": "B" },
+            ] },
+            "extra": 1,
+            "z": [2020],
+        });
+        let mut data = Value::from_json(answer).unwrap();
+        let root = [&operation(&document, None).unwrap().selection_set.node];
+        reorder(&mut data, &root, &document.fragments);
+        assert_eq!(
+            keys(&data),
+            [
+                "z", "ranking", "nodes", "name", "code", "rank", "name", "code", "rank", "total",
+                "extra"
+            ]
+        );
+    }
+}
