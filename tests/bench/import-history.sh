@@ -15,17 +15,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 provinces=${PROVINCES:-63}
 backends=${BACKENDS:-sqlite postgres}
 min_rate=${MIN_ROWS_PER_S:-50000}
-pg_admin="postgres://postgres@127.0.0.1:5432"
-pg_db=egov_history
 
-cargo build --release -p api --manifest-path "$root/Cargo.toml" >&2
-bin="$root/target/release/egov-rank"
-work=$(mktemp -d)
-cleanup() {
-  psql "$pg_admin/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=release-engines.sh
+. "$root/tests/bench/release-engines.sh"
+bench_init egov_history
 
 csv="$work/history.csv"
 python3 "$root/tests/bench/history-csv.py" "$csv" "$provinces" 2016-2025
@@ -53,14 +46,7 @@ TOML
 
 verdict=OK
 for engine in $backends; do
-  case $engine in
-    sqlite) url="sqlite://$work/history.db" ;;
-    postgres)
-      psql "$pg_admin/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
-      psql "$pg_admin/postgres" -qc "CREATE DATABASE $pg_db" >/dev/null
-      url="$pg_admin/$pg_db" ;;
-    *) echo "unknown engine $engine" >&2; exit 2 ;;
-  esac
+  url=$(engine_url "$engine")
   export DATABASE_URL="$url" RUST_LOG=warn
   "$bin" jurisdiction add bench --name Bench > /dev/null
   "$bin" scheme set "$work/schemes.toml" > /dev/null

@@ -18,17 +18,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 events=${EVENTS:-5000}
 backends=${BACKENDS:-sqlite postgres}
 max_seconds=${MAX_SECONDS:-5}
-pg_admin="postgres://postgres@127.0.0.1:5432"
-pg_db=egov_lineage
 
-cargo build --release -p api --manifest-path "$root/Cargo.toml" >&2
-bin="$root/target/release/egov-rank"
-work=$(mktemp -d)
-cleanup() {
-  psql "$pg_admin/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=release-engines.sh
+. "$root/tests/bench/release-engines.sh"
+bench_init egov_lineage
 
 python3 "$root/tests/bench/commune-csv.py" "$work/communes.csv" $((events * 2)) "Xã cũ"
 {
@@ -40,14 +33,7 @@ python3 "$root/tests/bench/commune-csv.py" "$work/communes.csv" $((events * 2)) 
 
 verdict=OK
 for engine in $backends; do
-  case $engine in
-    sqlite) url="sqlite://$work/lineage.db" ;;
-    postgres)
-      psql "$pg_admin/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
-      psql "$pg_admin/postgres" -qc "CREATE DATABASE $pg_db" >/dev/null
-      url="$pg_admin/$pg_db" ;;
-    *) echo "unknown engine $engine" >&2; exit 2 ;;
-  esac
+  url=$(engine_url "$engine")
   export DATABASE_URL="$url" RUST_LOG=warn
   "$bin" demo-data --provinces 1 --years 2016-2020 > /dev/null
   "$bin" import "$work/communes.csv" --jurisdiction synthetic-01 > /dev/null
