@@ -179,7 +179,58 @@ async fn a_socket_without_connection_init_is_closed(server: TestServer) {
     assert_eq!(receive(&mut polite).await["type"], json!("next"));
 }
 
+/// Catches a browser being unable to read under `--reads-require-token` (it cannot set headers
+/// on a WebSocket, so the token comes in `connection_init`'s payload, as graphql-ws's
+/// `connectionParams` send it), and catches that payload being let through unchecked: no token
+/// or an unknown one closes the socket with 4403 before any operation, and a payload cannot
+/// replace the token the upgrade carried.
+async fn a_token_may_come_with_connection_init(server: TestServer) {
+    let viewer = token(&server, "init-viewer", Role::Viewer).await;
+    let closed = TestServer::start_with(
+        server.db().clone(),
+        server.backend,
+        api::ServerOptions {
+            reads_require_token: true,
+            ..api::ServerOptions::default()
+        },
+    )
+    .await;
+    let hello = |payload: Value| json!({ "type": "connection_init", "payload": payload });
+
+    let mut socket = open(&closed, None).await;
+    send(
+        &mut socket,
+        hello(json!({ "Authorization": format!("Bearer {viewer}") })),
+    )
+    .await;
+    assert_eq!(receive(&mut socket).await["type"], json!("connection_ack"));
+    subscribe(&mut socket, "1", "{ years }").await;
+    let answer = receive(&mut socket).await;
+    assert_eq!(
+        answer["payload"]["data"]["years"],
+        json!([2020]),
+        "{answer:#}"
+    );
+
+    for payload in [json!({}), json!({ "authorization": "Bearer not-a-token" })] {
+        let mut socket = open(&closed, None).await;
+        send(&mut socket, hello(payload.clone())).await;
+        let refused = receive(&mut socket).await;
+        assert_eq!(refused["close"], json!(4403), "{payload}: {refused:#}");
+    }
+
+    // The upgrade's token is the caller: a payload naming another one changes nothing.
+    let mut socket = open(&closed, Some(&viewer)).await;
+    send(
+        &mut socket,
+        hello(json!({ "Authorization": "Bearer not-a-token" })),
+    )
+    .await;
+    assert_eq!(receive(&mut socket).await["type"], json!("connection_ack"));
+}
+
 on_both_databases!(
+    a_token_may_come_with_connection_init,
     socket_operations_get_what_http_requests_get,
     mutations_over_a_socket_are_refused,
     a_revoked_token_ends_the_session,

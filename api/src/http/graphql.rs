@@ -52,7 +52,11 @@ pub async fn websocket(
             "this origin may not open a WebSocket here: see serve --cors-origin",
         );
     }
-    if let Err(refusal) = caller(&state, &headers, MediaType::Json).await {
+    // A token sent with the upgrade is checked now; without one (a browser cannot send
+    // headers), `connection_init` may carry it, and is refused there when reads need one.
+    if headers.contains_key(axum::http::header::AUTHORIZATION)
+        && let Err(refusal) = caller(&state, &headers, MediaType::Json).await
+    {
         return refusal;
     }
     let Some(protocol) = websocket::protocol(&headers) else {

@@ -1,9 +1,12 @@
 //! GraphQL over WebSocket at `/graphql/ws` (graphql-transport-ws, or the older graphql-ws):
 //! each operation runs as an HTTP request does.
 //!
-//! - It runs for the caller whose token the upgrade carried, checked again before each
-//!   operation and before each event a subscription delivers: a revoked token ends the session
-//!   (close code 4403). It was checked at the upgrade only, so a revoked token kept its socket.
+//! - It runs for the caller whose token the upgrade carried or, since a browser cannot set
+//!   headers on a WebSocket, whose token `connection_init` carries in its payload
+//!   (`{"Authorization": "Bearer ..."}`, as GraphiQL's and graphql-ws's `connectionParams` send
+//!   it); a token refused there closes the socket with 4403. The token is checked again before
+//!   each operation and before each event a subscription delivers: a revoked token ends the
+//!   session (4403). It was checked at the upgrade only, so a revoked token kept its socket.
 //! - It gets the per-request data HTTP requests get (the batching loaders, the caller, the
 //!   introspection policy): without the loaders any field behind one (`agency`, `history`,
 //!   `decision`, `movement`) panicked.
@@ -13,13 +16,13 @@
 //!   took 224 MB), and one that sends no `connection_init` within the header timeout is
 //!   closed (4408), as graphql-transport-ws says.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::http::{WebSocket as Protocol, WebSocketProtocols, WsMessage};
 use async_graphql::{Data, ErrorExtensions, Executor, Response};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use futures::stream::{self, BoxStream};
 use futures::{SinkExt, StreamExt};
 use tokio::sync::Notify;
@@ -47,6 +50,12 @@ struct Session {
     active: AtomicUsize,
     /// Whether the client sent `connection_init`.
     initialised: AtomicBool,
+    /// The headers operations run with: the upgrade's, with the token of `connection_init`
+    /// where the upgrade carried none. Set when `connection_init` is accepted.
+    headers: OnceLock<HeaderMap>,
+    /// Why `connection_init` was refused, as the close frame says it (async-graphql would close
+    /// with 1002): 4403 for a token refused, 1011 when tokens cannot be checked now.
+    refused_at_init: OnceLock<(u16, String)>,
 }
 
 /// Serves one socket until the client closes it, its token is revoked, or it says nothing in
@@ -61,13 +70,16 @@ pub async fn serve(
         ended: Notify::new(),
         active: AtomicUsize::new(0),
         initialised: AtomicBool::new(false),
+        headers: OnceLock::new(),
+        refused_at_init: OnceLock::new(),
     });
     let init_timeout = state.options.header_timeout;
     let executor = Operations {
-        state,
+        state: state.clone(),
         headers: Arc::new(headers),
         session: Arc::clone(&session),
     };
+    let upgrade_headers = Arc::clone(&executor.headers);
     let (mut sink, incoming) = socket.split();
     let incoming = incoming
         .take_while(|message| std::future::ready(message.is_ok()))
@@ -78,10 +90,25 @@ pub async fn serve(
             })
         });
     let initialised = Arc::clone(&session);
-    let messages = Protocol::new(executor, incoming, protocol).on_connection_init(move |_| {
-        initialised.initialised.store(true, Ordering::Release);
-        std::future::ready(Ok(Data::default()))
-    });
+    let messages =
+        Protocol::new(executor, incoming, protocol).on_connection_init(move |payload| async move {
+            initialised.initialised.store(true, Ordering::Release);
+            let headers = with_init_token(&upgrade_headers, &payload);
+            if let Err(why) = identify(&state, &headers).await {
+                let code = if why == Unidentified::Unavailable {
+                    1011
+                } else {
+                    4403
+                };
+                let (_, message) = why.code_and_message();
+                let _ = initialised
+                    .refused_at_init
+                    .set((code, format!("Forbidden: {message}")));
+                return Err(async_graphql::Error::new(message));
+            }
+            let _ = initialised.headers.set(headers);
+            Ok(Data::default())
+        });
     let mut messages = std::pin::pin!(messages);
     let deadline = tokio::time::sleep(init_timeout);
     let mut deadline = std::pin::pin!(deadline);
@@ -102,13 +129,19 @@ pub async fn serve(
         };
         let (frame, last) = match message {
             WsMessage::Text(text) => (Message::Text(text.into()), false),
-            WsMessage::Close(code, reason) => (
-                Message::Close(Some(CloseFrame {
-                    code,
-                    reason: reason.into(),
-                })),
-                true,
-            ),
+            WsMessage::Close(code, reason) => {
+                let (code, reason) = match session.refused_at_init.get() {
+                    Some((code, why)) => (*code, why.clone()),
+                    None => (code, reason),
+                };
+                (
+                    Message::Close(Some(CloseFrame {
+                        code,
+                        reason: reason.into(),
+                    })),
+                    true,
+                )
+            }
         };
         if sink.send(frame).await.is_err() || last {
             break;
@@ -116,11 +149,32 @@ pub async fn serve(
     }
 }
 
+/// The upgrade's headers, with the `Authorization` of the `connection_init` payload (any case
+/// of the key) where the upgrade carried none: the upgrade's header wins, so a payload cannot
+/// swap the caller the upgrade was checked as.
+fn with_init_token(upgrade: &HeaderMap, payload: &serde_json::Value) -> HeaderMap {
+    let mut headers = upgrade.clone();
+    if headers.contains_key(header::AUTHORIZATION) {
+        return headers;
+    }
+    let token = payload.as_object().and_then(|fields| {
+        fields
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case("authorization"))
+            .and_then(|(_, value)| value.as_str())
+            .and_then(|value| HeaderValue::from_str(value).ok())
+    });
+    if let Some(token) = token {
+        headers.insert(header::AUTHORIZATION, token);
+    }
+    headers
+}
+
 /// Runs the operations of one socket.
 #[derive(Clone)]
 struct Operations {
     state: AppState,
-    /// The upgrade request's headers: its token.
+    /// The upgrade request's headers (see `Session::headers` for those operations run with).
     headers: Arc<HeaderMap>,
     session: Arc<Session>,
 }
@@ -144,7 +198,8 @@ impl Drop for Running {
 impl Operations {
     /// The caller, checked now; a token that no longer holds ends the session.
     async fn caller(&self) -> Result<Caller, Response> {
-        identify(&self.state, &self.headers).await.map_err(|why| {
+        let headers = self.session.headers.get().unwrap_or(&self.headers);
+        identify(&self.state, headers).await.map_err(|why| {
             if why != Unidentified::Unavailable {
                 self.session.ended.notify_one();
             }
