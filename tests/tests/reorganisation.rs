@@ -378,6 +378,28 @@ async fn agencies_of_two_jurisdictions_merge_into_one(server: TestServer) {
         "jurisdiction": "tuyen-quang", "tier": "PROVINCIAL", "year": 2025 }),
     )
     .await;
+    // A successor in another jurisdiction must exist there: it was created here, named
+    // `ha-giang: Sở Không Có`.
+    let (_, body) = egov_tests::writes::call(
+        &server,
+        Some(&admin),
+        "importLineage",
+        "events errors { line column }",
+        json!({
+        "content": "year,kind,from,to\n2026,RENAME,Sở Y tế,ha-giang: Sở Không Có\n",
+        "jurisdiction": "tuyen-quang", "tier": "PROVINCIAL" }),
+    )
+    .await;
+    let errors = &body["data"]["importLineage"]["errors"];
+    assert_eq!(
+        (
+            &errors[0]["line"],
+            &errors[0]["column"],
+            errors.as_array().map(Vec::len)
+        ),
+        (&json!(2), &json!("to"), Some(1)),
+        "{body:#}"
+    );
     let nodes = compare(
         &server,
         r#"from: 2024, to: 2025, tier: PROVINCIAL, jurisdiction: "tuyen-quang""#,

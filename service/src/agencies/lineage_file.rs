@@ -116,6 +116,7 @@ pub async fn apply(
         let mut resolved = Vec::with_capacity(year_rows.len());
         let mut new = Vec::new();
         for row in year_rows {
+            let errors_before = errors.len();
             let mut predecessors = Vec::new();
             for name in &row.from {
                 match resolve(txn, &mut known, &mut others, name, row.tier, row.year - 1).await? {
@@ -139,13 +140,28 @@ pub async fn apply(
                     resolve(txn, &mut known, &mut others, name, row.tier, row.year).await?;
                 match existing.filter(|id| !predecessors.contains(id)) {
                     Some(id) => successors.push(Some(id)),
+                    // Another jurisdiction's agency is found there or nowhere: created here,
+                    // it would be a new agency named `CODE: name`.
+                    None if let Some((code, agency)) = in_other_jurisdiction(name) => {
+                        errors.push(RowError {
+                            line: row.line,
+                            column: Some("to".into()),
+                            message: format!(
+                                "no {} agency named `{agency}` (or with that code) in `{code}` in \
+                                 {}: a successor of another jurisdiction must exist there",
+                                row.tier, row.year
+                            ),
+                        });
+                        successors.push(None);
+                    }
                     None => {
                         new.push((row.tier, name.clone(), row.year));
                         successors.push(None);
                     }
                 }
             }
-            resolved.push((row, predecessors, successors));
+            let failed = errors.len() > errors_before;
+            resolved.push((row, predecessors, successors, failed));
         }
         let created = known.create_all(txn, jurisdiction.id, &new).await?;
         report.agencies_created.extend(
@@ -154,7 +170,7 @@ pub async fn apply(
                 .filter_map(|id| known.name_of(*id).map(str::to_owned)),
         );
         let mut links = Vec::new();
-        for (row, predecessors, successors) in resolved {
+        for (row, predecessors, successors, failed) in resolved {
             // A new successor is found by its name now that it stands from this year.
             let successors: Vec<i32> = row
                 .to
@@ -162,14 +178,17 @@ pub async fn apply(
                 .zip(successors)
                 .filter_map(|(name, id)| id.or_else(|| known.find(row.tier, name, row.year)))
                 .collect();
-            if let Some(problem) = row.kind.misfit(predecessors.len(), successors.len()) {
+            // Successors count as named: one of another jurisdiction not found there is its
+            // own error, not a second one about the kind.
+            if let Some(problem) = row.kind.misfit(predecessors.len(), row.to.len()) {
                 errors.push(RowError {
                     line: row.line,
                     column: Some("kind".into()),
                     message: problem,
                 });
+                continue;
             }
-            if errors.iter().any(|error| error.line == row.line) {
+            if failed {
                 continue;
             }
             let decision_id = match row.decision.as_deref() {
@@ -207,10 +226,8 @@ async fn resolve(
     tier: Tier,
     year: i32,
 ) -> Result<Option<i32>> {
-    if let Some((code, name)) = text.split_once(':')
-        && crate::catalog::jurisdictions::is_code(code.trim())
-    {
-        let code = code.trim().to_owned();
+    if let Some((code, name)) = in_other_jurisdiction(text) {
+        let code = code.to_owned();
         if !others.contains_key(&code) {
             let other = resolve_jurisdiction(db, Some(&code)).await?;
             others.insert(
@@ -219,10 +236,17 @@ async fn resolve(
             );
         }
         let (_, other) = &others[&code];
-        let name = name.trim();
         return Ok(other.by_code(name).or_else(|| other.find(tier, name, year)));
     }
     Ok(known.by_code(text).or_else(|| known.find(tier, text, year)))
+}
+
+/// `CODE: name`, an agency of another jurisdiction, split into the jurisdiction's code and the
+/// agency's name or code; `None` for an agency of the file's own jurisdiction.
+fn in_other_jurisdiction(text: &str) -> Option<(&str, &str)> {
+    text.split_once(':')
+        .map(|(code, name)| (code.trim(), name.trim()))
+        .filter(|(code, _)| crate::catalog::jurisdictions::is_code(code))
 }
 
 /// Reads the rows of a lineage file, or every problem in it.
