@@ -8,6 +8,7 @@
 pub mod error;
 pub mod graphql;
 pub mod http;
+mod sync;
 
 pub use graphql::{AppSchema, build_schema};
 pub use http::limits;

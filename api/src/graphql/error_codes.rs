@@ -30,6 +30,8 @@ use async_graphql_value::Value as DocumentValue;
 use futures::StreamExt;
 use futures::stream::BoxStream;
 
+use crate::sync::lock;
+
 /// The document does not parse.
 pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 /// The document breaks a validation rule.
@@ -96,10 +98,7 @@ impl Extension for Labeller {
             .await
             .map_err(|error| with_code(error, PARSE_FAILED))?;
         let positions = arguments_from_variables(&document);
-        *self
-            .from_variables
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = positions;
+        *lock(&self.from_variables) = positions;
         Ok(document)
     }
 
@@ -109,10 +108,7 @@ impl Extension for Labeller {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         next.run(ctx).await.map_err(|errors| {
-            let from_variables = self
-                .from_variables
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let from_variables = lock(&self.from_variables);
             errors
                 .into_iter()
                 .map(|error| {

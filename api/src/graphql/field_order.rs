@@ -29,6 +29,8 @@ use async_graphql::{Name, Positioned, Response, ServerResult, Value, Variables};
 use futures::StreamExt;
 use futures::stream::BoxStream;
 
+use crate::sync::lock;
+
 /// The extension: add it to the schema.
 pub struct FieldOrder;
 
@@ -67,13 +69,6 @@ impl Request {
         }
         response
     }
-}
-
-/// A lock that a panic elsewhere cannot make unusable (what it guards is replaced whole).
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[async_trait::async_trait]

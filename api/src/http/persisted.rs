@@ -42,9 +42,7 @@ impl PersistedQueries {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Bounded<String, String>> {
-        self.queries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::sync::lock(&self.queries)
     }
 
     /// Completes a request carrying `extensions.persistedQuery`: fills in the query of a known

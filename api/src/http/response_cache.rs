@@ -45,10 +45,7 @@ impl ResponseCache {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // A panic while holding the lock cannot leave the map half-updated in a harmful way.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::sync::lock(&self.state)
     }
 
     /// The data version, read from the database when the last reading is older than `poll`.
