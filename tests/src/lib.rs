@@ -262,9 +262,16 @@ impl TestServer {
 
     /// POSTs a GraphQL query and returns the whole response body (`data` and `errors`).
     pub async fn post(&self, query: &str, variables: Value) -> Value {
+        self.post_body(&json!({ "query": query, "variables": variables }))
+            .await
+    }
+
+    /// POSTs any JSON body to `/graphql` (a persisted query's `extensions`, a malformed
+    /// request) and returns the whole response body.
+    pub async fn post_body(&self, body: &Value) -> Value {
         self.client
             .post(format!("{}/graphql", self.base_url))
-            .json(&json!({ "query": query, "variables": variables }))
+            .json(body)
             .send()
             .await
             .expect("POST /graphql")

@@ -53,18 +53,7 @@ async fn persisted_queries_are_kept_by_hash(server: TestServer) {
     let query = "{ ranking(year: 2020, tier: DISTRICT) { totalCount } }";
     let hash = hex::encode(Sha256::digest(query.as_bytes()));
     let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
-    let client = reqwest::Client::new();
-    let post = async |body: Value| -> Value {
-        client
-            .post(format!("{}/graphql", server.base_url))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    };
+    let post = async |body: Value| server.post_body(&body).await;
     let unknown = post(json!({ "extensions": persisted })).await;
     assert_eq!(
         unknown["errors"][0]["extensions"]["code"],

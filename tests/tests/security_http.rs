@@ -105,18 +105,7 @@ async fn a_get_never_writes_even_by_a_persisted_hash(server: TestServer) {
 /// A 1 MB query is now refused before it is parsed, and the store forgets its oldest queries
 /// past 4 MiB: twenty of 250 kB keep the last ones only.
 async fn persisted_queries_stay_within_their_bytes(server: TestServer) {
-    let client = reqwest::Client::new();
-    let post = async |body: Value| -> Value {
-        client
-            .post(format!("{}/graphql", server.base_url))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    };
+    let post = async |body: Value| server.post_body(&body).await;
     let big = format!("{{ years }}\n#{}", "x".repeat(1 << 20));
     let refused = post(json!({ "query": big, "extensions": persisted(&big) })).await;
     assert_eq!(code(&refused), "QUERY_TOO_COMPLEX", "{refused:#}");
