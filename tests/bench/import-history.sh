@@ -23,33 +23,11 @@ bench_init egov_history
 csv="$work/history.csv"
 python3 "$root/tests/bench/history-csv.py" "$csv" "$provinces" 2016-2025
 rows=$(($(wc -l < "$csv") - 1))
-cat > "$work/schemes.toml" <<TOML
-$(for tier in provincial district commune; do cat <<ONE
-[[scheme]]
-jurisdiction = "bench"
-tier = "$tier"
-from_year = 2016
-name = "bench $tier"
-converted_rule = "achieved_points"
-[[scheme.levels]]
-code = "DAT"
-name = "Đạt"
-min = "75"
-[[scheme.levels]]
-code = "CHUA"
-name = "Chưa đạt"
-min = "0"
-
-ONE
-done)
-TOML
-
 verdict=OK
 for engine in $backends; do
   url=$(engine_url "$engine")
   export DATABASE_URL="$url" RUST_LOG=warn
-  "$bin" jurisdiction add bench --name Bench > /dev/null
-  "$bin" scheme set "$work/schemes.toml" > /dev/null
+  bench_jurisdiction
   start=$(date +%s.%N)
   "$bin" import "$csv" --jurisdiction bench > "$work/report.txt"
   end=$(date +%s.%N)
