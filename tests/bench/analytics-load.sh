@@ -18,6 +18,7 @@
 #
 # Usage: tests/bench/analytics-load.sh            (both engines, 10 s per run)
 #        DURATION=30s BACKENDS=sqlite tests/bench/analytics-load.sh
+#        EGOV_RANK=/path/to/egov-rank tests/bench/analytics-load.sh   (a binary built already)
 # Needs wrk (apt-get install wrk) and, for PostgreSQL, a server at 127.0.0.1:5432 (user postgres).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,41 +33,29 @@ fi
 failures=()
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
-cargo build --release -p api --manifest-path "$root/Cargo.toml" >&2
-bin="$root/target/release/egov-rank"
+# shellcheck source=release-engines.sh
+. "$root/tests/bench/release-engines.sh"
+bench_binary
 work=$(mktemp -d)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-# A wrk script that POSTs one GraphQL query, with the province chosen at random per request.
-write_script() { # name query
-  cat > "$work/$1.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local query = [[$2]]
-request = function()
-  local j = string.format("synthetic-%02d", math.random(1, 63))
-  local body = '{"query":' .. string.format("%q", query) .. ',"variables":{"j":"' .. j .. '"}}'
-  return wrk.format(nil, nil, nil, body)
-end
--- GraphQL errors answer HTTP 200: count the bodies that carry them, per thread, summed in done.
-local threads = {}
-setup = function(thread) table.insert(threads, thread) end
-graphql_errors = 0
-response = function(status, headers, body)
-  if string.find(body, '"errors"', 1, true) then graphql_errors = graphql_errors + 1 end
-end
-done = function(summary, latency, requests)
-  local n = 0
-  for _, thread in ipairs(threads) do n = n + thread:get("graphql_errors") end
-  io.write(string.format("GraphQL errors: %d\n", n))
-end
-LUA
+# One request body a line per query, one line per province: graphql-bodies.lua sends one of
+# them at random, so each request asks about one of the 63 provinces.
+write_bodies() { # name query
+  python3 - "$work/$1.jsonl" "$2" <<'PY'
+import json, sys
+path, query = sys.argv[1:]
+with open(path, "w", encoding="utf-8") as f:
+    for n in range(1, 64):
+        f.write(json.dumps({"query": query, "variables": {"j": f"synthetic-{n:02d}"}}) + "\n")
+PY
 }
-write_script ranking 'query($j: String) { ranking(year: 2025, tier: COMMUNE, first: 50, jurisdiction: $j) { totalCount nodes { rank tiedWith agency { code name } ratePercent convertedScore level { code } } } }'
-write_script compare 'query($j: String) { compareYears(from: 2024, to: 2025, tier: COMMUNE, first: 50, jurisdiction: $j) { totalCount nodes { agency { code } rankChange levelDirection ratePercentChange from { rank } to { rank } } } }'
-write_script series 'query($j: String) { agency(code: "so-tai-chinh", jurisdiction: $j) { name results { year rank ratePercent convertedScore level { code } } } }'
+write_bodies ranking 'query($j: String) { ranking(year: 2025, tier: COMMUNE, first: 50, jurisdiction: $j) { totalCount nodes { rank tiedWith agency { code name } ratePercent convertedScore level { code } } } }'
+write_bodies compare 'query($j: String) { compareYears(from: 2024, to: 2025, tier: COMMUNE, first: 50, jurisdiction: $j) { totalCount nodes { agency { code } rankChange levelDirection ratePercentChange from { rank } to { rank } } } }'
+write_bodies series 'query($j: String) { agency(code: "so-tai-chinh", jurisdiction: $j) { name results { year rank ratePercent convertedScore level { code } } } }'
+lua="$root/tests/bench/graphql-bodies.lua"
 
 printf '%-9s %-8s %5s %10s %9s %9s %7s %7s\n' engine query conc req/s p50 p99 errors gql-err
 for backend in $backends; do
@@ -85,7 +74,7 @@ for backend in $backends; do
   # Each query must answer without GraphQL errors before it is measured.
   for name in ranking compare series; do
     body=$(curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
-      -d "{\"query\":$(sed -n 's/^local query = \[\[\(.*\)\]\]$/\1/p' "$work/$name.lua" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().strip()))'),\"variables\":{\"j\":\"synthetic-07\"}}")
+      -d "$(sed -n 7p "$work/$name.jsonl")")
     if ! echo "$body" | grep -q '"data"' || echo "$body" | grep -q '"errors"'; then
       echo "$name failed: $body" >&2
       echo "verdict: FAIL ($backend $name answers with errors before the load)"
@@ -93,25 +82,22 @@ for backend in $backends; do
     fi
   done
   for name in ranking compare series; do
-    wrk -t2 -c16 -d3s -s "$work/$name.lua" "http://127.0.0.1:$port/graphql" >/dev/null
+    BODIES="$work/$name.jsonl" wrk -t2 -c16 -d3s -s "$lua" "http://127.0.0.1:$port/graphql" >/dev/null
     for conc in 16 64; do
-      out=$(wrk -t2 -c"$conc" -d"$duration" --latency -s "$work/$name.lua" "http://127.0.0.1:$port/graphql")
-      rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-      p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
-      p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-      errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {n++} END {print n + 0}')
-      gql=$(echo "$out" | awk '/^GraphQL errors:/ {print $3}')
-      printf '%-9s %-8s %5s %10s %9s %9s %7s %7s\n' "$backend" "$name" "$conc" "$rps" "$p50" "$p99" "$errors" "${gql:-?}"
-      # wrk prints latencies with a unit (us, ms, s): compare in milliseconds.
-      verdict=$(python3 - "$rps" "$p99" "$errors" "${gql:-missing}" "$min_rps" "$max_p99_ms" <<'PY'
-import re, sys
+      out=$(BODIES="$work/$name.jsonl" wrk -t2 -c"$conc" -d"$duration" --latency -s "$lua" \
+        "http://127.0.0.1:$port/graphql" | grep '^RESULT' || true)
+      field() { echo "$out" | sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
+      rps=$(field rps); p50=$(field p50_ms); p99=$(field p99_ms); gql=$(field graphql_errors)
+      non2xx=$(field non2xx); socket=$(field socket_errors)
+      errors=$(( ${non2xx:-1} + ${socket:-0} )) # no RESULT line: an error
+      printf '%-9s %-8s %5s %10s %9s %9s %7s %7s\n' "$backend" "$name" "$conc" "$rps" "${p50}ms" "${p99}ms" "$errors" "${gql:-?}"
+      verdict=$(python3 - "${rps:-0}" "${p99:-inf}" "$errors" "${gql:-missing}" "$min_rps" "$max_p99_ms" <<'PY'
+import sys
 rps, p99, errors, gql, min_rps, max_p99 = sys.argv[1:]
-m = re.fullmatch(r"([0-9.]+)(us|ms|s)", p99)
-p99_ms = float(m[1]) * {"us": 0.001, "ms": 1, "s": 1000}[m[2]] if m else float("inf")
 problems = []
-if float(rps or 0) < float(min_rps): problems.append(f"{rps} req/s < {min_rps}")
-if p99_ms >= float(max_p99): problems.append(f"p99 {p99} >= {max_p99} ms")
-if errors != "0": problems.append(f"{errors} kinds of HTTP errors")
+if float(rps) < float(min_rps): problems.append(f"{rps} req/s < {min_rps}")
+if float(p99) >= float(max_p99): problems.append(f"p99 {p99} ms >= {max_p99} ms")
+if errors != "0": problems.append(f"{errors} HTTP or socket errors")
 if gql != "0": problems.append(f"GraphQL errors: {gql}")
 print("; ".join(problems))
 PY
