@@ -19,7 +19,8 @@
 # Usage: tests/bench/analytics-load.sh            (both engines, 10 s per run)
 #        DURATION=30s BACKENDS=sqlite tests/bench/analytics-load.sh
 #        EGOV_RANK=/path/to/egov-rank tests/bench/analytics-load.sh   (a binary built already)
-# Needs wrk (apt-get install wrk) and, for PostgreSQL, a server at 127.0.0.1:5432 (user postgres).
+# Needs wrk (installed with apt-get when missing and run as root) and, for PostgreSQL, a server
+# at 127.0.0.1:5432 (user postgres).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 duration=${DURATION:-10s}
@@ -31,10 +32,10 @@ else
   min_rps=${MIN_RPS:-5000}; max_p99_ms=${MAX_P99_MS:-20}
 fi
 failures=()
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
 # shellcheck source=release-engines.sh
 . "$root/tests/bench/release-engines.sh"
+bench_need_wrk
 bench_binary
 work=$(mktemp -d)
 server=""

@@ -36,9 +36,10 @@
 #        SETS=small DURATION=2s tests/bench/peer.sh
 #        EGOV_RANK=target/release/egov-rank BACKENDS="peer sqlite" tests/bench/peer.sh
 # Other knobs: PORT (18090, egov-rank), PEER_PORT (18091), PEER_ARGS (extra PostGraphile flags,
-# e.g. "--cluster-workers 2"). Needs python3, Node.js and npm, wrk (apt-get install wrk) and
-# PostgreSQL at 127.0.0.1:5432 (user postgres, trust), which holds the peer's data and the
-# source it is copied from whatever BACKENDS says. Not part of `cargo test`.
+# e.g. "--cluster-workers 2"). Needs python3, Node.js and npm, wrk (installed with apt-get when
+# missing and run as root) and PostgreSQL at 127.0.0.1:5432 (user postgres, trust), which holds
+# the peer's data and the source it is copied from whatever BACKENDS says. Not part of
+# `cargo test`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/tests/bench"
@@ -53,15 +54,13 @@ peer_port=${PEER_PORT:-18091}
 queries="ranking compare series"
 ours_url="http://127.0.0.1:$port/graphql"
 peer_url="http://127.0.0.1:$peer_port/graphql"
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 command -v npm >/dev/null || { echo "Node.js and npm are needed (PostGraphile)" >&2; exit 1; }
 
 # shellcheck source=release-engines.sh
 . "$here/release-engines.sh"
+bench_need_wrk
 bench_init egov_peer_ours egov_peer_theirs
 peer_db="$pg_admin/egov_peer_theirs"
-npm ci --silent --no-audit --no-fund --prefix "$here/peer" >&2
-
 # The pids of the peer and of the egov-rank server running, stopped on exit.
 peer=""
 ours=""
@@ -71,6 +70,7 @@ stop() { # pid
 cleanup() { stop "$ours"; stop "$peer"; bench_cleanup; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+npm ci --silent --no-audit --no-fund --prefix "$here/peer" >&2
 results="$work/results.tsv"
 : > "$results"
 failures=()

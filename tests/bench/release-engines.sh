@@ -11,7 +11,20 @@
 #                                DATABASE_NAME
 #   bench_jurisdiction           adds the jurisdiction `bench` and its schemes (points out of 100,
 #                                level DAT from 75) to the database of $DATABASE_URL
+#   bench_need_wrk               installs wrk with apt-get when it is missing and this is root on
+#                                Debian; otherwise says how and exits 1
 pg_admin="postgres://postgres@127.0.0.1:5432"
+
+bench_need_wrk() {
+  command -v wrk > /dev/null && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
+    echo "installing Debian's wrk" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null
+  else
+    echo "wrk is needed: apt-get install wrk" >&2
+    exit 1
+  fi
+}
 
 bench_binary() {
   if [ -n "${EGOV_RANK:-}" ]; then
