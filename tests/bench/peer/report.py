@@ -43,7 +43,7 @@ def main(path, commit, duration, cores, load):
             ratio = ""
         else:
             ratio = f"{rps / base:.2f}x" if base else "peer: none"
-        figure = f"{rps:,.0f}".replace(",", " ")
+        figure = f"{rps:,.0f}".replace(",", " ") if rps >= 10 else f"{rps:.1f}"
         p50_p99 = f"{v['p50_ms']} ms | {v['p99_ms']} ms" if answered else f"none in {duration} | none in {duration}"
         print(f"| {set_} | {query} | {conc} | {label(who)} | {figure} | {p50_p99} "
               f"| {v['socket_errors']} | {ratio} |")
