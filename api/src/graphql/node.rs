@@ -151,6 +151,7 @@ pub fn group_of(parts: [&str; 4]) -> ApiResult<GroupKey> {
         index_id: number(index)?,
         tier: tier.parse().map_err(|_| not_an_id(tier))?,
         year: number(year)?,
+        restated_over: None,
     })
 }
 
@@ -179,6 +180,7 @@ mod tests {
             index_id: 2,
             tier: service::Tier::District,
             year: 2020,
+            restated_over: None,
         };
         let key = group_key(&group);
         assert_eq!(group_of(parts::<4>(&key).unwrap()).unwrap(), group);
