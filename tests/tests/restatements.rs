@@ -327,8 +327,141 @@ async fn bad_restatements_are_refused_and_write_nothing(server: TestServer) {
     );
 }
 
+/// The 34 units of 2025 as a rank-only table, in the order given.
+fn dti_2025() -> String {
+    let units = [
+        "TP. Hà Nội",
+        "TP. Hồ Chí Minh",
+        "TP. Đà Nẵng",
+        "Huế",
+        "TP. Hải Phòng",
+        "Quảng Ninh",
+        "Bắc Ninh",
+        "TP. Cần Thơ",
+        "Lạng Sơn",
+        "Thái Nguyên",
+        "Ninh Bình",
+        "Phú Thọ",
+        "Hưng Yên",
+        "Lào Cai",
+        "Tuyên Quang",
+        "Thanh Hóa",
+        "Nghệ An",
+        "Hà Tĩnh",
+        "Quảng Trị",
+        "Quảng Ngãi",
+        "Gia Lai",
+        "Khánh Hòa",
+        "Lâm Đồng",
+        "Đắk Lắk",
+        "Đồng Nai",
+        "Tây Ninh",
+        "Vĩnh Long",
+        "Đồng Tháp",
+        "Cà Mau",
+        "An Giang",
+        "Lai Châu",
+        "Điện Biên",
+        "Sơn La",
+        "Cao Bằng",
+    ];
+    let mut table = String::from("Xếp hạng DTI,Tỉnh thành phố\n");
+    for (rank, unit) in (1..).zip(units) {
+        table.push_str(&format!("{rank},{unit}\n"));
+    }
+    table
+}
+
+/// 2024 restated over 2025 compares with 2025 unit for unit: merged units pair with their
+/// restated result (no predecessors listed, a rank change), where the ranking as published
+/// pairs them with nothing but their predecessors.
+async fn a_restated_year_compares_one_to_one_with_the_new_map(server: TestServer) {
+    let editor = token(&server, "editor", Role::Editor).await;
+    import_2024(&server, &editor).await;
+    restate(&server, &editor, false).await;
+    write(
+        &server,
+        &editor,
+        "importResults",
+        "report { rowsRead }",
+        json!({ "content": dti_2025(), "jurisdiction": "viet-nam", "index": "dti",
+                "tier": "PROVINCE", "year": 2025 }),
+    )
+    .await;
+    let compare = |restated: Option<i32>| {
+        let server = &server;
+        async move {
+            server
+                .data(
+                    &format!(
+                        "query ($over: Int) {{ compareYears(from: 2024, to: 2025, {DTI}, fromRestatedOver: $over) {{
+                           nodes {{ id agency {{ name }} rankChange from {{ rank groupSize restatedOver }}
+                           to {{ rank }} predecessors {{ agency {{ name }} }} }} }} }}"
+                    ),
+                    json!({ "over": restated }),
+                )
+                .await["compareYears"]["nodes"]
+                .as_array()
+                .unwrap()
+                .clone()
+        }
+    };
+    let restated = compare(Some(2025)).await;
+    assert_eq!(restated.len(), 34, "no unit new, none dropped");
+    assert!(
+        restated.iter().all(|n| n["predecessors"] == json!([])
+            && n["from"]["groupSize"] == json!(34)
+            && n["from"]["restatedOver"] == json!(2025)),
+        "{restated:#?}"
+    );
+    let da_nang = node(&restated, "TP. Đà Nẵng");
+    // 4th of 34 restated, 3rd in 2025.
+    assert_eq!(
+        (
+            &da_nang["from"]["rank"],
+            &da_nang["to"]["rank"],
+            &da_nang["rankChange"]
+        ),
+        (&json!(4), &json!(3), &json!(1))
+    );
+    let published = compare(None).await;
+    let da_nang_published = node(&published, "TP. Đà Nẵng");
+    assert!(da_nang_published["from"].is_null());
+    assert_eq!(
+        da_nang_published["predecessors"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_ne!(
+        da_nang_published["id"], da_nang["id"],
+        "two comparisons, two ids"
+    );
+    let found = server
+        .data(
+            "query ($id: ID!) { node(id: $id) { ... on Movement { from { rank restatedOver } } } }",
+            json!({ "id": da_nang["id"] }),
+        )
+        .await;
+    assert_eq!(
+        found["node"]["from"],
+        json!({ "rank": 4, "restatedOver": 2025 }),
+        "a restated comparison's movement is found by its id"
+    );
+    assert_eq!(
+        server
+            .error_code(
+                &format!(
+                    "{{ compareYears(from: 2024, to: 2024, {DTI}, fromRestatedOver: 2025) {{ totalCount }} }}"
+                ),
+                json!({}),
+            )
+            .await,
+        "BAD_USER_INPUT"
+    );
+}
+
 on_both_databases!(
     a_year_is_restated_over_the_new_map_beside_its_publication,
+    a_restated_year_compares_one_to_one_with_the_new_map,
     a_published_restatement_shows_its_discrepancies,
     bad_restatements_are_refused_and_write_nothing
 );
