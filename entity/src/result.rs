@@ -18,6 +18,10 @@ pub struct Model {
     pub ranking_index_id: i32,
     pub year: i32,
     pub tier: String,
+    /// The year whose map the group was ranked over: `None` for the original publication,
+    /// `Some(2025)` for the year's ranking restated over the units of 2025 (see
+    /// `service::ranking::restate`). Part of the ranking group.
+    pub restated_over: Option<i32>,
     /// The decision that published these values.
     pub decision_id: Option<i32>,
     /// The scheme the computed values were computed with.
@@ -31,8 +35,13 @@ pub struct Model {
     pub published_rate_percent: Option<ExactDecimal>,
     pub published_converted_score: Option<ExactDecimal>,
     pub published_level_code: Option<String>,
-    /// A published index value (DTI's 0,6419), for schemes that rank by score.
+    /// The index value ranked, for schemes that rank by score: as published (DTI's 0,6419) for
+    /// an original publication; derived from the predecessors' for a restatement (to 28
+    /// significant digits: ranks and levels were decided on the exact value).
     pub score: Option<ExactDecimal>,
+    /// The score exactly as published: the same as `score` for an original publication; what a
+    /// published restatement printed, beside the derived `score`, for a restatement.
+    pub published_score: Option<ExactDecimal>,
     /// How many the publication ranked, where it says: 63 for a table printing the first 17.
     pub ranked_count: Option<i32>,
 

@@ -31,6 +31,9 @@ pub struct Model {
     pub points_decimals: i32,
     /// Decimal places a score is printed with (DTI: 4).
     pub score_decimals: i32,
+    /// How a restatement derives a successor's value from its predecessors': `MEAN`, `SUM` or
+    /// `MAX`; `None`: the rankings cannot be restated.
+    pub restate_rule: Option<String>,
     /// The decision that set the scheme, where known.
     pub decision_id: Option<i32>,
 }

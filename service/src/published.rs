@@ -30,7 +30,9 @@ pub struct PublishedValues {
     /// A level code of the scheme; in a row just read from a file, possibly a printed label
     /// (`Mức độ II`, `Chưa đạt`) still to be resolved against the scheme.
     pub level: Option<String>,
-    /// A published index value (DTI's 0,6419), for schemes that rank by score.
+    /// A published index value (DTI's 0,6419), for schemes that rank by score: in a result
+    /// row, its `published_score` (and its `score` too, unless the row is a restatement, whose
+    /// `score` is derived).
     pub score: Option<Decimal>,
     /// How many the publication ranked in all: 63 for a table printing the first 17.
     pub ranked_count: Option<i32>,
@@ -96,6 +98,7 @@ impl PublishedValues {
         row.published_converted_score = Set(exact(self.converted_score));
         row.published_level_code = Set(self.level.clone());
         row.score = Set(exact(self.score));
+        row.published_score = Set(exact(self.score));
         row.ranked_count = Set(self.ranked_count);
     }
 
@@ -111,6 +114,7 @@ impl PublishedValues {
             published_converted_score: exact(self.converted_score),
             published_level_code: self.level.clone(),
             score: exact(self.score),
+            published_score: exact(self.score),
             ranked_count: self.ranked_count,
             ..row
         }
@@ -172,7 +176,7 @@ impl From<&result::Model> for PublishedValues {
             rate_percent: decimal(row.published_rate_percent),
             converted_score: decimal(row.published_converted_score),
             level: row.published_level_code.clone(),
-            score: decimal(row.score),
+            score: decimal(row.published_score),
             ranked_count: row.ranked_count,
         }
     }

@@ -47,6 +47,7 @@ async fn district_scheme(server: &TestServer, year: i32, levels: &[(&str, &str, 
             converted_decimals: 2,
             points_decimals: 2,
             score_decimals: 4,
+            restate: None,
             levels: levels
                 .iter()
                 .map(|(code, name, minimum)| LevelSpec {

@@ -128,6 +128,7 @@ async fn check(server: &TestServer, from: &Year, to: &Year) -> Result<(), TestCa
         index_id: index.id,
         year: 2020,
         tier: Tier::District,
+        restated_over: None,
     };
     set_scheme(db, NewScheme { group, rules }, CLI)
         .await

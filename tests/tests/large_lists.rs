@@ -25,6 +25,7 @@ async fn a_ranking_of_70_000_scores(server: TestServer) {
         index_id: stored.ranking_index_id,
         year: stored.year,
         tier: stored.tier.parse().unwrap(),
+        restated_over: None,
     };
     let rows: Vec<result::Model> = (1..=MANY)
         .map(|id| result::Model {

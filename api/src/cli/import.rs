@@ -33,6 +33,10 @@ pub struct ImportArgs {
     /// table of the first 17): a result then reads "17 of 63".
     #[arg(long)]
     ranked_count: Option<i32>,
+    /// A later year for a published restatement: the table restates its year's ranking over
+    /// that year's map (the DTI of 2024 over the 34 units of 2025), beside the computed one.
+    #[arg(long)]
+    restated_over: Option<i32>,
 }
 
 /// Imports the file and prints what it did, or prints every bad row (to standard error) and
@@ -49,6 +53,7 @@ pub async fn run(db: &DatabaseConnection, args: ImportArgs) -> Result<(), String
         year: args.year,
         tier: args.tier,
         ranked_count: args.ranked_count,
+        restated_over: args.restated_over,
         actor: None,
         keep_unstated: false,
     };

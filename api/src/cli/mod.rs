@@ -9,6 +9,7 @@ mod index;
 mod jurisdiction;
 mod lineage;
 mod migrate;
+mod restate;
 mod scheme;
 mod serve;
 mod token;
@@ -106,6 +107,10 @@ enum Command {
     /// Set, list or show scoring schemes, written as TOML files.
     #[command(subcommand)]
     Scheme(scheme::SchemeCommand),
+    /// Restate a year's ranking over a later year's map: each unit of that map ranked by values
+    /// derived from its predecessors' results by the rule the scheme names (`restate = "mean"`),
+    /// stored beside the ranking as published.
+    Restate(restate::RestateArgs),
 }
 
 impl Cli {
@@ -157,5 +162,6 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Jurisdiction(command) => jurisdiction::run(&db, command).await,
         Command::Index(command) => index::run(&db, command).await,
         Command::Scheme(command) => scheme::run(&db, command).await,
+        Command::Restate(args) => restate::run(&db, args).await,
     }
 }

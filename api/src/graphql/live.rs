@@ -25,6 +25,8 @@ pub enum ChangeAction {
     AmendResults,
     /// A scoring scheme was set and its years re-scored (`setScoringScheme`).
     SetScoringScheme,
+    /// A ranking was restated over a later map (`restateRanking`).
+    RestateRanking,
     /// Another process wrote (the command line, another replica): what is not known.
     External,
 }

@@ -281,12 +281,11 @@ pub async fn movement_of(
     view: &results::ResultView,
 ) -> ApiResult<Option<Movement>> {
     let loaders = ctx.data_unchecked::<Loaders>();
-    let group = service::catalog::GroupKey {
-        jurisdiction_id: view.row.jurisdiction_id,
-        index_id: view.row.ranking_index_id,
-        year: view.row.year,
-        tier: view.row.tier.parse().map_err(service::Error::Corrupt)?,
-    };
+    if view.row.restated_over.is_some() {
+        // A restatement has no earlier year of its own map.
+        return Ok(None);
+    }
+    let group = service::ranking::group::of_row(&view.row)?;
     let tier_key = YearsOf {
         jurisdiction_id: group.jurisdiction_id,
         index_id: group.index_id,

@@ -132,25 +132,33 @@ pub fn number(part: &str) -> ApiResult<i32> {
 }
 
 /// The key of a ranking (jurisdiction, index, tier, year): part of the keys of what is computed
-/// from one.
+/// from one. A restated ranking's year reads `2024@2025` (2024 over the map of 2025).
 pub fn group_key(group: &GroupKey) -> String {
+    let year = match group.restated_over {
+        None => group.year.to_string(),
+        Some(over) => format!("{}@{over}", group.year),
+    };
     format!(
-        "{}:{}:{}:{}",
+        "{}:{}:{}:{year}",
         group.jurisdiction_id,
         group.index_id,
         group.tier.code(),
-        group.year
     )
 }
 
 /// A ranking from the first four parts of a key made by [`group_key`].
 pub fn group_of(parts: [&str; 4]) -> ApiResult<GroupKey> {
     let [jurisdiction, index, tier, year] = parts;
+    let (year, restated_over) = match year.split_once('@') {
+        Some((year, over)) => (year, Some(number(over)?)),
+        None => (year, None),
+    };
     Ok(GroupKey {
         jurisdiction_id: number(jurisdiction)?,
         index_id: number(index)?,
         tier: tier.parse().map_err(|_| not_an_id(tier))?,
         year: number(year)?,
+        restated_over,
     })
 }
 
@@ -179,9 +187,16 @@ mod tests {
             index_id: 2,
             tier: service::Tier::District,
             year: 2020,
+            restated_over: None,
         };
         let key = group_key(&group);
         assert_eq!(group_of(parts::<4>(&key).unwrap()).unwrap(), group);
+        let restated = GroupKey {
+            restated_over: Some(2025),
+            ..group
+        };
+        let key = group_key(&restated);
+        assert_eq!(group_of(parts::<4>(&key).unwrap()).unwrap(), restated);
         assert!(number("x").is_err());
     }
 }

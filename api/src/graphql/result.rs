@@ -4,11 +4,10 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::result_version;
-use service::catalog::GroupKey;
 use service::page::PageRequest;
 use service::publication;
 use service::published;
-use service::ranking::{ResultView, discrepancies, read};
+use service::ranking::{ResultView, discrepancies, group, read};
 use service::scoring::{Level as SchemeLevel, Scheme};
 
 use super::agency::Agency;
@@ -146,13 +145,7 @@ impl Findable for ResultNode {
         let Some(number) = as_of else {
             return Ok(Some(ResultNode::from(latest)));
         };
-        let row = &latest.row;
-        let group = GroupKey {
-            jurisdiction_id: row.jurisdiction_id,
-            index_id: row.ranking_index_id,
-            year: row.year,
-            tier: row.tier.parse().map_err(service::Error::Corrupt)?,
-        };
+        let group = group::of_row(&latest.row)?;
         let whole = PageRequest {
             offset: 0,
             limit: u64::MAX,
@@ -197,6 +190,12 @@ impl ResultNode {
     /// The ranking index code, e.g. `cqdt-results`.
     async fn index(&self) -> &str {
         &self.0.index_code
+    }
+
+    /// The later year whose map this ranking was restated over (`ranking(restatedOver: 2025)`:
+    /// the year's ranking recomputed over the units of 2025); null for the ranking as published.
+    async fn restated_over(&self) -> Option<i32> {
+        self.0.row.restated_over
     }
 
     /// Điểm tối đa, as published.
@@ -248,8 +247,10 @@ impl ResultNode {
         self.0.level().map(Level::from)
     }
 
-    /// The published index value the ranking compares (DTI's 0.6419), rounded half away from
-    /// zero to `decimals` places (by default the scheme's); null for rankings of points.
+    /// The index value the ranking compares, rounded half away from zero to `decimals` places
+    /// (by default the scheme's); null for rankings of points. As published (DTI's 0.6419), or,
+    /// in a restated ranking, derived from the predecessors' by the scheme's rule (a mean of
+    /// three is a third of the sum, ranked exactly).
     async fn score(
         &self,
         #[graphql(
@@ -258,6 +259,13 @@ impl ResultNode {
         decimals: Option<i32>,
     ) -> ApiResult<Option<Decimal>> {
         Ok(self.0.score(decimals)?.map(Decimal))
+    }
+
+    /// The score exactly as published: in a ranking as published, the same as `score`; in a
+    /// restated ranking, what a published restatement printed (null until one is imported),
+    /// beside the derived `score` (`discrepancies` lists where they disagree).
+    async fn published_score(&self) -> Option<Decimal> {
+        decimal(self.0.row.published_score)
     }
 
     /// Standard competition rank by the exact value the scheme ranks by (rate, points or

@@ -33,6 +33,21 @@ pub enum RankBy {
     Score,
 }
 
+/// How a ranking restated over a later map derives a successor's value from its
+/// predecessors': for a scheme ranking by score, from their scores; otherwise from their
+/// points, column by column (a restated rate is then the summed achieved over the summed
+/// required points for `MEAN` and `SUM`).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "service::scoring::RestateRule")]
+pub enum RestateRule {
+    /// The arithmetic mean, exactly (the ministry's DTI of 2024 over the 34 new units).
+    Mean,
+    /// The sum.
+    Sum,
+    /// The largest value.
+    Max,
+}
+
 /// A level of a scheme's scale with its threshold.
 #[derive(SimpleObject)]
 pub struct SchemeLevel {
@@ -152,6 +167,11 @@ impl Scheme {
     /// Places the converted score is printed with.
     async fn converted_decimals(&self) -> u32 {
         self.converted_decimals
+    }
+
+    /// How its rankings are restated over a later map (`restateRanking`); null: they cannot be.
+    async fn restate(&self) -> Option<RestateRule> {
+        self.restate.map(Into::into)
     }
 
     /// Best first.

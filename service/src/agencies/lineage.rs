@@ -197,6 +197,44 @@ impl Lineage {
             composite,
         }
     }
+
+    /// The events after `from_year` up to `to_year`, earliest first.
+    fn forward(&self, from_year: i32, to_year: i32) -> impl Iterator<Item = &LineageEvent> {
+        self.events
+            .iter()
+            .rev()
+            .filter(move |e| e.year > from_year && e.year <= to_year)
+    }
+
+    /// The agencies of `to_year` that `agency_id` of `from_year` leads to, following every
+    /// event after `from_year` up to `to_year`, earliest first: itself when nothing happened,
+    /// its successors across a merge or split, none when it was abolished. The way forward of
+    /// [`Self::origin`]: a restatement over a later map finds its successors so.
+    pub fn descendants(&self, agency_id: i32, from_year: i32, to_year: i32) -> BTreeSet<i32> {
+        let mut agencies = BTreeSet::from([agency_id]);
+        for event in self.forward(from_year, to_year) {
+            if event.predecessors.iter().any(|p| agencies.contains(p)) {
+                for predecessor in &event.predecessors {
+                    agencies.remove(predecessor);
+                }
+                agencies.extend(event.successors.iter().copied());
+            }
+        }
+        agencies
+    }
+
+    /// The agencies that events after `from_year` up to `to_year` made (successors of a
+    /// rename, merge, split or creation) and that still exist in `to_year`.
+    pub fn formed(&self, from_year: i32, to_year: i32) -> BTreeSet<i32> {
+        let mut formed = BTreeSet::new();
+        for event in self.forward(from_year, to_year) {
+            for predecessor in &event.predecessors {
+                formed.remove(predecessor);
+            }
+            formed.extend(event.successors.iter().copied());
+        }
+        formed
+    }
 }
 
 fn dedup(ids: impl Iterator<Item = i32>) -> Vec<i32> {
@@ -437,5 +475,28 @@ mod tests {
             }
         );
         assert!(l.origin(30, 2024, 2025).agencies.is_empty());
+    }
+
+    #[test]
+    fn descendants_follow_lineage_forward_to_the_later_map() {
+        let l = lineage(vec![
+            event(1, LineageKind::Merge, 2025, &[10, 11], &[12]),
+            event(2, LineageKind::Split, 2025, &[20], &[21, 22]),
+            event(3, LineageKind::Create, 2025, &[], &[30]),
+            event(4, LineageKind::Abolish, 2025, &[40], &[]),
+            event(5, LineageKind::Rename, 2026, &[12], &[13]),
+        ]);
+        assert_eq!(l.descendants(10, 2024, 2025), BTreeSet::from([12]));
+        assert_eq!(l.descendants(11, 2024, 2026), BTreeSet::from([13]));
+        assert_eq!(l.descendants(20, 2024, 2025), BTreeSet::from([21, 22]));
+        assert!(l.descendants(40, 2024, 2025).is_empty());
+        assert_eq!(l.descendants(50, 2024, 2025), BTreeSet::from([50]));
+        assert_eq!(
+            l.descendants(10, 2025, 2026),
+            BTreeSet::from([10]),
+            "events of the year itself lie behind it"
+        );
+        assert_eq!(l.formed(2024, 2025), BTreeSet::from([12, 21, 22, 30]));
+        assert_eq!(l.formed(2024, 2026), BTreeSet::from([13, 21, 22, 30]));
     }
 }

@@ -12,11 +12,11 @@ use std::collections::{BTreeSet, HashMap};
 use entity::agency;
 use sea_orm::ConnectionTrait;
 
-use crate::Result;
 use crate::agencies::lineage::Lineage;
 use crate::catalog::{GroupKey, jurisdictions, tier_ends};
 use crate::ranking::{ResultView, group, read};
 use crate::scoring::{Exact, Scheme};
+use crate::{Error, Result};
 
 /// How an agency's level moved between two years.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -115,10 +115,11 @@ fn direction(from: &ResultView, to: &ResultView) -> LevelDirection {
 /// Pairs two whole rankings into movements, in the later year's order, dropped agencies last
 /// (in the earlier year's order).
 pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Vec<Movement> {
-    let (Some(from_year), Some(to_year)) = (
-        from.first().map(|v| v.row.year),
-        to.first().map(|v| v.row.year),
-    ) else {
+    // The map each side's agencies belong to: a restated ranking's is the year it was
+    // restated over, whose units it ranks already.
+    let map_year = |v: &ResultView| v.row.restated_over.unwrap_or(v.row.year);
+    let (Some(from_year), Some(to_year)) = (from.first().map(map_year), to.first().map(map_year))
+    else {
         // One side is empty: everything is new, or everything dropped.
         let new = to.into_iter().map(|view| Movement {
             agency: view.agency.clone(),
@@ -207,7 +208,9 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
 
 /// Every movement of a tier between two years of a scope (the years need not be consecutive).
 /// The earlier year reads the rankings of the jurisdictions merged into this one in between
-/// too; agencies dropped because their tier ended say so.
+/// too; agencies dropped because their tier ended say so. An earlier year restated over a later
+/// map (`from.restated_over`) is compared as restated: its units are those of that map, so
+/// against the ranking of the map's own year every unit pairs one to one, merged ones included.
 pub async fn compare_years(
     db: &impl ConnectionTrait,
     from: GroupKey,
@@ -215,16 +218,30 @@ pub async fn compare_years(
 ) -> Result<Vec<Movement>> {
     let to = GroupKey {
         year: to_year,
-        ..from
+        ..from.original()
     };
     let lineage = Lineage::load(db, from.jurisdiction_id).await?;
     let mut earlier = read::whole(db, from).await?;
-    for merged in jurisdictions::merged_into(db, from.jurisdiction_id, from.year, to_year).await? {
-        let group = GroupKey {
-            jurisdiction_id: merged,
-            ..from
-        };
-        earlier.extend(read::whole(db, group).await?);
+    match from.restated_over {
+        Some(over) if over > to_year => {
+            return Err(Error::BadInput(format!(
+                "the ranking of {} restated over the map of {over} compares with {over} or a                  later year, not {to_year}",
+                from.year
+            )));
+        }
+        // The restatement read the jurisdictions merged into this one already.
+        Some(_) => {}
+        None => {
+            for merged in
+                jurisdictions::merged_into(db, from.jurisdiction_id, from.year, to_year).await?
+            {
+                let group = GroupKey {
+                    jurisdiction_id: merged,
+                    ..from
+                };
+                earlier.extend(read::whole(db, group).await?);
+            }
+        }
     }
     let later = read::whole(db, to).await?;
     let mut movements = pair(earlier, later, &lineage);

@@ -129,6 +129,7 @@ pub async fn generate(db: &DatabaseConnection, options: &DemoOptions) -> Result<
                 index_id: index.id,
                 year: *options.years.start(),
                 tier,
+                restated_over: None,
             };
             let rules = Rules {
                 name: format!("Thang mức độ mô phỏng, {tier}"),

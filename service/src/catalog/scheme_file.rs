@@ -16,6 +16,8 @@
 //! score_decimals = 4
 //! converted_rule = "none"        # "achieved_points", "rate_times_max_points" or "none"
 //! converted_decimals = 2
+//! restate = "mean"               # optional: "mean", "sum" or "max", how a ranking is restated
+//!                                # over a later map (see `scoring::restatement`)
 //!
 //! [[scheme.levels]]              # optional; best first
 //! code = "TOT"
@@ -36,7 +38,7 @@ use sea_orm::ConnectionTrait;
 
 use super::schemes::{LevelSpec, NewScheme, Rules};
 use super::{GroupKey, resolve_index, resolve_jurisdiction};
-use crate::scoring::{ConvertedRule, RankBy};
+use crate::scoring::{ConvertedRule, RankBy, RestateRule};
 use crate::{Error, Result, RowError, Tier};
 
 /// One scheme of a file, its codes not yet resolved.
@@ -94,6 +96,7 @@ struct SchemeTable {
     #[serde(default = "four")]
     score_decimals: u32,
     converted_rule: Option<Spanned<String>>,
+    restate: Option<Spanned<String>>,
     #[serde(default)]
     levels: Vec<Spanned<LevelTable>>,
 }
@@ -200,6 +203,17 @@ pub fn parse(text: &str) -> Result<Vec<SchemeSpec>, Vec<RowError>> {
                 ));
             }),
         };
+        let restate = table.restate.as_ref().and_then(|value| {
+            let rule = RestateRule::from_code(value.get_ref());
+            if rule.is_none() {
+                errors.push(problem(
+                    Some(value.span()),
+                    key("restate"),
+                    format!("unknown rule `{}`: mean, sum or max", value.get_ref()),
+                ));
+            }
+            rule
+        });
         let rules = Rules {
             name: table.name,
             rank_by: rank_by.unwrap_or(RankBy::Rate),
@@ -209,6 +223,7 @@ pub fn parse(text: &str) -> Result<Vec<SchemeSpec>, Vec<RowError>> {
             converted_decimals: table.converted_decimals,
             points_decimals: table.points_decimals,
             score_decimals: table.score_decimals,
+            restate,
             levels,
         };
         for (field, message) in rules.problems() {
@@ -268,6 +283,7 @@ pub async fn resolve(db: &impl ConnectionTrait, specs: Vec<SchemeSpec>) -> Resul
                     index_id: index.id,
                     year: spec.from_year,
                     tier: spec.tier,
+                    restated_over: None,
                 },
                 rules: spec.rules,
             });
@@ -332,6 +348,8 @@ struct SchemeOut<'a> {
     score_decimals: u32,
     converted_rule: String,
     converted_decimals: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restate: Option<String>,
     levels: Vec<LevelOut<'a>>,
 }
 
@@ -361,6 +379,7 @@ pub fn render(schemes: &[Keyed<'_>]) -> Result<String, String> {
                 score_decimals: keyed.rules.score_decimals,
                 converted_rule: keyed.rules.converted_rule.code().to_lowercase(),
                 converted_decimals: keyed.rules.converted_decimals,
+                restate: keyed.rules.restate.map(|rule| rule.code().to_lowercase()),
                 levels: keyed
                     .rules
                     .levels
@@ -392,6 +411,7 @@ rank_by = "points"
 max_points = "1000"
 points_decimals = 1
 converted_rule = "none"
+restate = "mean"
 
 [[scheme.levels]]
 code = "TOT"
@@ -429,6 +449,7 @@ name = "Trung bình"
             spec.rules.score_decimals, 4,
             "defaults fill what is left out"
         );
+        assert_eq!(spec.rules.restate, Some(RestateRule::Mean));
     }
 
     #[test]
@@ -445,6 +466,7 @@ name = "Trung bình"
         .unwrap();
         let again = parse(&text).unwrap();
         assert_eq!(again[0].rules, spec.rules);
+        assert!(text.contains("restate = \"mean\""), "{text}");
         assert_eq!(again[0].tier, spec.tier);
         assert_eq!(again[0].jurisdiction.as_ref().unwrap().value, "ha-giang");
     }
@@ -461,13 +483,18 @@ name = "Trung bình"
             found,
             [
                 (5, Some("scheme[1].tier")),
-                (21, Some("scheme[1].levels[2].min")),
+                (22, Some("scheme[1].levels[2].min")),
             ]
         );
         assert!(errors[1].message.contains("as strings"), "{errors:?}");
         let out_of_order = FILE.replace("min = 650", "min = 900");
         let errors = parse(&out_of_order).unwrap_err();
         assert_eq!(errors[0].column.as_deref(), Some("scheme[1].levels[2].min"));
+        let unknown_rule = parse(&FILE.replace("restate = \"mean\"", "restate = \"median\""));
+        assert_eq!(
+            crate::RowError::places(&unknown_rule.unwrap_err()),
+            [(12, Some("scheme[1].restate"))]
+        );
         let syntax = parse("[[scheme]]\ntier = \n").unwrap_err();
         assert_eq!(syntax[0].line, 2);
     }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use rust_decimal::Decimal;
 
 use crate::scoring::exact::MAX_PRINTED_DECIMALS;
-use crate::scoring::{ConvertedRule, RankBy, Scheme};
+use crate::scoring::{ConvertedRule, RankBy, RestateRule, Scheme};
 
 /// One level of a scheme to store, best first.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +30,9 @@ pub struct Rules {
     pub converted_decimals: u32,
     pub points_decimals: u32,
     pub score_decimals: u32,
+    /// How the rankings are restated over a later map (see [`crate::scoring::restatement`]);
+    /// `None`: they cannot be.
+    pub restate: Option<RestateRule>,
     /// Best first; may be empty (the DTI publishes no levels).
     pub levels: Vec<LevelSpec>,
 }
@@ -46,6 +49,7 @@ impl Rules {
             converted_decimals: scheme.converted_decimals,
             points_decimals: scheme.points_decimals,
             score_decimals: scheme.score_decimals,
+            restate: scheme.restate,
             levels: scheme
                 .levels
                 .iter()
@@ -137,6 +141,7 @@ mod tests {
             converted_decimals: 2,
             points_decimals: 1,
             score_decimals: 4,
+            restate: None,
             levels: levels
                 .iter()
                 .map(|(code, minimum)| LevelSpec {

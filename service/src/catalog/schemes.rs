@@ -15,7 +15,7 @@ use sea_orm::{
 pub use super::scheme_rules::{LevelSpec, Rules};
 use super::scope::GroupKey;
 use crate::db::ids::find_by_ids;
-use crate::scoring::{ConvertedRule, Level, RankBy, Scheme};
+use crate::scoring::{ConvertedRule, Level, RankBy, RestateRule, Scheme};
 use crate::{Error, Result, Tier};
 
 /// The schemes of a group's jurisdiction, index and tier, every year.
@@ -147,6 +147,13 @@ async fn with_levels(
                 .ok_or_else(|| corrupt("converted rule", &row.converted_rule))?;
             let rank_by = RankBy::from_code(&row.rank_by)
                 .ok_or_else(|| corrupt("rank rule", &row.rank_by))?;
+            let restate = row
+                .restate_rule
+                .as_deref()
+                .map(|code| {
+                    RestateRule::from_code(code).ok_or_else(|| corrupt("restate rule", code))
+                })
+                .transpose()?;
             let precision = |value: i32| {
                 u32::try_from(value).map_err(|_| {
                     Error::Corrupt(format!("scheme {} has a negative precision", row.id))
@@ -163,6 +170,7 @@ async fn with_levels(
                 converted_decimals: precision(row.converted_decimals)?,
                 points_decimals: precision(row.points_decimals)?,
                 score_decimals: precision(row.score_decimals)?,
+                restate,
                 levels: scale.remove(&row.id).unwrap_or_default(),
             };
             Ok((row.id, Arc::new(scheme)))
@@ -214,6 +222,7 @@ pub async fn store(db: &impl ConnectionTrait, new: NewScheme) -> Result<Stored> 
         converted_decimals: Set(decimals(rules.converted_decimals)),
         points_decimals: Set(decimals(rules.points_decimals)),
         score_decimals: Set(decimals(rules.score_decimals)),
+        restate_rule: Set(rules.restate.map(|rule| rule.code().into())),
         decision_id: Set(None),
     };
     let id = match existing {
@@ -260,6 +269,7 @@ pub fn to_json(scheme: &Scheme) -> serde_json::Value {
         "convertedDecimals": scheme.converted_decimals,
         "pointsDecimals": scheme.points_decimals,
         "scoreDecimals": scheme.score_decimals,
+        "restate": scheme.restate.map(|rule| rule.code()),
         "levels": scheme.levels.iter().map(|level| serde_json::json!({
             "code": level.code,
             "name": level.name,

@@ -35,6 +35,7 @@ impl Scope {
             index_id: self.index.id,
             year,
             tier,
+            restated_over: None,
         }
     }
 }
@@ -94,11 +95,25 @@ pub async fn resolve_index(
     }
 }
 
-/// One ranking: the results of one (jurisdiction, index, year, tier), ranked together.
+/// One ranking: the results of one (jurisdiction, index, year, tier), ranked together, as
+/// published or restated over a later year's map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct GroupKey {
     pub jurisdiction_id: i32,
     pub index_id: i32,
     pub year: i32,
     pub tier: Tier,
+    /// `None`: the ranking as published; `Some(2025)`: the year's ranking restated over the
+    /// units of 2025 (a ranking group of its own, beside the original).
+    pub restated_over: Option<i32>,
+}
+
+impl GroupKey {
+    /// The original publication this group is, or restates.
+    pub fn original(self) -> Self {
+        Self {
+            restated_over: None,
+            ..self
+        }
+    }
 }

@@ -46,10 +46,23 @@ pub struct ImportOptions {
     pub ranked_count: Option<i32>,
     /// Who writes, for the audit log: a token's name; the command line when `None`.
     pub actor: Option<String>,
+    /// The year whose map the table restates its rankings over: a published restatement
+    /// (the DTI of 2024 over the 34 units of 2025), stored in the restated ranking beside the
+    /// computed one. `None`: an original publication.
+    pub restated_over: Option<i32>,
     /// Rows state only what changes: a value left empty in a row that amends a result keeps
     /// that result's value (a correction typed in a form). Off for tables, which state a
     /// result whole: there an empty cell was not published.
     pub keep_unstated: bool,
+}
+
+impl ImportOptions {
+    /// The year whose agencies the names of a row of `year` mean: for a published restatement,
+    /// the units of the map it restates over (TP. Đà Nẵng merged with Quảng Nam in 2025, not
+    /// the city of 2024); else the row's own year.
+    pub(crate) fn map_year(&self, year: i32) -> i32 {
+        self.restated_over.unwrap_or(year)
+    }
 }
 
 /// What an import did, or would do on a dry run.

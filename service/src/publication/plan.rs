@@ -14,6 +14,7 @@ use crate::catalog::{DEFAULT_INDEX, GroupKey, indices, resolve_jurisdiction, sch
 use crate::decisions::KnownDecisions;
 use crate::import::{Parsed, ParsedRow};
 use crate::published::PublishedValues;
+use crate::ranking::{group, restate};
 use crate::scoring::{RankBy, Scheme};
 use crate::{Error, Result, RowError, names};
 
@@ -57,16 +58,18 @@ pub(super) async fn plan(
         .collect();
     let agencies = KnownAgencies::load(db, jurisdiction.id).await?;
     let decisions = KnownDecisions::load(db, jurisdiction.id).await?;
-    let existing: HashMap<(i32, i32, i32), result::Model> = result::Entity::find()
-        .filter(result::Column::JurisdictionId.eq(jurisdiction.id))
-        .filter(
-            result::Column::Year.is_in(rows.iter().map(|row| row.year).collect::<BTreeSet<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| ((row.ranking_index_id, row.year, row.agency_id), row))
-        .collect();
+    let existing: HashMap<(i32, i32, i32), result::Model> =
+        group::restated_over(result::Entity::find(), options.restated_over)
+            .filter(result::Column::JurisdictionId.eq(jurisdiction.id))
+            .filter(
+                result::Column::Year
+                    .is_in(rows.iter().map(|row| row.year).collect::<BTreeSet<_>>()),
+            )
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| ((row.ranking_index_id, row.year, row.agency_id), row))
+            .collect();
 
     let mut schemes: HashMap<GroupKey, Option<Arc<Scheme>>> = HashMap::new();
     let mut first_line: HashMap<(i32, i32, String), usize> = HashMap::new();
@@ -90,11 +93,22 @@ pub(super) async fn plan(
             ));
             continue;
         };
+        if let Some(over) = options.restated_over.filter(|over| *over <= row.year) {
+            errors.push(error(
+                "year",
+                format!(
+                    "a ranking of {} can only be restated over a later year's map, not {over}",
+                    row.year
+                ),
+            ));
+            continue;
+        }
         let group = GroupKey {
             jurisdiction_id: jurisdiction.id,
             index_id,
             year: row.year,
             tier: row.tier,
+            restated_over: options.restated_over,
         };
         let scheme = match schemes.get(&group) {
             Some(scheme) => scheme.clone(),
@@ -155,10 +169,13 @@ pub(super) async fn plan(
         } else {
             first_line.insert((index_id, row.year, key.clone()), row.line);
         }
-        let agency_id = agencies.find(row.tier, &row.agency, row.year);
+        let agency_id = agencies.find(row.tier, &row.agency, options.map_year(row.year));
         let decision = row.decision.clone().or_else(|| options.decision.clone());
         let replaces = match agency_id.and_then(|id| existing.get(&(index_id, row.year, id))) {
-            Some(current) if decisions.amends(decision.as_deref(), current.decision_id) => {
+            Some(current)
+                if restate::derived_only(current)
+                    || decisions.amends(decision.as_deref(), current.decision_id) =>
+            {
                 Some(current.clone())
             }
             Some(current) => {

@@ -1,7 +1,7 @@
 //! Writing checked rows: agencies new to the jurisdiction created once each, decisions recorded
 //! where unknown, then each ranking group written whole: its new results inserted in batches,
 //! amended ones replaced, every result re-scored once, and each published value kept as a new
-//! version.
+//! version. Restatements of a group written (and a restated group itself) are derived again.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -18,6 +18,7 @@ use crate::import::Parsed;
 use crate::published::PublishedValues;
 use crate::ranking::group;
 use crate::ranking::rescore::{self, Change};
+use crate::ranking::restate;
 use crate::{Error, Result, names};
 
 /// Checks every well-formed row against the database, then, if neither parsing nor these checks
@@ -57,7 +58,11 @@ pub(crate) async fn write_rows(
                     .push((plan.row.line, plan.row.agency.clone(), suggestion));
             }
             report.agencies_created.push(plan.row.agency.clone());
-            new_names.push((plan.row.tier, plan.row.agency.clone(), plan.row.year));
+            new_names.push((
+                plan.row.tier,
+                plan.row.agency.clone(),
+                options.map_year(plan.row.year),
+            ));
         }
     }
     agencies
@@ -71,7 +76,11 @@ pub(crate) async fn write_rows(
         let agency_id = match plan.agency_id {
             Some(id) => id,
             None => agencies
-                .find(plan.row.tier, &plan.row.agency, plan.row.year)
+                .find(
+                    plan.row.tier,
+                    &plan.row.agency,
+                    options.map_year(plan.row.year),
+                )
                 .ok_or_else(|| {
                     Error::Corrupt(format!(
                         "the agency `{}` just created is missing",
@@ -108,12 +117,16 @@ pub(crate) async fn write_rows(
             })?;
             let version = match &plan.replaces {
                 Some(current) => {
-                    report.amended.push(Amended {
-                        line: plan.row.line,
-                        agency: plan.row.agency.clone(),
-                        result_id: current.id,
-                        before: replaced_json(current, &decisions),
-                    });
+                    // A derived restatement that a published one now holds was never published:
+                    // nothing was amended.
+                    if !restate::derived_only(current) {
+                        report.amended.push(Amended {
+                            line: plan.row.line,
+                            agency: plan.row.agency.clone(),
+                            result_id: current.id,
+                            before: replaced_json(current, &decisions),
+                        });
+                    }
                     1 + newest_versions.get(&current.id).copied().unwrap_or(0)
                 }
                 None => 1,
@@ -126,6 +139,15 @@ pub(crate) async fn write_rows(
             ));
         }
         insert_versions(txn, new_versions).await?;
+        // A restatement's ranks follow from the predecessors, not from what was printed: the
+        // group is derived again around the published values; an original publication's
+        // restatements follow it.
+        match group.restated_over {
+            Some(_) => {
+                restate::derive(txn, *group).await?;
+            }
+            None => restate::refresh(txn, *group).await?,
+        }
     }
     report.groups = by_group
         .keys()

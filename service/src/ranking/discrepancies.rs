@@ -1,4 +1,6 @@
 //! Where published values disagree with a recomputation: both are kept, neither overwritten.
+//! A published restatement is checked the same way against the restatement computed from the
+//! predecessors (its score too: there the ranked score is derived, not the published one).
 
 use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
@@ -13,7 +15,7 @@ use crate::scoring::Exact;
 #[derive(Clone, Debug)]
 pub struct Discrepancy {
     pub result: ResultView,
-    /// `rank`, `ratePercent`, `convertedScore` or `level`.
+    /// `rank`, `ratePercent`, `convertedScore`, `level` or `score`.
     pub field: &'static str,
     /// As printed.
     pub published: String,
@@ -62,6 +64,14 @@ fn discrepancies_of(view: &ResultView) -> Vec<Discrepancy> {
     }
     if let Some(printed) = &row.published_level_code {
         pairs.push(("level", printed.clone(), row.level_code.clone()));
+    }
+    if let Some(printed) = row.published_score {
+        let recomputed = at_printed_scale(printed.0, view.exact_score());
+        pairs.push((
+            "score",
+            printed.to_string(),
+            recomputed.map(|v| v.to_string()),
+        ));
     }
     pairs
         .into_iter()

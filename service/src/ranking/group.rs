@@ -1,4 +1,5 @@
-//! A ranking group's stored rows: the results of one (jurisdiction, index, year, tier).
+//! A ranking group's stored rows: the results of one (jurisdiction, index, year, tier), as
+//! published or restated over a later map.
 
 use entity::result;
 use sea_orm::{
@@ -6,15 +7,38 @@ use sea_orm::{
 };
 
 use crate::catalog::GroupKey;
-use crate::{Result, Tier};
+use crate::{Error, Result, Tier};
 
 /// The results of `group`, unordered.
 pub fn query(group: GroupKey) -> Select<result::Entity> {
-    result::Entity::find()
-        .filter(result::Column::JurisdictionId.eq(group.jurisdiction_id))
-        .filter(result::Column::RankingIndexId.eq(group.index_id))
-        .filter(result::Column::Year.eq(group.year))
-        .filter(result::Column::Tier.eq(group.tier.code()))
+    restated_over(
+        result::Entity::find()
+            .filter(result::Column::JurisdictionId.eq(group.jurisdiction_id))
+            .filter(result::Column::RankingIndexId.eq(group.index_id))
+            .filter(result::Column::Year.eq(group.year))
+            .filter(result::Column::Tier.eq(group.tier.code())),
+        group.restated_over,
+    )
+}
+
+/// `query` narrowed to the results ranked over the map of `over`; with `None`, to the original
+/// publications: every read that does not ask for a restatement goes through here.
+pub fn restated_over<Q: QueryFilter>(query: Q, over: Option<i32>) -> Q {
+    match over {
+        None => query.filter(result::Column::RestatedOver.is_null()),
+        Some(year) => query.filter(result::Column::RestatedOver.eq(year)),
+    }
+}
+
+/// The group a stored result belongs to.
+pub fn of_row(row: &result::Model) -> Result<GroupKey> {
+    Ok(GroupKey {
+        jurisdiction_id: row.jurisdiction_id,
+        index_id: row.ranking_index_id,
+        year: row.year,
+        tier: row.tier.parse().map_err(Error::Corrupt)?,
+        restated_over: row.restated_over,
+    })
 }
 
 /// A result of `group` for `agency_id` not stored yet: no published values, nothing computed
@@ -27,6 +51,7 @@ pub fn unstored(group: GroupKey, agency_id: i32) -> result::Model {
         ranking_index_id: group.index_id,
         year: group.year,
         tier: group.tier.code().into(),
+        restated_over: group.restated_over,
         decision_id: None,
         scheme_id: 0,
         max_points: None,
@@ -37,6 +62,7 @@ pub fn unstored(group: GroupKey, agency_id: i32) -> result::Model {
         published_converted_score: None,
         published_level_code: None,
         score: None,
+        published_score: None,
         ranked_count: None,
         required_points: None,
         rate_percent: None,
@@ -54,14 +80,15 @@ pub async fn rows(db: &impl ConnectionTrait, group: GroupKey) -> Result<Vec<resu
     Ok(query(group).all(db).await?)
 }
 
-/// The years in which one tier of a jurisdiction has results in an index, ascending.
+/// The years in which one tier of a jurisdiction has published results in an index,
+/// ascending.
 pub async fn years(
     db: &impl ConnectionTrait,
     jurisdiction_id: i32,
     index_id: i32,
     tier: Tier,
 ) -> Result<Vec<i32>> {
-    Ok(result::Entity::find()
+    Ok(restated_over(result::Entity::find(), None)
         .select_only()
         .column(result::Column::Year)
         .distinct()

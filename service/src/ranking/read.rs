@@ -64,8 +64,8 @@ pub async fn whole(db: &impl ConnectionTrait, group: GroupKey) -> Result<Vec<Res
     views(db, rows).await
 }
 
-/// The results of several agencies in one index, by agency, each oldest first: one batch for
-/// every agency a GraphQL response shows.
+/// The published results of several agencies in one index, by agency, each oldest first: one
+/// batch for every agency a GraphQL response shows.
 pub async fn of_agencies(
     db: &impl ConnectionTrait,
     agency_ids: &[i32],
@@ -73,7 +73,7 @@ pub async fn of_agencies(
 ) -> Result<HashMap<i32, Vec<ResultView>>> {
     let rows = find_by_ids(
         db,
-        result::Entity::find()
+        group::restated_over(result::Entity::find(), None)
             .filter(result::Column::RankingIndexId.eq(index_id))
             .order_by_asc(result::Column::Year),
         result::Column::AgencyId,
@@ -87,13 +87,13 @@ pub async fn of_agencies(
     Ok(by_agency)
 }
 
-/// The years that have results in a scope, ascending.
+/// The years that have published results in a scope, ascending.
 pub async fn years(
     db: &impl ConnectionTrait,
     scope: &Scope,
     tier: Option<Tier>,
 ) -> Result<Vec<i32>> {
-    let mut query = result::Entity::find()
+    let mut query = group::restated_over(result::Entity::find(), None)
         .select_only()
         .column(result::Column::Year)
         .distinct()
@@ -119,9 +119,9 @@ pub struct Coverage {
     pub years: Vec<i32>,
 }
 
-/// The years with results of every (jurisdiction, index, tier), in one query.
+/// The years with published results of every (jurisdiction, index, tier), in one query.
 pub async fn coverage(db: &impl ConnectionTrait) -> Result<Vec<Coverage>> {
-    let groups: Vec<(i32, i32, String, i32)> = result::Entity::find()
+    let groups: Vec<(i32, i32, String, i32)> = group::restated_over(result::Entity::find(), None)
         .select_only()
         .column(result::Column::JurisdictionId)
         .column(result::Column::RankingIndexId)
@@ -172,7 +172,7 @@ pub async fn of_sub_indices(
     let wanted: std::collections::HashSet<(i32, i32, i32)> = keys.iter().copied().collect();
     let rows = find_by_ids(
         db,
-        result::Entity::find()
+        group::restated_over(result::Entity::find(), None)
             .filter(result::Column::RankingIndexId.is_in(parents.keys().copied()))
             .order_by_asc(result::Column::RankingIndexId),
         result::Column::AgencyId,

@@ -1,12 +1,12 @@
 //! Changing the rules of a ranking: a new scheme is stored and every year it governs is
-//! re-scored in the same transaction, so no reader ever sees results under the old rules mixed
-//! with the new.
+//! re-scored (and restated again where restated) in the same transaction, so no reader ever
+//! sees results under the old rules mixed with the new.
 
 use std::sync::Arc;
 
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
-use super::{group, rescore};
+use super::{group, rescore, restate};
 use crate::access::audit::{self, Entry};
 use crate::catalog::schemes::{self, NewScheme};
 use crate::catalog::{GroupKey, indices, scheme_file};
@@ -24,7 +24,9 @@ pub async fn apply_scheme(db: &impl ConnectionTrait, new: NewScheme) -> Result<A
         .into_iter()
         .filter(|y| *y >= group.year && stored.until.is_none_or(|until| *y < until))
     {
-        rescore::rescore_group(db, GroupKey { year, ..group }).await?;
+        let year = GroupKey { year, ..group };
+        rescore::rescore_group(db, year).await?;
+        restate::refresh(db, year).await?;
     }
     schemes::by_ids(db, [stored.id])
         .await?

@@ -24,8 +24,8 @@ pub struct ResultView {
 }
 
 impl ResultView {
-    /// The published points, with the scheme's maximum where the row printed none.
-    fn points(&self) -> Points {
+    /// The points, with the scheme's maximum where the row printed none.
+    pub fn points(&self) -> Points {
         PublishedValues::from(&self.row)
             .points()
             .with_max(self.scheme.max_points)

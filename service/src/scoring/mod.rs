@@ -16,12 +16,14 @@
 
 pub mod competition;
 pub mod exact;
+pub mod restatement;
 pub mod scheme;
 
 use rust_decimal::Decimal;
 
 pub use competition::{Contender, Placement};
 pub use exact::Exact;
+pub use restatement::{Combined, RestateRule};
 pub use scheme::{ConvertedRule, Level, RankBy, Scheme};
 
 /// The points of one result, as published. Any of them may be missing from a partial table.
@@ -115,32 +117,83 @@ pub struct Scored {
 /// Scores a whole ranking group under one scheme: ranks only make sense for the whole group.
 pub fn score_group(scheme: &Scheme, members: &[Member]) -> Vec<Scored> {
     let measures: Vec<Option<Exact>> = members.iter().map(|m| scheme.measure(m)).collect();
-    let contenders: Vec<Contender<'_>> = members
-        .iter()
-        .zip(&measures)
-        .map(|(member, measure)| Contender {
-            measure: measure.as_ref(),
-            published_rank: member.published_rank,
-            sort_key: &member.sort_key,
-        })
-        .collect();
-    let placements = competition::rank(&contenders);
+    let published_ranks: Vec<Option<i32>> = members.iter().map(|m| m.published_rank).collect();
+    let sort_keys: Vec<&str> = members.iter().map(|m| m.sort_key.as_str()).collect();
+    let placed = place(scheme, &measures, &published_ranks, &sort_keys);
     members
         .iter()
-        .zip(measures)
-        .zip(placements)
-        .map(|((member, measure), placement)| {
+        .zip(placed)
+        .map(|(member, (placement, level_code))| {
             let points = member.points.with_max(scheme.max_points);
             Scored {
                 required_points: points.required(),
-                level_code: measure
-                    .as_ref()
-                    .and_then(|m| scheme.level_for(m))
-                    .map(|level| level.code.clone()),
+                level_code,
                 converted_score: points.converted_score(scheme.converted_rule),
                 rate_percent: points.rate_percent(),
                 placement,
             }
+        })
+        .collect()
+}
+
+/// Scores a whole restated group: values derived by the scheme's restate rule (`None` for a
+/// result with none, such as a published restatement's row whose predecessors have no
+/// result), ranked exactly; a restatement ranks only what it derived, so no published rank is
+/// kept. `sort_keys` are the agencies' names' collation keys, in the same order.
+pub fn score_restated(
+    scheme: &Scheme,
+    derived: &[Option<Combined>],
+    sort_keys: &[&str],
+) -> Vec<Scored> {
+    let measures: Vec<Option<Exact>> = derived
+        .iter()
+        .map(|values| values.as_ref().and_then(|v| v.measure(scheme)))
+        .collect();
+    let placed = place(scheme, &measures, &vec![None; derived.len()], sort_keys);
+    derived
+        .iter()
+        .zip(placed)
+        .map(|(values, (placement, level_code))| Scored {
+            required_points: values
+                .as_ref()
+                .and_then(|v| v.required.as_ref()?.approximate()),
+            rate_percent: values.as_ref().and_then(Combined::rate_percent),
+            converted_score: values
+                .as_ref()
+                .and_then(|v| v.converted_score(scheme.converted_rule)),
+            level_code,
+            placement,
+        })
+        .collect()
+}
+
+/// Ranks a group by its exact `measures` (standard competition ranking) and grades each
+/// measure on the scheme's scale: where each lands, and its level's code.
+fn place(
+    scheme: &Scheme,
+    measures: &[Option<Exact>],
+    published_ranks: &[Option<i32>],
+    sort_keys: &[&str],
+) -> Vec<(Placement, Option<String>)> {
+    let contenders: Vec<Contender<'_>> = measures
+        .iter()
+        .zip(published_ranks)
+        .zip(sort_keys)
+        .map(|((measure, published_rank), sort_key)| Contender {
+            measure: measure.as_ref(),
+            published_rank: *published_rank,
+            sort_key,
+        })
+        .collect();
+    competition::rank(&contenders)
+        .into_iter()
+        .zip(measures)
+        .map(|(placement, measure)| {
+            let level = measure
+                .as_ref()
+                .and_then(|m| scheme.level_for(m))
+                .map(|level| level.code.clone());
+            (placement, level)
         })
         .collect()
 }
@@ -168,6 +221,7 @@ mod tests {
             converted_decimals: 2,
             points_decimals: 2,
             score_decimals: 4,
+            restate: None,
             levels: vec![
                 level("I", 1, 90),
                 level("II", 2, 85),
@@ -338,6 +392,36 @@ mod tests {
         assert_eq!(scored[0].placement.rank, Some(2));
         assert_eq!(scored[0].level_code.as_deref(), Some("I"));
         assert_eq!(scored[1].placement.rank, Some(1));
+    }
+
+    #[test]
+    fn restated_means_rank_exactly_and_tie_when_equal() {
+        let mut scheme = scheme_2020(ConvertedRule::None);
+        scheme.rank_by = RankBy::Score;
+        let mean = |scores: &[&str]| {
+            let values: Vec<Combined> = scores
+                .iter()
+                .map(|s| Combined {
+                    score: Some(Exact::from_decimal(d(s))),
+                    ..Combined::default()
+                })
+                .collect();
+            RestateRule::Mean.restate(RankBy::Score, &values)
+        };
+        // 1.7 / 3 twice (a tie however the thirds are written), and 0.5666666666666666666666666667,
+        // which a 28-digit rounding of 1.7 / 3 would wrongly equal.
+        let derived = [
+            mean(&["0.5", "0.6", "0.6"]),
+            mean(&["0.5666666666666666666666666667"]),
+            mean(&["0.7", "0.5", "0.5"]),
+            None,
+        ];
+        let scored = score_restated(&scheme, &derived, &["b", "c", "a", "d"]);
+        let ranks: Vec<_> = scored.iter().map(|s| s.placement.rank).collect();
+        assert_eq!(ranks, [Some(2), Some(1), Some(2), None]);
+        let positions: Vec<_> = scored.iter().map(|s| s.placement.position).collect();
+        assert_eq!(positions, [3, 1, 2, 4], "ties by name, the underived last");
+        assert_eq!(scored[0].placement.tied_with, Some(1));
     }
 
     proptest! {

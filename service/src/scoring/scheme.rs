@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::exact::Exact;
+use super::restatement::RestateRule;
 use crate::coded::coded;
 
 /// What a ranking compares.
@@ -61,6 +62,8 @@ pub struct Scheme {
     pub converted_decimals: u32,
     pub points_decimals: u32,
     pub score_decimals: u32,
+    /// How the rankings it governs are restated over a later map; `None`: they cannot be.
+    pub restate: Option<RestateRule>,
     /// Ordered best first (ordinal 1 first).
     pub levels: Vec<Level>,
 }

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod decisions;
 pub mod lineage;
 pub mod payload;
+pub mod restatements;
 pub mod results;
 pub mod schemes;
 pub mod tokens;
@@ -21,6 +22,7 @@ use agencies::AgenciesMutation;
 use catalog::CatalogMutation;
 use decisions::DecisionsMutation;
 use lineage::LineageMutation;
+use restatements::RestatementsMutation;
 use results::ResultsMutation;
 use schemes::SchemesMutation;
 use tokens::TokensMutation;
@@ -31,6 +33,7 @@ use tokens::TokensMutation;
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     ResultsMutation,
+    RestatementsMutation,
     DecisionsMutation,
     AgenciesMutation,
     LineageMutation,

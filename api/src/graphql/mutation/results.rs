@@ -63,6 +63,12 @@ pub struct ImportResultsInput {
     /// How many the publication ranked in all, for a table printing only some: 63 for a table
     /// of the first 17, so a result reads "17 of 63".
     pub ranked_count: Option<i32>,
+    /// A later year, e.g. 2025, for a published restatement: the table restates the year's
+    /// ranking over that year's map (the DTI of 2024 over the 34 units of 2025). Its values are
+    /// kept as published in the restated ranking, which is derived again around them
+    /// (`ranking(restatedOver:)`, `discrepancies(restatedOver:)`); the scheme must name a
+    /// restate rule. Left out: an original publication.
+    pub restated_over: Option<i32>,
     /// Check and report everything, write nothing.
     #[graphql(default)]
     pub dry_run: bool,
@@ -84,6 +90,7 @@ impl ImportResultsInput {
             year: self.year,
             tier: self.tier.map(Into::into),
             ranked_count: self.ranked_count,
+            restated_over: self.restated_over,
             actor: Some(actor.to_owned()),
             keep_unstated: false,
         };

@@ -10,7 +10,7 @@ use crate::error::ApiResult;
 use crate::graphql::access::require;
 use crate::graphql::live::{ChangeAction, Changes, ResultsChange};
 use crate::graphql::scalars::{Decimal, Tier};
-use crate::graphql::scheme::{ConvertedRule, RankBy, Scheme};
+use crate::graphql::scheme::{ConvertedRule, RankBy, RestateRule, Scheme};
 use crate::graphql::{db, scope};
 
 /// One level of a scale, best first.
@@ -61,6 +61,9 @@ pub struct SetScoringSchemeInput {
     /// Places a score is printed with.
     #[graphql(default = 4)]
     pub score_decimals: i32,
+    /// How its rankings are restated over a later map (`restateRanking`); left out: they
+    /// cannot be.
+    pub restate: Option<RestateRule>,
     /// Best first, each with a lower minimum than the one before; may be empty.
     #[graphql(default)]
     pub levels: Vec<LevelInput>,
@@ -78,6 +81,7 @@ impl SetScoringSchemeInput {
             converted_decimals: decimal_places(self.converted_decimals, "convertedDecimals")?,
             points_decimals: decimal_places(self.points_decimals, "pointsDecimals")?,
             score_decimals: decimal_places(self.score_decimals, "scoreDecimals")?,
+            restate: self.restate.map(Into::into),
             levels: self
                 .levels
                 .iter()

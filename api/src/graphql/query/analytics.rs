@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, Object};
 use service::analytics;
+use service::catalog::GroupKey;
 
 use super::default_index;
 use crate::error::{ApiError, ApiResult};
@@ -45,9 +46,17 @@ impl AnalyticsQuery {
             desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
         )]
         jurisdiction: Option<String>,
+        #[graphql(
+            desc = "A later year, at most `to`, whose map the earlier year's ranking was restated over (`restateRanking`): compares that restatement instead of the ranking as published. `from: 2024, to: 2025, fromRestatedOver: 2025` pairs every unit of 2025 one to one with its restated 2024 result, merged units included."
+        )]
+        from_restated_over: Option<i32>,
     ) -> ApiResult<OffsetConnection<Movement>> {
         let request = page_request(first, after)?;
-        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let earlier = Earlier {
+            year: from,
+            restated_over: from_restated_over,
+        };
+        let (movements, between) = movements(ctx, earlier, to, tier, index, jurisdiction).await?;
         Ok(connection(
             service::Page::of_all(movements, request),
             request,
@@ -73,7 +82,8 @@ impl AnalyticsQuery {
         )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<LevelTransition>> {
-        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let (movements, between) =
+            movements(ctx, Earlier::published(from), to, tier, index, jurisdiction).await?;
         let cells = analytics::level_transitions(&movements);
         Ok(cells
             .into_iter()
@@ -111,7 +121,8 @@ impl AnalyticsQuery {
                     paging::MAX_PAGE_SIZE
                 ))
             })?;
-        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let (movements, between) =
+            movements(ctx, Earlier::published(from), to, tier, index, jurisdiction).await?;
         Ok(analytics::top_movers(movements, direction.into(), limit)
             .into_iter()
             .map(|movement| Movement(movement, between))
@@ -142,10 +153,26 @@ impl AnalyticsQuery {
     }
 }
 
+/// The earlier year of a comparison: as published, or restated over a later map.
+struct Earlier {
+    year: i32,
+    restated_over: Option<i32>,
+}
+
+impl Earlier {
+    /// The year's ranking as published.
+    fn published(year: i32) -> Self {
+        Self {
+            year,
+            restated_over: None,
+        }
+    }
+}
+
 /// The movements between two years of a tier, and that comparison.
 async fn movements(
     ctx: &Context<'_>,
-    from: i32,
+    from: Earlier,
     to: i32,
     tier: Tier,
     index: Option<String>,
@@ -153,7 +180,10 @@ async fn movements(
 ) -> ApiResult<(Vec<analytics::Movement>, MovementsBetween)> {
     let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;
     let between = MovementsBetween {
-        from: scope.group(from, tier.into()),
+        from: GroupKey {
+            restated_over: from.restated_over,
+            ..scope.group(from.year, tier.into())
+        },
         to,
     };
     let movements = analytics::compare_years(db(ctx), between.from, to).await?;

@@ -1,6 +1,7 @@
 //! Reads of published results: `years`, `ranking` and `discrepancies`.
 
 use async_graphql::{Context, Object};
+use service::catalog::GroupKey;
 use service::publication::as_of;
 use service::ranking::{discrepancies, read};
 
@@ -42,6 +43,8 @@ impl ResultsQuery {
     /// One year's ranking of one tier, as published: by rank, ties in Vietnamese alphabetical
     /// order. `first` is at most 100. With `asOf` (a decision's number, e.g. `3402/QĐ-UBND`),
     /// the table as that decision published it, before later amendments; by default the latest.
+    /// With `restatedOver`, the year's ranking restated over a later year's map instead
+    /// (`restateRanking`): "2nd of 34" beside the published "5th of 63".
     #[graphql(complexity = "paging::page_cost(first, child_complexity)")]
     async fn ranking(
         &self,
@@ -68,11 +71,25 @@ impl ResultsQuery {
             desc = "A decision's number, e.g. `3402/QĐ-UBND`: the table as that decision published it, before later amendments; the latest when left out."
         )]
         as_of: Option<String>,
+        #[graphql(
+            desc = "A later year, e.g. 2025: the year's ranking restated over the map in force that year (its units ranked by values derived from their predecessors'); the ranking as published when left out. Not with `asOf`."
+        )]
+        restated_over: Option<i32>,
     ) -> ApiResult<OffsetConnection<ResultNode>> {
         let request = page_request(first, after)?;
-        let group = scope(ctx, jurisdiction, index)
-            .await?
-            .group(year, tier.into());
+        let group = GroupKey {
+            restated_over,
+            ..scope(ctx, jurisdiction, index)
+                .await?
+                .group(year, tier.into())
+        };
+        if restated_over.is_some() && as_of.is_some() {
+            return Err(service::Error::BadInput(
+                "a restated ranking has no published versions: ask for `restatedOver` or `asOf`, not both"
+                    .into(),
+            )
+            .into());
+        }
         let Some(number) = as_of else {
             let page = read::page(db(ctx), group, request).await?;
             return Ok(connection(page, request, ResultNode::from));
@@ -85,7 +102,8 @@ impl ResultsQuery {
     }
 
     /// Published values that disagree with a recomputation at the published precision, in
-    /// ranking order; every tier when `tier` is omitted.
+    /// ranking order; every tier when `tier` is omitted. With `restatedOver`, where a published
+    /// restatement disagrees with the one computed from the predecessors (`score` too).
     async fn discrepancies(
         &self,
         ctx: &Context<'_>,
@@ -99,6 +117,10 @@ impl ResultsQuery {
             desc = "The jurisdiction by code (`thua-thien-hue`, `viet-nam`); the server's default jurisdiction when left out."
         )]
         jurisdiction: Option<String>,
+        #[graphql(
+            desc = "A later year, e.g. 2025: the discrepancies of the year's ranking restated over that year's map; of the ranking as published when left out."
+        )]
+        restated_over: Option<i32>,
     ) -> ApiResult<Vec<Discrepancy>> {
         let scope = scope(ctx, jurisdiction, index).await?;
         let tiers = match tier {
@@ -108,10 +130,16 @@ impl ResultsQuery {
         let mut found = Vec::new();
         for tier in tiers {
             found.extend(
-                discrepancies::discrepancies(db(ctx), scope.group(year, tier))
-                    .await?
-                    .into_iter()
-                    .map(Discrepancy::from),
+                discrepancies::discrepancies(
+                    db(ctx),
+                    GroupKey {
+                        restated_over,
+                        ..scope.group(year, tier)
+                    },
+                )
+                .await?
+                .into_iter()
+                .map(Discrepancy::from),
             );
         }
         Ok(found)
