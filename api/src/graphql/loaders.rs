@@ -10,10 +10,11 @@ use std::time::Duration;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{decision, ranking_index};
 use sea_orm::DatabaseConnection;
-use service::analytics::{self, Movement};
+use service::analytics::Comparison;
 use service::catalog::{GroupKey, indices};
 use service::publication::versions;
 use service::ranking::{ResultView, group, read};
+use service::read_model::ReadModel;
 use service::{agencies, decisions};
 
 use crate::error::ApiError;
@@ -23,13 +24,20 @@ pub type Loaders = DataLoader<Batch, HashMapCache>;
 
 /// Builds the loaders of one request. A batch collects the keys asked for within `delay` of the
 /// first one: long enough for every row of a list to ask, short enough not to be felt.
-pub fn loaders(db: DatabaseConnection, delay: Duration) -> Loaders {
-    DataLoader::with_cache(Batch { db }, tokio::spawn, HashMapCache::default()).delay(delay)
+pub fn loaders(db: DatabaseConnection, read_model: Arc<ReadModel>, delay: Duration) -> Loaders {
+    DataLoader::with_cache(
+        Batch { db, read_model },
+        tokio::spawn,
+        HashMapCache::default(),
+    )
+    .delay(delay)
 }
 
 /// Runs the batched queries.
 pub struct Batch {
     db: DatabaseConnection,
+    /// Comparisons are read through it.
+    read_model: Arc<ReadModel>,
 }
 
 /// An agency's results in one index, oldest first.
@@ -176,7 +184,7 @@ pub struct MovementsBetween {
 }
 
 impl Loader<MovementsBetween> for Batch {
-    type Value = Arc<Vec<Movement>>;
+    type Value = Arc<Comparison>;
     type Error = ApiError;
 
     async fn load(
@@ -185,8 +193,11 @@ impl Loader<MovementsBetween> for Batch {
     ) -> Result<HashMap<MovementsBetween, Self::Value>, ApiError> {
         let mut loaded = HashMap::new();
         for key in keys {
-            let movements = analytics::compare_years(&self.db, key.from, key.to).await?;
-            loaded.insert(*key, Arc::new(movements));
+            let comparison = self
+                .read_model
+                .comparison(&self.db, key.from, key.to)
+                .await?;
+            loaded.insert(*key, comparison);
         }
         Ok(loaded)
     }

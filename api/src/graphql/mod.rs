@@ -25,6 +25,8 @@ use async_graphql::{Context, Schema};
 use entity::jurisdiction;
 use sea_orm::DatabaseConnection;
 use service::catalog::{Scope, resolve_jurisdiction};
+use service::read_model::ReadModel;
+use std::sync::Arc;
 
 use access::Caller;
 use mutation::Mutation;
@@ -82,16 +84,28 @@ pub fn sdl(schema: &AppSchema) -> String {
     )
 }
 
-/// Gives a request its caller and the batching loaders it resolves with.
+/// Gives a request its caller, the read model and the batching loaders it resolves with.
 pub fn with_loaders(
     request: async_graphql::Request,
     db: &DatabaseConnection,
+    read_model: &Arc<ReadModel>,
     batch_delay: std::time::Duration,
     caller: Caller,
 ) -> async_graphql::Request {
     request
-        .data(loaders::loaders(db.clone(), batch_delay))
+        .data(loaders::loaders(
+            db.clone(),
+            read_model.clone(),
+            batch_delay,
+        ))
+        .data(read_model.clone())
         .data(caller)
+}
+
+/// The snapshots rankings, comparisons and scopes are read through (see
+/// `service::read_model`).
+pub fn read_model<'a>(ctx: &Context<'a>) -> &'a ReadModel {
+    ctx.data_unchecked::<Arc<ReadModel>>()
 }
 
 /// The database connection every resolver reads through.
@@ -128,5 +142,7 @@ pub async fn scope(
     index: Option<String>,
 ) -> service::Result<Scope> {
     let code = jurisdiction_code(ctx, jurisdiction);
-    Scope::resolve(db(ctx), code.as_deref(), index.as_deref()).await
+    read_model(ctx)
+        .scope(db(ctx), code.as_deref(), index.as_deref())
+        .await
 }

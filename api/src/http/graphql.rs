@@ -207,6 +207,7 @@ async fn run(
         let response = run.await;
         // This process may just have written: answer the next read from fresh data.
         state.cache.forget();
+        state.read_model.forget();
         return Ok(response);
     }
     tokio::time::timeout(state.options.request_timeout, run)

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
+use service::read_model::ReadModel;
 
 use super::bounded::Budget;
 use super::limits::QueryLimits;
@@ -32,6 +33,10 @@ pub struct ServerOptions {
     /// How often the data version is read: another process's write shows within this time
     /// (default 250 ms).
     pub version_poll: Duration,
+    /// How many rows (results of rankings, movements of comparisons) the read model keeps in
+    /// memory (0: none, every answer reads the database; default
+    /// `service::read_model::DEFAULT_ROWS`).
+    pub read_model_rows: usize,
     /// Whether reads need a token (of any role) too; by default they are open. Writes always
     /// need one.
     pub reads_require_token: bool,
@@ -72,6 +77,7 @@ impl Default for ServerOptions {
             cache_entries: 10_000,
             cache_bytes: 64 << 20,
             version_poll: Duration::from_millis(250),
+            read_model_rows: service::read_model::DEFAULT_ROWS,
             reads_require_token: false,
             limits: QueryLimits::default(),
             max_body_bytes: 16 * 1024 * 1024,
@@ -95,6 +101,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub options: ServerOptions,
     pub cache: Arc<ResponseCache>,
+    /// Rankings and comparisons kept in memory, shared by every request.
+    pub read_model: Arc<ReadModel>,
     pub metrics: Arc<Metrics>,
     pub persisted: Arc<PersistedQueries>,
 }
@@ -110,9 +118,16 @@ impl AppState {
     ) -> async_graphql::Request {
         let request = self.options.introspection.restrict(request, &caller);
         let metrics = Arc::clone(&self.metrics);
-        with_loaders(request, &self.db, self.options.batch_delay, caller).data(RefusalLog(
-            Arc::new(move |code| metrics.mutation_refused(code)),
-        ))
+        with_loaders(
+            request,
+            &self.db,
+            &self.read_model,
+            self.options.batch_delay,
+            caller,
+        )
+        .data(RefusalLog(Arc::new(move |code| {
+            metrics.mutation_refused(code)
+        })))
     }
 
     /// The state of a server over a prepared database: the schema, announcing changes polled
@@ -133,6 +148,10 @@ impl AppState {
                     entries: options.cache_entries,
                     bytes: options.cache_bytes,
                 },
+                options.version_poll,
+            )),
+            read_model: Arc::new(ReadModel::new(
+                options.read_model_rows,
                 options.version_poll,
             )),
             metrics: Arc::new(Metrics::default()),

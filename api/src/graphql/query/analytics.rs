@@ -1,16 +1,18 @@
 //! Analytics across years: `compareYears`, `levelTransitions`, `topMovers` and `yearSummary`.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Object};
 use service::analytics;
 
 use super::default_index;
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::db;
 use crate::graphql::loaders::MovementsBetween;
 use crate::graphql::movement::{LevelTransition, Movement, RankDirection};
 use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
 use crate::graphql::scalars::Tier;
 use crate::graphql::summary::YearSummary;
+use crate::graphql::{db, read_model};
 
 /// The analytics queries.
 #[derive(Default)]
@@ -47,9 +49,9 @@ impl AnalyticsQuery {
         jurisdiction: Option<String>,
     ) -> ApiResult<OffsetConnection<Movement>> {
         let request = page_request(first, after)?;
-        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let (comparison, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
         Ok(connection(
-            service::Page::of_all(movements, request),
+            service::Page::of_slice(&comparison.movements, request),
             request,
             |movement| Movement(movement, between),
         ))
@@ -73,8 +75,8 @@ impl AnalyticsQuery {
         )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<LevelTransition>> {
-        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
-        let cells = analytics::level_transitions(&movements);
+        let (comparison, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        let cells = analytics::level_transitions(&comparison.movements);
         Ok(cells
             .into_iter()
             .map(|cell| LevelTransition::of(cell, between))
@@ -111,11 +113,13 @@ impl AnalyticsQuery {
                     paging::MAX_PAGE_SIZE
                 ))
             })?;
-        let (movements, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
-        Ok(analytics::top_movers(movements, direction.into(), limit)
-            .into_iter()
-            .map(|movement| Movement(movement, between))
-            .collect())
+        let (comparison, between) = movements(ctx, from, to, tier, index, jurisdiction).await?;
+        Ok(
+            analytics::top_movers(&comparison.movements, direction.into(), limit)
+                .into_iter()
+                .map(|movement| Movement(movement, between))
+                .collect(),
+        )
     }
 
     /// Level counts and rate statistics of one year's ranking; null when it has no results.
@@ -136,7 +140,8 @@ impl AnalyticsQuery {
     ) -> ApiResult<Option<YearSummary>> {
         let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;
         let group = scope.group(year, tier.into());
-        Ok(analytics::summary::year_summary(db(ctx), group)
+        Ok(read_model(ctx)
+            .year_summary(db(ctx), group)
             .await?
             .map(YearSummary))
     }
@@ -150,12 +155,14 @@ async fn movements(
     tier: Tier,
     index: Option<String>,
     jurisdiction: Option<String>,
-) -> ApiResult<(Vec<analytics::Movement>, MovementsBetween)> {
+) -> ApiResult<(Arc<analytics::Comparison>, MovementsBetween)> {
     let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;
     let between = MovementsBetween {
         from: scope.group(from, tier.into()),
         to,
     };
-    let movements = analytics::compare_years(db(ctx), between.from, to).await?;
-    Ok((movements, between))
+    let comparison = read_model(ctx)
+        .comparison(db(ctx), between.from, to)
+        .await?;
+    Ok((comparison, between))
 }
