@@ -7,7 +7,14 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use async_graphql::Context;
-use service::catalog::GroupKey;
+use sea_orm::DatabaseConnection;
+use service::Page;
+use service::analytics::Comparison;
+use service::analytics::summary::YearSummary;
+use service::catalog::{GroupKey, Scope};
+use service::page::PageRequest;
+use service::ranking::ResultView;
+use service::read_model::ReadModel;
 
 /// The reads of one request, shared by its resolvers.
 #[derive(Clone, Default)]
@@ -40,4 +47,57 @@ impl Reads {
 /// The reads of the request `ctx` belongs to, when it tracks them.
 pub fn of<'a>(ctx: &Context<'a>) -> Option<&'a Reads> {
     ctx.data_opt::<Reads>()
+}
+
+/// The read model as resolvers use it: every read records the groups its answer is made from.
+pub struct Snapshots<'a> {
+    pub model: &'a ReadModel,
+    pub db: &'a DatabaseConnection,
+    pub reads: Option<&'a Reads>,
+}
+
+impl Snapshots<'_> {
+    fn read(&self, groups: impl IntoIterator<Item = GroupKey>) {
+        if let Some(reads) = self.reads {
+            reads.groups(groups);
+        }
+    }
+
+    /// The jurisdiction and index the codes name: from the catalogue alone.
+    pub async fn scope(
+        &self,
+        jurisdiction: Option<&str>,
+        index: Option<&str>,
+    ) -> service::Result<Scope> {
+        self.model.scope(self.db, jurisdiction, index).await
+    }
+
+    /// A page of a group's ranking.
+    pub async fn page(
+        &self,
+        group: GroupKey,
+        request: PageRequest,
+    ) -> service::Result<Page<ResultView>> {
+        self.read([group]);
+        self.model.page(self.db, group, request).await
+    }
+
+    /// A comparison of two years, made from the groups it names.
+    pub async fn comparison(
+        &self,
+        from: GroupKey,
+        to_year: i32,
+    ) -> service::Result<Arc<Comparison>> {
+        let comparison = self.model.comparison(self.db, from, to_year).await?;
+        self.read(comparison.groups.iter().copied());
+        Ok(comparison)
+    }
+
+    /// A year's summary. It depends on which earlier years have results, not on groups alone.
+    pub async fn year_summary(&self, group: GroupKey) -> service::Result<Option<YearSummary>> {
+        if let Some(reads) = self.reads {
+            reads.untracked();
+        }
+        self.model.year_summary(self.db, group).await
+    }
 }

@@ -17,6 +17,7 @@ use crate::graphql::access::Caller;
 use crate::graphql::live::Changes;
 use crate::graphql::mutation::payload::RefusalLog;
 use crate::graphql::policy::Introspection;
+use crate::graphql::reads::Reads;
 use crate::graphql::with_loaders;
 use crate::{AppSchema, build_schema};
 
@@ -111,10 +112,12 @@ impl AppState {
     /// A request as it runs for `caller`, over HTTP or a WebSocket alike: with the caller, the
     /// batching loaders, the introspection the server's policy gives them, and the metrics that
     /// count refused writes.
+    /// What it reads is recorded in `reads`.
     pub fn for_caller(
         &self,
         request: async_graphql::Request,
         caller: Caller,
+        reads: Reads,
     ) -> async_graphql::Request {
         let request = self.options.introspection.restrict(request, &caller);
         let metrics = Arc::clone(&self.metrics);
@@ -124,6 +127,7 @@ impl AppState {
             &self.read_model,
             self.options.batch_delay,
             caller,
+            reads,
         )
         .data(RefusalLog(Arc::new(move |code| {
             metrics.mutation_refused(code)
@@ -131,9 +135,20 @@ impl AppState {
     }
 
     /// The state of a server over a prepared database: the schema, announcing changes polled
-    /// every `options.version_poll`, and empty caches and metrics.
+    /// every `options.version_poll`, and empty caches and metrics. The kept answers follow the
+    /// changes the read model learns of.
     pub fn new(db: DatabaseConnection, options: ServerOptions) -> Self {
         let changes = Changes::start(Some(db.clone()), options.version_poll);
+        let cache = Arc::new(ResponseCache::new(Budget {
+            entries: options.cache_entries,
+            bytes: options.cache_bytes,
+        }));
+        let read_model = Arc::new(ReadModel::new(
+            options.read_model_rows,
+            options.version_poll,
+        ));
+        let follower = Arc::clone(&cache);
+        read_model.on_change(move |version, changed| follower.changed(version, changed));
         Self {
             schema: build_schema(
                 Some(db.clone()),
@@ -143,17 +158,8 @@ impl AppState {
                 options.suggestions,
             ),
             persisted: Arc::new(PersistedQueries::new(persisted::BUDGET)),
-            cache: Arc::new(ResponseCache::new(
-                Budget {
-                    entries: options.cache_entries,
-                    bytes: options.cache_bytes,
-                },
-                options.version_poll,
-            )),
-            read_model: Arc::new(ReadModel::new(
-                options.read_model_rows,
-                options.version_poll,
-            )),
+            cache,
+            read_model,
             metrics: Arc::new(Metrics::default()),
             db,
             options,

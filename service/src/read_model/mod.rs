@@ -47,6 +47,9 @@ pub struct ReadModel {
     rows: usize,
 }
 
+/// Told what changed, with the data version after the change (see [`ReadModel::on_change`]).
+type Listener = Box<dyn Fn(i64, &Changed) + Send + Sync>;
+
 /// A ranking: its results in published order.
 type Ranking = Arc<[ResultView]>;
 
@@ -66,6 +69,7 @@ struct State {
     tick: u64,
     /// Rows of the snapshots built and kept.
     kept_rows: usize,
+    listeners: Vec<Listener>,
 }
 
 /// Snapshots by key.
@@ -221,6 +225,7 @@ impl ReadModel {
                 scopes: HashMap::new(),
                 tick: 0,
                 kept_rows: 0,
+                listeners: Vec::new(),
             }),
             poll,
             rows,
@@ -236,6 +241,22 @@ impl ReadModel {
     /// instead of at the next poll.
     pub fn forget(&self) {
         self.lock().writes += 1;
+    }
+
+    /// Tells `listener` of every change the read model learns of, as it drops its own stale
+    /// snapshots (under the same lock, so nobody reads the new version before both are done):
+    /// how other things kept by version (the kept answers) follow the same changes.
+    pub fn on_change(&self, listener: impl Fn(i64, &Changed) + Send + Sync + 'static) {
+        self.lock().listeners.push(Box::new(listener));
+    }
+
+    /// The data version the snapshots are at, read anew when due (see [`Self::forget`]).
+    pub async fn version(&self, db: &impl ConnectionTrait) -> Result<i64> {
+        self.refresh(db).await?;
+        self.lock()
+            .seen
+            .map(|(versions, _)| versions.data)
+            .ok_or_else(|| crate::Error::Corrupt("the data version was not read".into()))
     }
 
     /// Rows of the snapshots kept now (for the metrics).
@@ -268,6 +289,11 @@ impl ReadModel {
             state.seen = Some((now, Instant::now()));
         }
         state.writes_seen = state.writes_seen.max(writes);
+        if let Some((versions, _)) = state.seen {
+            for listener in &state.listeners {
+                listener(versions.data, &changed);
+            }
+        }
         Ok(())
     }
 

@@ -11,8 +11,8 @@ use crate::graphql::loaders::MovementsBetween;
 use crate::graphql::movement::{LevelTransition, Movement, RankDirection};
 use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
 use crate::graphql::scalars::Tier;
+use crate::graphql::snapshots;
 use crate::graphql::summary::YearSummary;
-use crate::graphql::{db, read_model};
 
 /// The analytics queries.
 #[derive(Default)]
@@ -140,10 +140,7 @@ impl AnalyticsQuery {
     ) -> ApiResult<Option<YearSummary>> {
         let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;
         let group = scope.group(year, tier.into());
-        Ok(read_model(ctx)
-            .year_summary(db(ctx), group)
-            .await?
-            .map(YearSummary))
+        Ok(snapshots(ctx).year_summary(group).await?.map(YearSummary))
     }
 }
 
@@ -161,8 +158,6 @@ async fn movements(
         from: scope.group(from, tier.into()),
         to,
     };
-    let comparison = read_model(ctx)
-        .comparison(db(ctx), between.from, to)
-        .await?;
+    let comparison = snapshots(ctx).comparison(between.from, to).await?;
     Ok((comparison, between))
 }
