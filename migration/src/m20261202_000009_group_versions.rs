@@ -127,7 +127,7 @@ impl MigrationTrait for Migration {
                 }
             }
             _ => {
-                let rows = |table: &str| format!("SELECT {GROUP_COLUMNS} FROM {table}");
+                let rows = |table: &str| format!("SELECT DISTINCT {GROUP_COLUMNS} FROM {table}");
                 db.execute_unprepared(&format!(
                     "CREATE FUNCTION move_group_versions() RETURNS trigger LANGUAGE plpgsql AS $$ \
                      BEGIN {POSTGRES_BUMP} \

@@ -16,8 +16,15 @@
 # non-2xx answer, and no answer carrying GraphQL `errors` (counted by wrk's response hook, since
 # an error answers HTTP 200).
 #
+# DATASET=history loads instead the large set of issue 16: tests/bench/history-csv.py's national
+# shape imported into ONE jurisdiction (`bench`), as tests/bench/import-history.sh does, so that
+# each ranking holds every province's agencies of a tier (6 300 communes); every request then
+# asks about that jurisdiction, and the series is one commune's.
+#
 # Usage: tests/bench/analytics-load.sh            (both engines, 10 s per run)
 #        DURATION=30s BACKENDS=sqlite tests/bench/analytics-load.sh
+#        DATASET=history EGOV_CACHE_ENTRIES=0 tests/bench/analytics-load.sh
+#        BIN=/path/to/another/egov-rank tests/bench/analytics-load.sh   (e.g. an older build)
 # Needs wrk (apt-get install wrk) and, for PostgreSQL, a server at 127.0.0.1:5432 (user postgres).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,8 +39,11 @@ fi
 failures=()
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
-cargo build --release -p api --manifest-path "$root/Cargo.toml" >&2
-bin="$root/target/release/egov-rank"
+dataset=${DATASET:-demo}
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -p api --manifest-path "$root/Cargo.toml" >&2
+fi
+bin=${BIN:-"$root/target/release/egov-rank"}
 work=$(mktemp -d)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
@@ -46,7 +56,8 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local query = [[$2]]
 request = function()
-  local j = string.format("synthetic-%02d", math.random(1, 63))
+  local j = "$JURISDICTION"
+  if j == "" then j = string.format("synthetic-%02d", math.random(1, 63)) end
   local body = '{"query":' .. string.format("%q", query) .. ',"variables":{"j":"' .. j .. '"}}'
   return wrk.format(nil, nil, nil, body)
 end
@@ -64,9 +75,40 @@ done = function(summary, latency, requests)
 end
 LUA
 }
+if [ "$dataset" = history ]; then
+  JURISDICTION=bench; SERIES_AGENCY=ubnd-xa-001-tinh-01
+else
+  JURISDICTION=""; SERIES_AGENCY=so-tai-chinh
+fi
 write_script ranking 'query($j: String) { ranking(year: 2025, tier: COMMUNE, first: 50, jurisdiction: $j) { totalCount nodes { rank tiedWith agency { code name } ratePercent convertedScore level { code } } } }'
 write_script compare 'query($j: String) { compareYears(from: 2024, to: 2025, tier: COMMUNE, first: 50, jurisdiction: $j) { totalCount nodes { agency { code } rankChange levelDirection ratePercentChange from { rank } to { rank } } } }'
-write_script series 'query($j: String) { agency(code: "so-tai-chinh", jurisdiction: $j) { name results { year rank ratePercent convertedScore level { code } } } }'
+write_script series "query(\$j: String) { agency(code: \"$SERIES_AGENCY\", jurisdiction: \$j) { name results { year rank ratePercent convertedScore level { code } } } }"
+
+# The large set: every province's agencies in one jurisdiction, one scheme per tier.
+load_history() { # url
+  [ -f "$work/history.csv" ] || python3 "$root/tests/bench/history-csv.py" "$work/history.csv" 63 2016-2025
+  for tier in provincial district commune; do cat <<ONE
+[[scheme]]
+jurisdiction = "bench"
+tier = "$tier"
+from_year = 2016
+name = "bench $tier"
+converted_rule = "achieved_points"
+[[scheme.levels]]
+code = "DAT"
+name = "Đạt"
+min = "75"
+[[scheme.levels]]
+code = "CHUA"
+name = "Chưa đạt"
+min = "0"
+
+ONE
+  done > "$work/schemes.toml"
+  RUST_LOG=warn "$bin" --database-url "$1" jurisdiction add bench --name Bench >&2
+  RUST_LOG=warn "$bin" --database-url "$1" scheme set "$work/schemes.toml" >&2
+  RUST_LOG=warn "$bin" --database-url "$1" import "$work/history.csv" --jurisdiction bench >&2
+}
 
 printf '%-9s %-8s %5s %10s %9s %9s %7s %7s\n' engine query conc req/s p50 p99 errors gql-err
 for backend in $backends; do
@@ -78,14 +120,22 @@ for backend in $backends; do
       url="postgres://postgres@127.0.0.1:5432/egov_bench" ;;
     *) echo "unknown engine $backend" >&2; exit 1 ;;
   esac
-  RUST_LOG=warn "$bin" --database-url "$url" demo-data --provinces 63 --years 2016-2025 >&2
+  if [ "$dataset" = history ]; then
+    load_history "$url"
+  else
+    RUST_LOG=warn "$bin" --database-url "$url" demo-data --provinces 63 --years 2016-2025 >&2
+  fi
   RUST_LOG=warn "$bin" --database-url "$url" serve --bind "127.0.0.1:$port" >&2 &
   server=$!
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  # The first answer after start, computed from nothing kept (the compareYears of the bench).
+  first=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
+    -d "{\"query\":\"{ compareYears(from: 2024, to: 2025, tier: COMMUNE, first: 50, jurisdiction: \\\"${JURISDICTION:-synthetic-07}\\\") { totalCount } }\"}")
+  echo "$backend: first compareYears answer after start: ${first}s" >&2
   # Each query must answer without GraphQL errors before it is measured.
   for name in ranking compare series; do
     body=$(curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
-      -d "{\"query\":$(sed -n 's/^local query = \[\[\(.*\)\]\]$/\1/p' "$work/$name.lua" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().strip()))'),\"variables\":{\"j\":\"synthetic-07\"}}")
+      -d "{\"query\":$(sed -n 's/^local query = \[\[\(.*\)\]\]$/\1/p' "$work/$name.lua" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().strip()))'),\"variables\":{\"j\":\"${JURISDICTION:-synthetic-07}\"}}")
     if ! echo "$body" | grep -q '"data"' || echo "$body" | grep -q '"errors"'; then
       echo "$name failed: $body" >&2
       echo "verdict: FAIL ($backend $name answers with errors before the load)"
@@ -119,6 +169,8 @@ PY
       [ -z "$verdict" ] || failures+=("$backend $name c$conc: $verdict")
     done
   done
+  rss=$(awk '/VmHWM/ {print $2 / 1024 " MB"}' "/proc/$server/status" 2>/dev/null || echo "?")
+  echo "$backend: server peak RSS $rss" >&2
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 done
 if [ ${#failures[@]} -eq 0 ]; then
