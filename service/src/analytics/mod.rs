@@ -141,12 +141,12 @@ pub fn pair(from: &[ResultView], to: &[ResultView], lineage: &Lineage) -> Vec<Mo
     };
     // Missing from a ranking published in part is not the same as absent: not comparable.
     let (new, dropped) = (
-        if partial(&from) {
+        if partial(from) {
             LevelDirection::NotComparable
         } else {
             LevelDirection::New
         },
-        if partial(&to) {
+        if partial(to) {
             LevelDirection::NotComparable
         } else {
             LevelDirection::Dropped
