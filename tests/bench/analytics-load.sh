@@ -107,7 +107,9 @@ ONE
   done > "$work/schemes.toml"
   RUST_LOG=warn "$bin" --database-url "$1" jurisdiction add bench --name Bench >&2
   RUST_LOG=warn "$bin" --database-url "$1" scheme set "$work/schemes.toml" >&2
-  RUST_LOG=warn "$bin" --database-url "$1" import "$work/history.csv" --jurisdiction bench >&2
+  local start=$SECONDS
+  RUST_LOG=warn "$bin" --database-url "$1" import "$work/history.csv" --jurisdiction bench > /dev/null
+  echo "history import: $((SECONDS - start)) s" >&2
 }
 
 printf '%-9s %-8s %5s %10s %9s %9s %7s %7s\n' engine query conc req/s p50 p99 errors gql-err
