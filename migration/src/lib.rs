@@ -11,6 +11,7 @@ mod m20261128_000005_bump_version_once;
 mod m20261202_000006_rankings_beyond_the_rate;
 mod m20261202_000007_reorganisation;
 mod m20261202_000008_restatements;
+mod m20261202_000009_group_versions;
 
 /// Runs the migrations in order; `Migrator::up(db, None)` brings a database to the current schema.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_rankings_beyond_the_rate::Migration),
             Box::new(m20261202_000007_reorganisation::Migration),
             Box::new(m20261202_000008_restatements::Migration),
+            Box::new(m20261202_000009_group_versions::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@
 //! | storage | [`db`] |
 //! | records | [`access`] (tokens, audit log), [`catalog`] (jurisdictions, indices, schemes, scope), [`decisions`], [`agencies`] (with lineage) |
 //! | rankings | [`ranking`] (re-scoring, reads, discrepancies) |
-//! | use cases | [`publication`] (import, amend, versions, as-of, export), [`analytics`] (comparing years) |
+//! | use cases | [`publication`] (import, amend, versions, as-of, export), [`analytics`] (comparing years), [`read_model`] (rankings and comparisons kept in memory) |
 //! | start-up | [`bootstrap`] (migrate and seed, demo data) |
 
 pub mod access;
@@ -29,6 +29,7 @@ pub mod page;
 pub mod publication;
 pub mod published;
 pub mod ranking;
+pub mod read_model;
 pub mod scoring;
 pub mod tier;
 

@@ -25,4 +25,18 @@ impl<T> Page<T> {
             total,
         }
     }
+
+    /// The requested page of a listing held in memory and shared: only the page's items are
+    /// cloned, whatever the listing's length.
+    pub fn of_slice(all: &[T], request: PageRequest) -> Self
+    where
+        T: Clone,
+    {
+        let offset = usize::try_from(request.offset).unwrap_or(usize::MAX);
+        let limit = usize::try_from(request.limit).unwrap_or(usize::MAX);
+        Self {
+            items: all.iter().skip(offset).take(limit).cloned().collect(),
+            total: all.len() as u64,
+        }
+    }
 }

@@ -16,7 +16,14 @@
 # non-2xx answer, and no answer carrying GraphQL `errors` (counted by wrk's response hook, since
 # an error answers HTTP 200).
 #
+# DATASET=history loads instead the large set of issue 16: tests/bench/history-csv.py's national
+# shape imported into ONE jurisdiction (`bench`), so that each ranking holds every province's
+# agencies of a tier (6 300 communes); every request then asks about that jurisdiction, and the
+# series is one commune's. Per engine the script also prints how long the first compareYears
+# answer after start took and the server's peak RSS.
+#
 # Usage: tests/bench/analytics-load.sh            (both engines, 10 s per run)
+#        DATASET=history EGOV_CACHE_ENTRIES=0 tests/bench/analytics-load.sh
 #        DURATION=30s BACKENDS=sqlite tests/bench/analytics-load.sh
 #        EGOV_RANK=/path/to/egov-rank tests/bench/analytics-load.sh   (a binary built already)
 # Needs wrk (installed with apt-get when missing and run as root) and, for PostgreSQL, a server
@@ -44,18 +51,21 @@ trap cleanup EXIT
 
 # One request body a line per query, one line per province: graphql-bodies.lua sends one of
 # them at random, so each request asks about one of the 63 provinces.
+dataset=${DATASET:-demo}
 write_bodies() { # name query
-  python3 - "$work/$1.jsonl" "$2" <<'PY'
+  python3 - "$work/$1.jsonl" "$2" "$dataset" <<'PY'
 import json, sys
-path, query = sys.argv[1:]
+path, query, dataset = sys.argv[1:]
+jurisdictions = ["bench"] if dataset == "history" else [f"synthetic-{n:02d}" for n in range(1, 64)]
 with open(path, "w", encoding="utf-8") as f:
-    for n in range(1, 64):
-        f.write(json.dumps({"query": query, "variables": {"j": f"synthetic-{n:02d}"}}) + "\n")
+    for j in jurisdictions:
+        f.write(json.dumps({"query": query, "variables": {"j": j}}) + "\n")
 PY
 }
+if [ "$dataset" = history ]; then series_agency=ubnd-xa-001-tinh-01; else series_agency=so-tai-chinh; fi
 write_bodies ranking 'query($j: String) { ranking(year: 2025, tier: COMMUNE, first: 50, jurisdiction: $j) { totalCount nodes { rank tiedWith agency { code name } ratePercent convertedScore level { code } } } }'
 write_bodies compare 'query($j: String) { compareYears(from: 2024, to: 2025, tier: COMMUNE, first: 50, jurisdiction: $j) { totalCount nodes { agency { code } rankChange levelDirection ratePercentChange from { rank } to { rank } } } }'
-write_bodies series 'query($j: String) { agency(code: "so-tai-chinh", jurisdiction: $j) { name results { year rank ratePercent convertedScore level { code } } } }'
+write_bodies series "query(\$j: String) { agency(code: \"$series_agency\", jurisdiction: \$j) { name results { year rank ratePercent convertedScore level { code } } } }"
 lua="$root/tests/bench/graphql-bodies.lua"
 
 printf '%-9s %-8s %5s %10s %9s %9s %7s %7s\n' engine query conc req/s p50 p99 errors gql-err
@@ -68,14 +78,24 @@ for backend in $backends; do
       url="postgres://postgres@127.0.0.1:5432/egov_bench" ;;
     *) echo "unknown engine $backend" >&2; exit 1 ;;
   esac
-  RUST_LOG=warn "$bin" --database-url "$url" demo-data --provinces 63 --years 2016-2025 >&2
+  if [ "$dataset" = history ]; then
+    [ -f "$work/history.csv" ] || python3 "$root/tests/bench/history-csv.py" "$work/history.csv" 63 2016-2025
+    DATABASE_URL="$url" RUST_LOG=warn bench_jurisdiction
+    RUST_LOG=warn "$bin" --database-url "$url" import "$work/history.csv" --jurisdiction bench > /dev/null
+  else
+    RUST_LOG=warn "$bin" --database-url "$url" demo-data --provinces 63 --years 2016-2025 >&2
+  fi
   RUST_LOG=warn "$bin" --database-url "$url" serve --bind "127.0.0.1:$port" >&2 &
   server=$!
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  # The first answer after start, computed from nothing kept.
+  first=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port/graphql" \
+    -H 'content-type: application/json' -d "$(sed -n 1p "$work/compare.jsonl")")
+  echo "$backend: first compareYears answer after start: ${first}s" >&2
   # Each query must answer without GraphQL errors before it is measured.
   for name in ranking compare series; do
     body=$(curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
-      -d "$(sed -n 7p "$work/$name.jsonl")")
+      -d "$(sed -n 1p "$work/$name.jsonl")")
     if ! echo "$body" | grep -q '"data"' || echo "$body" | grep -q '"errors"'; then
       echo "$name failed: $body" >&2
       echo "verdict: FAIL ($backend $name answers with errors before the load)"
@@ -106,6 +126,8 @@ PY
       [ -z "$verdict" ] || failures+=("$backend $name c$conc: $verdict")
     done
   done
+  rss=$(awk '/VmHWM/ {printf "%.1f MB", $2 / 1024}' "/proc/$server/status" 2>/dev/null || echo "?")
+  echo "$backend: server peak RSS $rss" >&2
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 done
 if [ ${#failures[@]} -eq 0 ]; then

@@ -25,6 +25,11 @@ pub struct ServeArgs {
     /// How often, in milliseconds, to check whether another process changed the data.
     #[arg(long, env = "EGOV_VERSION_POLL_MS", default_value_t = 250)]
     version_poll_ms: u64,
+    /// How many rows (results of rankings, movements of comparisons) to keep in memory so that
+    /// a page costs what the page costs, the least recently used dropped first (0: none, every
+    /// answer reads the database).
+    #[arg(long, env = "EGOV_READ_MODEL_ROWS", default_value_t = service::read_model::DEFAULT_ROWS)]
+    read_model_rows: usize,
     /// Require a bearer token (any role) for reads too; writes always need one.
     #[arg(long, env = "EGOV_READS_REQUIRE_TOKEN")]
     reads_require_token: bool,
@@ -109,6 +114,7 @@ impl ServeArgs {
         api::ServerOptions {
             cache_entries: self.cache_entries,
             version_poll: Duration::from_millis(self.version_poll_ms),
+            read_model_rows: self.read_model_rows,
             reads_require_token: self.reads_require_token,
             max_body_bytes: self.max_body_bytes,
             request_timeout: Duration::from_millis(self.request_timeout_ms),

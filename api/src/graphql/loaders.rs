@@ -10,10 +10,13 @@ use std::time::Duration;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{decision, ranking_index};
 use sea_orm::DatabaseConnection;
-use service::analytics::{self, Movement};
+use service::analytics::Comparison;
 use service::catalog::{GroupKey, indices};
 use service::publication::versions;
 use service::ranking::{ResultView, group, read};
+use service::read_model::ReadModel;
+
+use super::reads::Reads;
 use service::{agencies, decisions};
 
 use crate::error::ApiError;
@@ -23,13 +26,36 @@ pub type Loaders = DataLoader<Batch, HashMapCache>;
 
 /// Builds the loaders of one request. A batch collects the keys asked for within `delay` of the
 /// first one: long enough for every row of a list to ask, short enough not to be felt.
-pub fn loaders(db: DatabaseConnection, delay: Duration) -> Loaders {
-    DataLoader::with_cache(Batch { db }, tokio::spawn, HashMapCache::default()).delay(delay)
+pub fn loaders(
+    db: DatabaseConnection,
+    read_model: Arc<ReadModel>,
+    delay: Duration,
+    reads: Reads,
+) -> Loaders {
+    let batch = Batch {
+        db,
+        read_model,
+        reads,
+    };
+    DataLoader::with_cache(batch, tokio::spawn, HashMapCache::default()).delay(delay)
 }
 
 /// Runs the batched queries.
 pub struct Batch {
     db: DatabaseConnection,
+    /// Comparisons are read through it.
+    read_model: Arc<ReadModel>,
+    /// What the request read: what a loader reads is not described by groups alone (it
+    /// depends on which years have results, on rows of other groups).
+    reads: Reads,
+}
+
+impl Batch {
+    /// The database, the answer no longer known to be made from groups alone.
+    fn db(&self) -> &DatabaseConnection {
+        self.reads.untracked();
+        &self.db
+    }
 }
 
 /// An agency's results in one index, oldest first.
@@ -53,7 +79,7 @@ impl Loader<SeriesKey> for Batch {
         }
         let mut loaded = HashMap::new();
         for (index_id, agency_ids) in by_index {
-            let mut series = read::of_agencies(&self.db, &agency_ids, index_id).await?;
+            let mut series = read::of_agencies(self.db(), &agency_ids, index_id).await?;
             for agency_id in agency_ids {
                 let views = series.remove(&agency_id).unwrap_or_default();
                 loaded.insert(
@@ -79,7 +105,7 @@ impl Loader<AliasesOf> for Batch {
 
     async fn load(&self, keys: &[AliasesOf]) -> Result<HashMap<AliasesOf, Vec<String>>, ApiError> {
         let ids: Vec<i32> = keys.iter().map(|key| key.0).collect();
-        let mut aliases = agencies::aliases_of(&self.db, &ids).await?;
+        let mut aliases = agencies::aliases_of(self.db(), &ids).await?;
         Ok(ids
             .into_iter()
             .map(|id| (AliasesOf(id), aliases.remove(&id).unwrap_or_default()))
@@ -100,7 +126,7 @@ impl Loader<DecisionId> for Batch {
         keys: &[DecisionId],
     ) -> Result<HashMap<DecisionId, decision::Model>, ApiError> {
         let ids: Vec<i32> = keys.iter().map(|key| key.0).collect();
-        let found = decisions::by_ids(&self.db, &ids).await?;
+        let found = decisions::by_ids(self.db(), &ids).await?;
         Ok(found
             .into_iter()
             .map(|(id, d)| (DecisionId(id), d))
@@ -121,7 +147,7 @@ impl Loader<AmendmentsOf> for Batch {
         keys: &[AmendmentsOf],
     ) -> Result<HashMap<AmendmentsOf, Self::Value>, ApiError> {
         let ids: Vec<i32> = keys.iter().map(|key| key.0).collect();
-        let mut found = decisions::amending(&self.db, &ids).await?;
+        let mut found = decisions::amending(self.db(), &ids).await?;
         Ok(ids
             .into_iter()
             .map(|id| (AmendmentsOf(id), found.remove(&id).unwrap_or_default()))
@@ -138,7 +164,7 @@ impl Loader<IndexCode> for Batch {
     type Error = ApiError;
 
     async fn load(&self, keys: &[IndexCode]) -> Result<HashMap<IndexCode, Self::Value>, ApiError> {
-        let found = indices::by_codes(&self.db, keys.iter().map(|key| key.0.clone())).await?;
+        let found = indices::by_codes(self.db(), keys.iter().map(|key| key.0.clone())).await?;
         Ok(found
             .into_iter()
             .map(|(code, index)| (IndexCode(code), index))
@@ -161,7 +187,8 @@ impl Loader<YearsOf> for Batch {
     async fn load(&self, keys: &[YearsOf]) -> Result<HashMap<YearsOf, Vec<i32>>, ApiError> {
         let mut loaded = HashMap::new();
         for key in keys {
-            let years = group::years(&self.db, key.jurisdiction_id, key.index_id, key.tier).await?;
+            let years =
+                group::years(self.db(), key.jurisdiction_id, key.index_id, key.tier).await?;
             loaded.insert(*key, years);
         }
         Ok(loaded)
@@ -176,7 +203,7 @@ pub struct MovementsBetween {
 }
 
 impl Loader<MovementsBetween> for Batch {
-    type Value = Arc<Vec<Movement>>;
+    type Value = Arc<Comparison>;
     type Error = ApiError;
 
     async fn load(
@@ -185,8 +212,11 @@ impl Loader<MovementsBetween> for Batch {
     ) -> Result<HashMap<MovementsBetween, Self::Value>, ApiError> {
         let mut loaded = HashMap::new();
         for key in keys {
-            let movements = analytics::compare_years(&self.db, key.from, key.to).await?;
-            loaded.insert(*key, Arc::new(movements));
+            let comparison = self
+                .read_model
+                .comparison(self.db(), key.from, key.to)
+                .await?;
+            loaded.insert(*key, comparison);
         }
         Ok(loaded)
     }
@@ -205,7 +235,7 @@ impl Loader<VersionsOf> for Batch {
         keys: &[VersionsOf],
     ) -> Result<HashMap<VersionsOf, Self::Value>, ApiError> {
         let ids: Vec<i32> = keys.iter().map(|key| key.0).collect();
-        let mut versions = versions::of_results(&self.db, &ids).await?;
+        let mut versions = versions::of_results(self.db(), &ids).await?;
         Ok(keys
             .iter()
             .map(|key| (*key, versions.remove(&key.0).unwrap_or_default()))
@@ -234,7 +264,7 @@ impl Loader<SubIndicesOf> for Batch {
             .iter()
             .map(|key| (key.agency_id, key.year, key.index_id))
             .collect();
-        let mut found = read::of_sub_indices(&self.db, &asked).await?;
+        let mut found = read::of_sub_indices(self.db(), &asked).await?;
         Ok(keys
             .iter()
             .map(|key| {

@@ -16,6 +16,7 @@ pub mod node;
 pub mod paging;
 pub mod policy;
 pub mod query;
+pub mod reads;
 pub mod result;
 pub mod scalars;
 pub mod scheme;
@@ -25,10 +26,13 @@ use async_graphql::{Context, Schema};
 use entity::jurisdiction;
 use sea_orm::DatabaseConnection;
 use service::catalog::{Scope, resolve_jurisdiction};
+use service::read_model::ReadModel;
+use std::sync::Arc;
 
 use access::Caller;
 use mutation::Mutation;
 use query::Query;
+use reads::Reads;
 
 /// The schema served at `/graphql`.
 pub type AppSchema = Schema<Query, Mutation, live::Subscription>;
@@ -82,21 +86,50 @@ pub fn sdl(schema: &AppSchema) -> String {
     )
 }
 
-/// Gives a request its caller and the batching loaders it resolves with.
+/// Gives a request its caller, the read model and the batching loaders it resolves with;
+/// what it reads is recorded in `reads`.
 pub fn with_loaders(
     request: async_graphql::Request,
     db: &DatabaseConnection,
+    read_model: &Arc<ReadModel>,
     batch_delay: std::time::Duration,
     caller: Caller,
+    reads: Reads,
 ) -> async_graphql::Request {
     request
-        .data(loaders::loaders(db.clone(), batch_delay))
+        .data(loaders::loaders(
+            db.clone(),
+            read_model.clone(),
+            batch_delay,
+            reads.clone(),
+        ))
+        .data(read_model.clone())
+        .data(reads)
         .data(caller)
 }
 
-/// The database connection every resolver reads through.
+/// The database connection resolvers read through. The answer is then no longer known to be
+/// made from ranking groups alone (see [`reads`]); reads through the read model use
+/// [`snapshots`].
 pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
+    if let Some(reads) = reads::of(ctx) {
+        reads.untracked();
+    }
+    connection(ctx)
+}
+
+fn connection<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
+}
+
+/// Rankings, comparisons and scopes read through the read model, recording the groups they
+/// are made from.
+pub fn snapshots<'a>(ctx: &Context<'a>) -> reads::Snapshots<'a> {
+    reads::Snapshots {
+        model: ctx.data_unchecked::<Arc<ReadModel>>(),
+        db: connection(ctx),
+        reads: reads::of(ctx),
+    }
 }
 
 /// The jurisdiction a query means when it names none (`serve --default-jurisdiction`); `None`:
@@ -128,5 +161,7 @@ pub async fn scope(
     index: Option<String>,
 ) -> service::Result<Scope> {
     let code = jurisdiction_code(ctx, jurisdiction);
-    Scope::resolve(db(ctx), code.as_deref(), index.as_deref()).await
+    snapshots(ctx)
+        .scope(code.as_deref(), index.as_deref())
+        .await
 }

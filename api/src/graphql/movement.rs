@@ -61,7 +61,7 @@ fn between_of(key: &str) -> ApiResult<(MovementsBetween, &str)> {
 async fn movements(
     ctx: &Context<'_>,
     between: MovementsBetween,
-) -> ApiResult<std::sync::Arc<Vec<analytics::Movement>>> {
+) -> ApiResult<std::sync::Arc<analytics::Comparison>> {
     let loaders = ctx.data_unchecked::<Loaders>();
     Ok(loaders.load_one(between).await?.unwrap_or_default())
 }
@@ -80,6 +80,7 @@ impl Findable for Movement {
         let agency = number(agency)?;
         Ok(movements(ctx, between)
             .await?
+            .movements
             .iter()
             .find(|m| m.agency.id == agency)
             .map(|m| Movement(m.clone(), between)))
@@ -266,8 +267,8 @@ impl Identified for LevelTransition {
 impl Findable for LevelTransition {
     async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
         let (between, _) = between_of(key)?;
-        let movements = movements(ctx, between).await?;
-        Ok(analytics::level_transitions(&movements)
+        let comparison = movements(ctx, between).await?;
+        Ok(analytics::level_transitions(&comparison.movements)
             .into_iter()
             .map(|cell| LevelTransition::of(cell, between))
             .find(|cell| cell.key == key))
@@ -297,8 +298,9 @@ pub async fn movement_of(
             from: service::catalog::GroupKey { year, ..group },
             to: group.year,
         };
-        let movements = loaders.load_one(key).await?.unwrap_or_default();
-        let found = movements
+        let comparison = loaders.load_one(key).await?.unwrap_or_default();
+        let found = comparison
+            .movements
             .iter()
             .find(|m| m.to.as_ref().is_some_and(|to| to.row.id == view.row.id));
         if let Some(movement) =

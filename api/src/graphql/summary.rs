@@ -5,10 +5,10 @@ use service::analytics::summary;
 use service::ranking::{self as results};
 use service::scoring::Exact;
 
-use super::db;
 use super::node::{Findable, Identified, group_key, group_of, parts};
 use super::result::Level;
 use super::scalars::{Decimal, Tier, saturating_int};
+use super::snapshots;
 use crate::error::ApiResult;
 
 /// How many results reached a level.
@@ -49,9 +49,7 @@ impl Identified for YearSummary {
 impl Findable for YearSummary {
     async fn find(ctx: &Context<'_>, key: &str) -> ApiResult<Option<Self>> {
         let group = group_of(parts::<4>(key)?)?;
-        Ok(summary::year_summary(db(ctx), group)
-            .await?
-            .map(YearSummary))
+        Ok(snapshots(ctx).year_summary(group).await?.map(YearSummary))
     }
 }
 

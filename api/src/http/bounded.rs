@@ -72,6 +72,21 @@ impl<K: Clone + Eq + Hash, V> Bounded<K, V> {
         true
     }
 
+    /// Forgets the entries whose value `keep` refuses.
+    pub fn retain(&mut self, keep: impl Fn(&V) -> bool) {
+        let mut freed = 0;
+        self.entries.retain(|_, (value, size)| {
+            let kept = keep(value);
+            if !kept {
+                freed += *size;
+            }
+            kept
+        });
+        self.bytes -= freed;
+        let entries = &self.entries;
+        self.order.retain(|key| entries.contains_key(key));
+    }
+
     /// Forgets everything.
     pub fn clear(&mut self) {
         self.entries.clear();
@@ -105,8 +120,9 @@ mod tests {
         assert!(!map.insert(99, (), 101), "over a sixteenth of the budget");
         map.insert(19, (), 50);
         assert_eq!(map.bytes(), 1_550, "a replaced entry counts once");
-        map.clear();
+        map.retain(|_| false);
         assert_eq!((map.get(&19), map.bytes()), (None, 0));
+        assert!(map.insert(20, (), 100), "room again after a retain");
     }
 
     #[test]
@@ -120,6 +136,10 @@ mod tests {
         }
         assert_eq!((7..10).filter(|k| map.get(k).is_some()).count(), 3);
         assert_eq!(map.get(&6), None);
+        map.retain(|value| value % 2 == 0);
+        assert_eq!((map.get(&7), map.get(&8)), (None, Some(&8)));
+        map.clear();
+        assert_eq!(map.get(&8), None);
         let mut off = Bounded::new(Budget {
             entries: 0,
             bytes: 1 << 20,

@@ -14,6 +14,7 @@ use super::graphql_http::{self, GetParams, MediaType, only_reads, writes};
 use super::state::AppState;
 use super::{cors, graphiql, limits, websocket};
 use crate::graphql::access::Caller;
+use crate::graphql::reads::Reads;
 
 /// `GET /graphql`: GraphiQL; with a `query` parameter, a read.
 pub async fn get(
@@ -121,8 +122,8 @@ enum Method {
 }
 
 /// Runs a GraphQL request for its caller. Answers to read-only queries without errors are
-/// kept and reused, per caller role, while the data version holds; a write forgets them at
-/// once. Reads are abandoned after the request timeout. A `GET` that would write is refused
+/// kept and reused, per caller role, until what they read changes; a write of this process
+/// is looked at before the next answer. Reads are abandoned after the request timeout. A `GET` that would write is refused
 /// (405) once its document is known, persisted or not.
 async fn execute(
     state: AppState,
@@ -163,12 +164,24 @@ async fn execute(
     // Answers may depend on the role (the audit log is for admins), never on who else.
     let role = caller.0.as_ref().map_or("anonymous", |p| p.role.code());
     let key = Bytes::from([role.as_bytes(), b"\n", &body].concat());
-    let version = state.cache.version(&state.db).await;
+    let version = if state.cache.on() {
+        match state.read_model.version(&state.db).await {
+            Ok(version) => Some(version),
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the data version; answering without the cache");
+                None
+            }
+        }
+    } else {
+        None
+    };
     if let Some(answer) = version.and_then(|v| state.cache.get(v, &key)) {
+        state.metrics.kept_answer_served();
         return media.answer(StatusCode::OK, answer);
     }
     let cacheable = only_reads(&mut request);
-    let response = match run(&state, media, request, caller, cacheable).await {
+    let reads = Reads::default();
+    let response = match run(&state, media, request, caller, cacheable, reads.clone()).await {
         Ok(response) => response,
         Err(refusal) => return refusal,
     };
@@ -188,7 +201,9 @@ async fn execute(
         }
     };
     if let Some(version) = version.filter(|_| cacheable && response.errors.is_empty()) {
-        state.cache.put(version, key, answer.clone());
+        state
+            .cache
+            .put(version, key, answer.clone(), reads.finish());
     }
     media.answer(status, answer)
 }
@@ -201,12 +216,16 @@ async fn run(
     request: async_graphql::Request,
     caller: Caller,
     read_only: bool,
+    reads: Reads,
 ) -> Result<async_graphql::Response, Response> {
-    let run = state.schema.execute(state.for_caller(request, caller));
+    let run = state
+        .schema
+        .execute(state.for_caller(request, caller, reads));
     if !read_only {
         let response = run.await;
-        // This process may just have written: answer the next read from fresh data.
-        state.cache.forget();
+        // This process may just have written: the next read looks at what changed (the
+        // snapshots and kept answers it changed are dropped) before answering.
+        state.read_model.forget();
         return Ok(response);
     }
     tokio::time::timeout(state.options.request_timeout, run)

@@ -63,6 +63,8 @@ pub struct Metrics {
     mutation_refusals: Family<CodeLabels, Counter>,
     pool_open: Gauge,
     pool_idle: Gauge,
+    kept_answers_served: Counter,
+    read_model_rows: Gauge,
     next_id: AtomicU64,
 }
 
@@ -108,6 +110,18 @@ impl Default for Metrics {
             "Idle database connections",
             pool_idle.clone(),
         );
+        let kept_answers_served = Counter::default();
+        registry.register(
+            "kept_answers_served",
+            "Answers served as kept, without computing them",
+            kept_answers_served.clone(),
+        );
+        let read_model_rows = Gauge::default();
+        registry.register(
+            "read_model_rows",
+            "Rows (results of rankings, movements of comparisons) the read model keeps in memory",
+            read_model_rows.clone(),
+        );
         Self {
             registry,
             requests,
@@ -116,6 +130,8 @@ impl Default for Metrics {
             mutation_refusals,
             pool_open,
             pool_idle,
+            kept_answers_served,
+            read_model_rows,
             next_id: AtomicU64::new(1),
         }
     }
@@ -138,8 +154,19 @@ impl Metrics {
             .inc();
     }
 
-    /// The metrics in Prometheus text format, the pool read now.
-    pub fn render(&self, db: &DatabaseConnection) -> Result<String, std::fmt::Error> {
+    /// Counts an answer served as kept.
+    pub fn kept_answer_served(&self) {
+        self.kept_answers_served.inc();
+    }
+
+    /// The metrics in Prometheus text format, the pool and the read model's rows read now.
+    pub fn render(
+        &self,
+        db: &DatabaseConnection,
+        read_model_rows: usize,
+    ) -> Result<String, std::fmt::Error> {
+        self.read_model_rows
+            .set(i64::try_from(read_model_rows).unwrap_or(i64::MAX));
         let (open, idle) = service::db::pool_stats(db);
         self.pool_open.set(i64::from(open));
         self.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));

@@ -33,7 +33,10 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
     if let Err(refusal) = caller(&state, &headers, MediaType::Json).await {
         return refusal;
     }
-    match state.metrics.render(&state.db) {
+    match state
+        .metrics
+        .render(&state.db, state.read_model.kept_rows())
+    {
         Ok(text) => (
             [(
                 header::CONTENT_TYPE,

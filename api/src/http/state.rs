@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
+use service::read_model::ReadModel;
 
 use super::bounded::Budget;
 use super::limits::QueryLimits;
@@ -16,6 +17,7 @@ use crate::graphql::access::Caller;
 use crate::graphql::live::Changes;
 use crate::graphql::mutation::payload::RefusalLog;
 use crate::graphql::policy::Introspection;
+use crate::graphql::reads::Reads;
 use crate::graphql::with_loaders;
 use crate::{AppSchema, build_schema};
 
@@ -32,6 +34,10 @@ pub struct ServerOptions {
     /// How often the data version is read: another process's write shows within this time
     /// (default 250 ms).
     pub version_poll: Duration,
+    /// How many rows (results of rankings, movements of comparisons) the read model keeps in
+    /// memory (0: none, every answer reads the database; default
+    /// `service::read_model::DEFAULT_ROWS`).
+    pub read_model_rows: usize,
     /// Whether reads need a token (of any role) too; by default they are open. Writes always
     /// need one.
     pub reads_require_token: bool,
@@ -72,6 +78,7 @@ impl Default for ServerOptions {
             cache_entries: 10_000,
             cache_bytes: 64 << 20,
             version_poll: Duration::from_millis(250),
+            read_model_rows: service::read_model::DEFAULT_ROWS,
             reads_require_token: false,
             limits: QueryLimits::default(),
             max_body_bytes: 16 * 1024 * 1024,
@@ -95,6 +102,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub options: ServerOptions,
     pub cache: Arc<ResponseCache>,
+    /// Rankings and comparisons kept in memory, shared by every request.
+    pub read_model: Arc<ReadModel>,
     pub metrics: Arc<Metrics>,
     pub persisted: Arc<PersistedQueries>,
 }
@@ -103,22 +112,43 @@ impl AppState {
     /// A request as it runs for `caller`, over HTTP or a WebSocket alike: with the caller, the
     /// batching loaders, the introspection the server's policy gives them, and the metrics that
     /// count refused writes.
+    /// What it reads is recorded in `reads`.
     pub fn for_caller(
         &self,
         request: async_graphql::Request,
         caller: Caller,
+        reads: Reads,
     ) -> async_graphql::Request {
         let request = self.options.introspection.restrict(request, &caller);
         let metrics = Arc::clone(&self.metrics);
-        with_loaders(request, &self.db, self.options.batch_delay, caller).data(RefusalLog(
-            Arc::new(move |code| metrics.mutation_refused(code)),
-        ))
+        with_loaders(
+            request,
+            &self.db,
+            &self.read_model,
+            self.options.batch_delay,
+            caller,
+            reads,
+        )
+        .data(RefusalLog(Arc::new(move |code| {
+            metrics.mutation_refused(code)
+        })))
     }
 
     /// The state of a server over a prepared database: the schema, announcing changes polled
-    /// every `options.version_poll`, and empty caches and metrics.
+    /// every `options.version_poll`, and empty caches and metrics. The kept answers follow the
+    /// changes the read model learns of.
     pub fn new(db: DatabaseConnection, options: ServerOptions) -> Self {
         let changes = Changes::start(Some(db.clone()), options.version_poll);
+        let cache = Arc::new(ResponseCache::new(Budget {
+            entries: options.cache_entries,
+            bytes: options.cache_bytes,
+        }));
+        let read_model = Arc::new(ReadModel::new(
+            options.read_model_rows,
+            options.version_poll,
+        ));
+        let follower = Arc::clone(&cache);
+        read_model.on_change(move |version, changed| follower.changed(version, changed));
         Self {
             schema: build_schema(
                 Some(db.clone()),
@@ -128,13 +158,8 @@ impl AppState {
                 options.suggestions,
             ),
             persisted: Arc::new(PersistedQueries::new(persisted::BUDGET)),
-            cache: Arc::new(ResponseCache::new(
-                Budget {
-                    entries: options.cache_entries,
-                    bytes: options.cache_bytes,
-                },
-                options.version_poll,
-            )),
+            cache,
+            read_model,
             metrics: Arc::new(Metrics::default()),
             db,
             options,

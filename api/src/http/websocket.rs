@@ -16,6 +16,7 @@
 //!   took 224 MB), and one that sends no `connection_init` within the header timeout is
 //!   closed (4408), as graphql-transport-ws says.
 
+use crate::graphql::reads::Reads;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -219,7 +220,7 @@ impl Operations {
             return stream::once(std::future::ready(refusal)).boxed();
         }
         if only_reads(&mut request) {
-            let request = self.state.for_caller(request, caller);
+            let request = self.state.for_caller(request, caller, Reads::default());
             let timeout = self.state.options.request_timeout;
             let schema = self.state.schema.clone();
             return stream::once(async move {
@@ -251,10 +252,11 @@ impl Operations {
             return stream::once(std::future::ready(refusal)).boxed();
         }
         let checks_token = caller.0.is_some();
-        let events = self
-            .state
-            .schema
-            .execute_stream(self.state.for_caller(request, caller));
+        let events = self.state.schema.execute_stream(self.state.for_caller(
+            request,
+            caller,
+            Reads::default(),
+        ));
         if !checks_token {
             return events;
         }

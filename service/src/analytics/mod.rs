@@ -8,6 +8,7 @@
 pub mod summary;
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use entity::agency;
 use sea_orm::ConnectionTrait;
@@ -114,24 +115,24 @@ fn direction(from: &ResultView, to: &ResultView) -> LevelDirection {
 
 /// Pairs two whole rankings into movements, in the later year's order, dropped agencies last
 /// (in the earlier year's order).
-pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Vec<Movement> {
+pub fn pair(from: &[ResultView], to: &[ResultView], lineage: &Lineage) -> Vec<Movement> {
     // The map each side's agencies belong to: a restated ranking's is the year it was
     // restated over, whose units it ranks already.
     let map_year = |v: &ResultView| v.row.restated_over.unwrap_or(v.row.year);
     let (Some(from_year), Some(to_year)) = (from.first().map(map_year), to.first().map(map_year))
     else {
         // One side is empty: everything is new, or everything dropped.
-        let new = to.into_iter().map(|view| Movement {
+        let new = to.iter().map(|view| Movement {
             agency: view.agency.clone(),
             from: None,
-            to: Some(view),
+            to: Some(view.clone()),
             predecessors: Vec::new(),
             level_direction: LevelDirection::New,
             reason: None,
         });
-        let dropped = from.into_iter().map(|view| Movement {
+        let dropped = from.iter().map(|view| Movement {
             agency: view.agency.clone(),
-            from: Some(view),
+            from: Some(view.clone()),
             to: None,
             predecessors: Vec::new(),
             level_direction: LevelDirection::Dropped,
@@ -141,12 +142,12 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
     };
     // Missing from a ranking published in part is not the same as absent: not comparable.
     let (new, dropped) = (
-        if partial(&from) {
+        if partial(from) {
             LevelDirection::NotComparable
         } else {
             LevelDirection::New
         },
-        if partial(&to) {
+        if partial(to) {
             LevelDirection::NotComparable
         } else {
             LevelDirection::Dropped
@@ -155,7 +156,7 @@ pub fn pair(from: Vec<ResultView>, to: Vec<ResultView>, lineage: &Lineage) -> Ve
     let earlier: HashMap<i32, &ResultView> = from.iter().map(|v| (v.row.agency_id, v)).collect();
     let mut claimed: BTreeSet<i32> = BTreeSet::new();
     let mut movements = Vec::with_capacity(to.len());
-    for view in &to {
+    for view in to {
         let origin = lineage.origin(view.row.agency_id, from_year, to_year);
         let found: Vec<&ResultView> = origin
             .agencies
@@ -216,35 +217,82 @@ pub async fn compare_years(
     from: GroupKey,
     to_year: i32,
 ) -> Result<Vec<Movement>> {
+    let mut rankings = Vec::new();
+    for group in groups_compared(db, from, to_year).await? {
+        rankings.push((group, Arc::from(read::whole(db, group).await?)));
+    }
+    Ok(compare(db, from, to_year, &rankings).await?.movements)
+}
+
+/// A comparison of two years and the ranking groups it read.
+#[derive(Clone, Debug, Default)]
+pub struct Comparison {
+    pub movements: Vec<Movement>,
+    /// The groups whose rows it was made from (see [`groups_compared`]). A write to another
+    /// group leaves it as it is.
+    pub groups: Vec<GroupKey>,
+}
+
+/// The ranking groups a comparison of `from` with `to_year` is made from: the later year's,
+/// the earlier year's, then those of the jurisdictions merged into this one in between.
+pub async fn groups_compared(
+    db: &impl ConnectionTrait,
+    from: GroupKey,
+    to_year: i32,
+) -> Result<Vec<GroupKey>> {
     let to = GroupKey {
         year: to_year,
         ..from.original()
     };
-    let lineage = Lineage::load(db, from.jurisdiction_id).await?;
-    let mut earlier = read::whole(db, from).await?;
+    let mut groups = vec![to, from];
     match from.restated_over {
         Some(over) if over > to_year => {
             return Err(Error::BadInput(format!(
-                "the ranking of {} restated over the map of {over} compares with {over} or a                  later year, not {to_year}",
+                "the ranking of {} restated over the map of {over} compares with {over} or a \
+                 later year, not {to_year}",
                 from.year
             )));
         }
         // The restatement read the jurisdictions merged into this one already.
         Some(_) => {}
-        None => {
-            for merged in
-                jurisdictions::merged_into(db, from.jurisdiction_id, from.year, to_year).await?
-            {
-                let group = GroupKey {
+        None => groups.extend(
+            jurisdictions::merged_into(db, from.jurisdiction_id, from.year, to_year)
+                .await?
+                .into_iter()
+                .map(|merged| GroupKey {
                     jurisdiction_id: merged,
                     ..from
-                };
-                earlier.extend(read::whole(db, group).await?);
-            }
-        }
+                }),
+        ),
     }
-    let later = read::whole(db, to).await?;
-    let mut movements = pair(earlier, later, &lineage);
+    Ok(groups)
+}
+
+/// [`compare_years`] given the whole rankings of [`groups_compared`] in its order (read
+/// straight from the database, or kept in memory); lineage and tier ends are read from `db`.
+pub async fn compare(
+    db: &impl ConnectionTrait,
+    from: GroupKey,
+    to_year: i32,
+    rankings: &[(GroupKey, Arc<[ResultView]>)],
+) -> Result<Comparison> {
+    let lineage = Lineage::load(db, from.jurisdiction_id).await?;
+    let [(_, later), (_, earlier), merged @ ..] = rankings else {
+        return Err(Error::Corrupt(
+            "a comparison is made from two rankings or more".into(),
+        ));
+    };
+    let mut movements = if merged.is_empty() {
+        pair(earlier, later, &lineage)
+    } else {
+        let mut all = earlier.to_vec();
+        all.extend(
+            merged
+                .iter()
+                .flat_map(|(_, ranking)| ranking.iter().cloned()),
+        );
+        pair(&all, later, &lineage)
+    };
     if let Some(end) = tier_ends::of(db, from.jurisdiction_id, from.tier).await?
         && end.last_year < to_year
     {
@@ -261,7 +309,10 @@ pub async fn compare_years(
             movement.reason = Some(reason.clone());
         }
     }
-    Ok(movements)
+    Ok(Comparison {
+        movements,
+        groups: rankings.iter().map(|(group, _)| *group).collect(),
+    })
 }
 
 /// One cell of a transition matrix.
@@ -327,13 +378,9 @@ pub enum RankDirection {
 
 /// The biggest rank gains (or losses), ties broken by the rate change (or the score change,
 /// for rankings by score), then by name.
-pub fn top_movers(
-    movements: Vec<Movement>,
-    direction: RankDirection,
-    limit: usize,
-) -> Vec<Movement> {
-    let mut movers: Vec<(i32, Option<Exact>, Movement)> = movements
-        .into_iter()
+pub fn top_movers(movements: &[Movement], direction: RankDirection, limit: usize) -> Vec<Movement> {
+    let mut movers: Vec<(i32, Option<Exact>, &Movement)> = movements
+        .iter()
         .filter_map(|m| {
             let change = m.rank_change()?;
             let wanted = match direction {
@@ -353,7 +400,11 @@ pub fn top_movers(
             .then(by_rate)
             .then_with(|| ma.agency.sort_key.cmp(&mb.agency.sort_key))
     });
-    movers.into_iter().take(limit).map(|(_, _, m)| m).collect()
+    movers
+        .into_iter()
+        .take(limit)
+        .map(|(_, _, m)| m.clone())
+        .collect()
 }
 
 /// The latest year before `year` in which the tier has results in the scope, if any.

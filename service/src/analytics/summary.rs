@@ -82,22 +82,37 @@ pub async fn year_summary(
     db: &impl ConnectionTrait,
     group: GroupKey,
 ) -> Result<Option<YearSummary>> {
-    let Some(mut summary) = summarise(db, group).await? else {
-        return Ok(None);
+    let now = read::whole(db, group).await?;
+    let previous = match super::previous_year(db, group).await? {
+        Some(year) => {
+            let previous = GroupKey { year, ..group };
+            Some((previous, read::whole(db, previous).await?))
+        }
+        None => None,
     };
-    if let Some(year) = super::previous_year(db, group).await? {
-        summary.previous = summarise(db, GroupKey { year, ..group })
-            .await?
-            .map(Box::new);
-    }
-    Ok(Some(summary))
+    Ok(of_rankings(
+        group,
+        &now,
+        previous.as_ref().map(|(group, views)| (*group, &views[..])),
+    ))
 }
 
-async fn summarise(db: &impl ConnectionTrait, group: GroupKey) -> Result<Option<YearSummary>> {
-    let views = read::whole(db, group).await?;
-    let Some(first) = views.first() else {
-        return Ok(None);
-    };
+/// [`year_summary`] given the whole rankings of the group and of the previous year with
+/// results (see [`super::previous_year`]), read straight from the database or kept in memory.
+pub fn of_rankings(
+    group: GroupKey,
+    views: &[ResultView],
+    previous: Option<(GroupKey, &[ResultView])>,
+) -> Option<YearSummary> {
+    let mut summary = summarise(group, views)?;
+    summary.previous = previous
+        .and_then(|(group, views)| summarise(group, views))
+        .map(Box::new);
+    Some(summary)
+}
+
+fn summarise(group: GroupKey, views: &[ResultView]) -> Option<YearSummary> {
+    let first = views.first()?;
     let scheme = first.scheme.clone();
     let level_counts = scheme
         .levels
@@ -115,12 +130,12 @@ async fn summarise(db: &impl ConnectionTrait, group: GroupKey) -> Result<Option<
         .filter_map(ResultView::exact_rate_percent)
         .collect();
     rates.sort();
-    Ok(Some(YearSummary {
+    Some(YearSummary {
         group,
         scheme,
         count: views.len(),
         level_counts,
         rates,
         previous: None,
-    }))
+    })
 }

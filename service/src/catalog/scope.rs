@@ -116,4 +116,10 @@ impl GroupKey {
             ..self
         }
     }
+
+    /// Whether a write to the groups `written` (as the group versions name them: a year's
+    /// ranking, its restatements included) may have changed this group.
+    pub fn written_by(self, written: &[GroupKey]) -> bool {
+        written.contains(&self.original())
+    }
 }

@@ -1,16 +1,18 @@
 //! Analytics across years: `compareYears`, `levelTransitions`, `topMovers` and `yearSummary`.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Object};
 use service::analytics;
 use service::catalog::GroupKey;
 
 use super::default_index;
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::db;
 use crate::graphql::loaders::MovementsBetween;
 use crate::graphql::movement::{LevelTransition, Movement, RankDirection};
 use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
 use crate::graphql::scalars::Tier;
+use crate::graphql::snapshots;
 use crate::graphql::summary::YearSummary;
 
 /// The analytics queries.
@@ -56,9 +58,9 @@ impl AnalyticsQuery {
             year: from,
             restated_over: from_restated_over,
         };
-        let (movements, between) = movements(ctx, earlier, to, tier, index, jurisdiction).await?;
+        let (comparison, between) = movements(ctx, earlier, to, tier, index, jurisdiction).await?;
         Ok(connection(
-            service::Page::of_all(movements, request),
+            service::Page::of_slice(&comparison.movements, request),
             request,
             |movement| Movement(movement, between),
         ))
@@ -82,9 +84,9 @@ impl AnalyticsQuery {
         )]
         jurisdiction: Option<String>,
     ) -> ApiResult<Vec<LevelTransition>> {
-        let (movements, between) =
+        let (comparison, between) =
             movements(ctx, Earlier::published(from), to, tier, index, jurisdiction).await?;
-        let cells = analytics::level_transitions(&movements);
+        let cells = analytics::level_transitions(&comparison.movements);
         Ok(cells
             .into_iter()
             .map(|cell| LevelTransition::of(cell, between))
@@ -121,12 +123,14 @@ impl AnalyticsQuery {
                     paging::MAX_PAGE_SIZE
                 ))
             })?;
-        let (movements, between) =
+        let (comparison, between) =
             movements(ctx, Earlier::published(from), to, tier, index, jurisdiction).await?;
-        Ok(analytics::top_movers(movements, direction.into(), limit)
-            .into_iter()
-            .map(|movement| Movement(movement, between))
-            .collect())
+        Ok(
+            analytics::top_movers(&comparison.movements, direction.into(), limit)
+                .into_iter()
+                .map(|movement| Movement(movement, between))
+                .collect(),
+        )
     }
 
     /// Level counts and rate statistics of one year's ranking; null when it has no results.
@@ -147,9 +151,7 @@ impl AnalyticsQuery {
     ) -> ApiResult<Option<YearSummary>> {
         let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;
         let group = scope.group(year, tier.into());
-        Ok(analytics::summary::year_summary(db(ctx), group)
-            .await?
-            .map(YearSummary))
+        Ok(snapshots(ctx).year_summary(group).await?.map(YearSummary))
     }
 }
 
@@ -177,7 +179,7 @@ async fn movements(
     tier: Tier,
     index: Option<String>,
     jurisdiction: Option<String>,
-) -> ApiResult<(Vec<analytics::Movement>, MovementsBetween)> {
+) -> ApiResult<(Arc<analytics::Comparison>, MovementsBetween)> {
     let scope = crate::graphql::scope(ctx, jurisdiction, index).await?;
     let between = MovementsBetween {
         from: GroupKey {
@@ -186,6 +188,6 @@ async fn movements(
         },
         to,
     };
-    let movements = analytics::compare_years(db(ctx), between.from, to).await?;
-    Ok((movements, between))
+    let comparison = snapshots(ctx).comparison(between.from, to).await?;
+    Ok((comparison, between))
 }

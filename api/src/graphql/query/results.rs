@@ -10,7 +10,7 @@ use crate::error::ApiResult;
 use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
 use crate::graphql::result::{Discrepancy, ResultNode};
 use crate::graphql::scalars::Tier;
-use crate::graphql::{db, scope};
+use crate::graphql::{db, scope, snapshots};
 
 /// The result queries.
 #[derive(Default)]
@@ -91,7 +91,7 @@ impl ResultsQuery {
             .into());
         }
         let Some(number) = as_of else {
-            let page = read::page(db(ctx), group, request).await?;
+            let page = snapshots(ctx).page(group, request).await?;
             return Ok(connection(page, request, ResultNode::from));
         };
         let page = as_of::ranking(db(ctx), group, &number, request).await?;
