@@ -88,13 +88,13 @@ pub struct Member {
 
 impl Scheme {
     /// The exact value `member` is ranked by under this scheme, when it was published or can
-    /// be computed. A rate comes from the points, else from the printed rate.
-    pub fn measure(&self, member: &Member) -> Option<Exact> {
+    /// be computed. A rate comes from the points (`rate`, the member's
+    /// [`Points::rate_percent`] under this scheme's maximum, computed once by the caller),
+    /// else from the printed rate.
+    pub fn measure(&self, member: &Member, rate: Option<&Exact>) -> Option<Exact> {
         match self.rank_by {
-            RankBy::Rate => member
-                .points
-                .with_max(self.max_points)
-                .rate_percent()
+            RankBy::Rate => rate
+                .cloned()
                 .or_else(|| member.published_rate_percent.map(Exact::from_decimal)),
             RankBy::Points => member.points.achieved.map(Exact::from_decimal),
             RankBy::Score => member.score.map(Exact::from_decimal),
@@ -114,7 +114,17 @@ pub struct Scored {
 
 /// Scores a whole ranking group under one scheme: ranks only make sense for the whole group.
 pub fn score_group(scheme: &Scheme, members: &[Member]) -> Vec<Scored> {
-    let measures: Vec<Option<Exact>> = members.iter().map(|m| scheme.measure(m)).collect();
+    // Each member's exact rate once: it is a measure and a stored value both.
+    let points: Vec<Points> = members
+        .iter()
+        .map(|member| member.points.with_max(scheme.max_points))
+        .collect();
+    let rates: Vec<Option<Exact>> = points.iter().map(Points::rate_percent).collect();
+    let measures: Vec<Option<Exact>> = members
+        .iter()
+        .zip(&rates)
+        .map(|(member, rate)| scheme.measure(member, rate.as_ref()))
+        .collect();
     let contenders: Vec<Contender<'_>> = members
         .iter()
         .zip(&measures)
@@ -125,12 +135,12 @@ pub fn score_group(scheme: &Scheme, members: &[Member]) -> Vec<Scored> {
         })
         .collect();
     let placements = competition::rank(&contenders);
-    members
-        .iter()
+    points
+        .into_iter()
+        .zip(rates)
         .zip(measures)
         .zip(placements)
-        .map(|((member, measure), placement)| {
-            let points = member.points.with_max(scheme.max_points);
+        .map(|(((points, rate_percent), measure), placement)| {
             Scored {
                 required_points: points.required(),
                 level_code: measure
@@ -138,7 +148,7 @@ pub fn score_group(scheme: &Scheme, members: &[Member]) -> Vec<Scored> {
                     .and_then(|m| scheme.level_for(m))
                     .map(|level| level.code.clone()),
                 converted_score: points.converted_score(scheme.converted_rule),
-                rate_percent: points.rate_percent(),
+                rate_percent,
                 placement,
             }
         })
