@@ -86,6 +86,7 @@ impl ImportResultsInput {
             ranked_count: self.ranked_count,
             actor: Some(actor.to_owned()),
             keep_unstated: false,
+            progress: None,
         };
         Ok((content, options))
     }
