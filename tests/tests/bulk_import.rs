@@ -48,7 +48,14 @@ fn commune_points(year: i32, n: usize) -> String {
 fn group_rows(year: i32, tier: &str) -> String {
     match tier {
         "commune" => (1..=COMMUNES)
-            .map(|n| line(year, tier, &format!("UBND xã Lớn {n:04}"), &commune_points(year, n)))
+            .map(|n| {
+                line(
+                    year,
+                    tier,
+                    &format!("UBND xã Lớn {n:04}"),
+                    &commune_points(year, n),
+                )
+            })
             .collect(),
         _ => (1..=DISTRICTS)
             .map(|n| {
@@ -203,7 +210,11 @@ async fn a_large_history_ranks_as_its_groups_imported_one_at_a_time(server: Test
             Some(i32::try_from(better + 1).unwrap()),
             Some(i32::try_from(equal - 1).unwrap()),
             i32::try_from(group.values().sum::<usize>()).unwrap(),
-            Some(if achieved >= Decimal::from(75) { "DAT" } else { "CHUA" }),
+            Some(if achieved >= Decimal::from(75) {
+                "DAT"
+            } else {
+                "CHUA"
+            }),
             Some(achieved.normalize().to_string()),
         );
         let stored = (
@@ -264,13 +275,19 @@ async fn decimals_written_in_bulk_are_stored_exactly(server: TestServer) {
     let exact = ["12.3456789012345678901234567", "90.0", "0.10"];
     let mut file = format!("{HEADER}{}", group_rows(2021, "commune"));
     for (n, achieved) in exact.iter().enumerate() {
-        file.push_str(&line(2021, "commune", &format!("UBND xã Chính Xác {n}"), achieved));
+        file.push_str(&line(
+            2021,
+            "commune",
+            &format!("UBND xã Chính Xác {n}"),
+            achieved,
+        ));
     }
     import(db, "mot-tep", &file).await;
     let backend = db.get_database_backend();
-    let type_of = match backend {
-        DbBackend::Sqlite => "typeof(r.achieved_points)",
-        _ => "pg_typeof(r.achieved_points)::text",
+    // A string, as stored: SQLite's TEXT, PostgreSQL's varchar (never REAL or numeric).
+    let (type_of, string) = match backend {
+        DbBackend::Sqlite => ("typeof(r.achieved_points)", "text"),
+        _ => ("pg_typeof(r.achieved_points)::text", "character varying"),
     };
     let rows = db
         .query_all_raw(Statement::from_string(
@@ -297,7 +314,7 @@ async fn decimals_written_in_bulk_are_stored_exactly(server: TestServer) {
         .iter()
         .map(|achieved| {
             let rate = Decimal::from_str_exact(achieved).unwrap().normalize();
-            ((*achieved).to_owned(), "text".to_owned(), rate.to_string())
+            ((*achieved).to_owned(), string.to_owned(), rate.to_string())
         })
         .collect();
     assert_eq!(stored, expected);

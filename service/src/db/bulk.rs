@@ -218,10 +218,7 @@ mod tests {
             Value::String(None),
             Value::String(Some("85.360".into())),
         ]);
-        assert_eq!(
-            literal,
-            r#""Sở \"A\", {B} \\ C","NULL",NULL,"85.360","#
-        );
+        assert_eq!(literal, r#""Sở \"A\", {B} \\ C","NULL",NULL,"85.360","#);
         assert_eq!(sql_type, "text");
     }
 

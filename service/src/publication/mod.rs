@@ -23,8 +23,8 @@ use crate::access::audit::{self, Entry};
 
 pub use amend::{Amendment, Correction, amend};
 pub use import::import_table;
-pub use progress::{ProgressSink, Stage};
 pub(crate) use import::read;
+pub use progress::{ProgressSink, Stage};
 pub(crate) use write::write_rows;
 
 /// How to write a table.

@@ -140,17 +140,15 @@ pub fn score_group(scheme: &Scheme, members: &[Member]) -> Vec<Scored> {
         .zip(rates)
         .zip(measures)
         .zip(placements)
-        .map(|(((points, rate_percent), measure), placement)| {
-            Scored {
-                required_points: points.required(),
-                level_code: measure
-                    .as_ref()
-                    .and_then(|m| scheme.level_for(m))
-                    .map(|level| level.code.clone()),
-                converted_score: points.converted_score(scheme.converted_rule),
-                rate_percent,
-                placement,
-            }
+        .map(|(((points, rate_percent), measure), placement)| Scored {
+            required_points: points.required(),
+            level_code: measure
+                .as_ref()
+                .and_then(|m| scheme.level_for(m))
+                .map(|level| level.code.clone()),
+            converted_score: points.converted_score(scheme.converted_rule),
+            rate_percent,
+            placement,
         })
         .collect()
 }
