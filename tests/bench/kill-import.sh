@@ -11,10 +11,12 @@
 #   egov-rank --database-url URL import FILE --decision 1/QĐ-UBND --jurisdiction synthetic-01
 #
 # and kills it with SIGKILL after each delay of DELAYS (default "0.5 1 2 4 progress": seconds;
-# `progress` = at the first progress line on standard error, which the import logs every 1 000
-# rows written; `at:N+S` = S seconds after the line for N rows, e.g. `at:49000+60` to kill while
-# the group is re-scored after the last row), then counts, in the database itself: 2021 results of synthetic-01, agencies named
-# `Xã Kill %`, the decision 1/QĐ-UBND and importResults audit entries. Verdict OK when all
+# `progress` = at the first progress line on standard error, which the import logs as its
+# statements of rows go in, at most every 1 000 rows (standard error is a file here, so no
+# progress bar); `at:N+S` = S seconds after the line for N rows (N as a line of the log gives
+# it, e.g. `at:49140+60`), then counts, in the database itself: 2021 results of synthetic-01,
+# agencies named `Xã Kill %`, the decision 1/QĐ-UBND and importResults audit entries. Verdict
+# OK when all
 # four are nothing (0, 0, 0, 0) or everything (ROWS, ROWS, 1, 1); on SQLite also
 # `PRAGMA integrity_check`. The killed runs share one database (each must leave it empty of the
 # import, and the next run starts on what the kill left); it is made afresh only after a run

@@ -6,6 +6,8 @@ use clap::Args;
 use sea_orm::DatabaseConnection;
 use service::publication::{self, ImportOptions, ImportReport};
 
+use super::progress::ImportBar;
+
 /// The flags of `import`.
 #[derive(Args)]
 pub struct ImportArgs {
@@ -45,6 +47,7 @@ pub async fn run(db: &DatabaseConnection, args: ImportArgs) -> Result<(), String
     let file = args.file;
     let content =
         std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let bar = ImportBar::start(&file);
     let options = ImportOptions {
         jurisdiction: args.jurisdiction,
         index: args.index,
@@ -56,8 +59,13 @@ pub async fn run(db: &DatabaseConnection, args: ImportArgs) -> Result<(), String
         restated_over: args.restated_over,
         actor: None,
         keep_unstated: false,
+        progress: bar.as_ref().map(ImportBar::sink),
     };
-    match publication::import_table(db, &content, &options).await {
+    let outcome = publication::import_table(db, &content, &options).await;
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    match outcome {
         Ok(report) => {
             print_report(&report, &file);
             Ok(())

@@ -9,6 +9,7 @@ mod index;
 mod jurisdiction;
 mod lineage;
 mod migrate;
+mod progress;
 mod restate;
 mod scheme;
 mod serve;

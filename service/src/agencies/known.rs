@@ -9,7 +9,8 @@ use entity::{agency, agency_alias, lineage_event, lineage_link};
 use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use crate::db::ids::{IDS_PER_STATEMENT, ROWS_PER_INSERT, find_by_ids};
+use crate::db::bulk;
+use crate::db::ids::{IDS_PER_STATEMENT, find_by_ids};
 use crate::{Result, Tier, names};
 
 /// The years an agency stands for: from the year an event made it (a merge's successor), until
@@ -202,11 +203,7 @@ impl KnownAgencies {
                 ..Default::default()
             });
         }
-        for chunk in rows.chunks(ROWS_PER_INSERT) {
-            agency::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(db)
-                .await?;
-        }
+        bulk::insert(db, rows, &mut |_| {}).await?;
         let mut created = Vec::new();
         for chunk in codes.chunks(IDS_PER_STATEMENT) {
             created.extend(
@@ -229,11 +226,7 @@ impl KnownAgencies {
                 ..Default::default()
             })
             .collect();
-        for chunk in aliases.chunks(ROWS_PER_INSERT) {
-            agency_alias::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(db)
-                .await?;
-        }
+        bulk::insert(db, aliases, &mut |_| {}).await?;
         let ids = created.iter().map(|agency| agency.id).collect();
         for agency in created {
             let Ok(tier) = agency.tier.parse::<Tier>() else {

@@ -19,7 +19,7 @@ use sea_orm::{
 use crate::access::audit::{self, Entry};
 use crate::catalog::resolve_jurisdiction;
 use crate::db::begin_write;
-use crate::db::ids::ROWS_PER_INSERT;
+use crate::db::bulk;
 use crate::{Error, Result, decisions};
 
 /// What happened to the agencies.
@@ -394,17 +394,12 @@ pub(crate) fn links(
         .collect()
 }
 
-/// Stores links, of one event or of many, a few hundred rows a statement.
+/// Stores links, of one event or of many, in as few statements as the engine allows.
 pub(crate) async fn store_links(
     db: &impl ConnectionTrait,
     links: Vec<lineage_link::ActiveModel>,
 ) -> Result<()> {
-    for chunk in links.chunks(ROWS_PER_INSERT) {
-        lineage_link::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    bulk::insert(db, links, &mut |_| {}).await
 }
 
 #[cfg(test)]

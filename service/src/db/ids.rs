@@ -13,10 +13,6 @@ use crate::Result;
 /// The most ids bound in one statement, leaving room for the statement's other parameters.
 pub(crate) const IDS_PER_STATEMENT: usize = 10_000;
 
-/// The most rows inserted by one statement: a result row binds about 25 parameters, so 500 rows
-/// stay well under SQLite's 32 766.
-pub(crate) const ROWS_PER_INSERT: usize = 500;
-
 /// The rows of `select` whose `column` holds one of `ids` (each asked for once), in as few
 /// statements as the limit allows. An `ORDER BY` of `select` holds within the rows of each
 /// id, which all come from one statement, not across ids.

@@ -1,7 +1,9 @@
 //! The database: opening it (SQLite by default, PostgreSQL when `DATABASE_URL` names one),
-//! migrating it, starting write transactions, reading ids in slices and the data version.
+//! migrating it, starting write transactions, reading ids in slices, inserting rows in bulk,
+//! and the data version.
 //! The bottom layer of the service: it calls nothing else of the crate but the error type.
 
+pub(crate) mod bulk;
 pub mod data_version;
 pub(crate) mod ids;
 

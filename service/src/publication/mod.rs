@@ -12,6 +12,7 @@ pub mod as_of;
 pub mod export;
 pub mod import;
 mod plan;
+pub mod progress;
 pub mod versions;
 mod write;
 
@@ -23,6 +24,7 @@ use crate::access::audit::{self, Entry};
 pub use amend::{Amendment, Correction, amend};
 pub use import::import_table;
 pub(crate) use import::read;
+pub use progress::{ProgressSink, Stage};
 pub(crate) use write::write_rows;
 
 /// How to write a table.
@@ -54,6 +56,8 @@ pub struct ImportOptions {
     /// that result's value (a correction typed in a form). Off for tables, which state a
     /// result whole: there an empty cell was not published.
     pub keep_unstated: bool,
+    /// Who watches a long write's progress (a bar on a terminal); logged when `None`.
+    pub progress: Option<ProgressSink>,
 }
 
 impl ImportOptions {

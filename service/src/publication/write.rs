@@ -5,14 +5,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use entity::{result, result_version};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use entity::result;
+use sea_orm::ConnectionTrait;
 
 use super::plan::{self, Planned};
+use super::progress::Progress;
 use super::{Amended, ImportOptions, ImportReport, Ranking, versions};
 use crate::access::audit;
 use crate::catalog::GroupKey;
-use crate::db::ids::ROWS_PER_INSERT;
+use crate::db::bulk;
 use crate::decisions::KnownDecisions;
 use crate::import::Parsed;
 use crate::published::PublishedValues;
@@ -100,11 +101,7 @@ pub(crate) async fn write_rows(
         .collect();
     let newest_versions = versions::newest(txn, &amended_ids).await?;
 
-    let mut progress = Progress {
-        total: report.rows_read,
-        written: 0,
-        logged: 0,
-    };
+    let mut progress = Progress::start(options.progress.as_ref(), report.rows_read);
     for (group, planned) in &by_group {
         let mut new_versions = Vec::with_capacity(planned.len());
         let stored = write_group(txn, *group, planned, &mut decisions, &mut progress).await?;
@@ -138,7 +135,7 @@ pub(crate) async fn write_rows(
                 audit::now(),
             ));
         }
-        insert_versions(txn, new_versions).await?;
+        bulk::insert(txn, new_versions, &mut |_| {}).await?;
         // A restatement's ranks follow from the predecessors, not from what was printed: the
         // group is derived again around the published values; an original publication's
         // restatements follow it.
@@ -163,27 +160,6 @@ pub(crate) async fn write_rows(
     Ok(report)
 }
 
-/// How far a write has come, logged every [`PROGRESS_EVERY`] rows: large files show progress
-/// (the CLI logs at info level to standard error).
-struct Progress {
-    total: usize,
-    written: usize,
-    logged: usize,
-}
-
-/// How many rows an import writes between two progress lines.
-const PROGRESS_EVERY: usize = 1_000;
-
-impl Progress {
-    fn wrote(&mut self, rows: usize) {
-        self.written += rows;
-        if self.written >= self.logged + PROGRESS_EVERY {
-            self.logged = self.written;
-            tracing::info!("import: {} of {} rows written", self.written, self.total);
-        }
-    }
-}
-
 /// Writes one group: its stored results, amended ones replaced and new ones added, re-scored
 /// as a whole. Returns the group's results as stored, by agency.
 async fn write_group(
@@ -191,7 +167,7 @@ async fn write_group(
     group: GroupKey,
     planned: &[(Planned, i32)],
     decisions: &mut KnownDecisions,
-    progress: &mut Progress,
+    progress: &mut Progress<'_>,
 ) -> Result<HashMap<i32, result::Model>> {
     let mut members: HashMap<i32, (result::Model, Change)> = group::rows(txn, group)
         .await?
@@ -225,19 +201,6 @@ async fn write_group(
         rescore::write_group(txn, group, members, &mut |rows| progress.wrote(rows)).await?;
     progress.wrote(amended);
     Ok(stored)
-}
-
-/// Inserts result versions in batches.
-async fn insert_versions(
-    txn: &impl ConnectionTrait,
-    rows: Vec<result_version::ActiveModel>,
-) -> Result<()> {
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        result_version::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
 }
 
 /// What an amendment replaced, as the audit log shows it: the result, its decision and its

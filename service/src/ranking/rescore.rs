@@ -9,11 +9,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use entity::{ExactDecimal, agency, result};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QuerySelect};
 
 use super::group;
 use crate::catalog::{GroupKey, schemes};
-use crate::db::ids::{ROWS_PER_INSERT, find_by_ids};
+use crate::db::bulk;
+use crate::db::ids::find_by_ids;
 use crate::published::PublishedValues;
 use crate::scoring::{self, Member, Scheme, Scored};
 use crate::{Error, Result};
@@ -56,6 +57,7 @@ pub async fn write_group(
     let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
     let mut stored = HashMap::with_capacity(rows.len());
     let mut inserts = Vec::new();
+    let mut new_rows = HashMap::new();
     for ((row, change), scored) in rows.into_iter().zip(scored) {
         let scored_row = with_computed(row.clone(), scheme.id, scored, group_size);
         match change {
@@ -63,6 +65,7 @@ pub async fn write_group(
                 let mut active = scored_row.clone().into_active_model();
                 active.id = sea_orm::NotSet;
                 inserts.push(active);
+                new_rows.insert(row.agency_id, scored_row);
             }
             Change::Published => {
                 stored.insert(row.agency_id, force_update(scored_row).update(db).await?);
@@ -76,24 +79,29 @@ pub async fn write_group(
         }
     }
     if !inserts.is_empty() {
-        let agency_ids: Vec<i32> = inserts
-            .iter()
-            .filter_map(|row| row.agency_id.try_as_ref().copied())
-            .collect();
-        for chunk in inserts.chunks(ROWS_PER_INSERT) {
-            result::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(db)
-                .await?;
-            inserted(chunk.len());
+        bulk::insert(db, inserts, inserted).await?;
+        // The rows are as written; only the ids the database gave them are read back, for the
+        // whole group at once (two integers a result).
+        let ids: Vec<(i32, i32)> = group::query(group)
+            .select_only()
+            .column(result::Column::AgencyId)
+            .column(result::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (agency_id, id) in ids {
+            if let Some(row) = new_rows.remove(&agency_id) {
+                stored.insert(agency_id, result::Model { id, ..row });
+            }
         }
-        let inserted = find_by_ids(
-            db,
-            group::query(group),
-            result::Column::AgencyId,
-            agency_ids,
-        )
-        .await?;
-        stored.extend(inserted.into_iter().map(|row| (row.agency_id, row)));
+        if !new_rows.is_empty() {
+            return Err(Error::Corrupt(format!(
+                "{} results just written to {} {} are missing",
+                new_rows.len(),
+                group.tier,
+                group.year
+            )));
+        }
     }
     Ok(stored)
 }

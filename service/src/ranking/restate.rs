@@ -28,8 +28,7 @@ use super::{ResultView, group, read};
 use crate::access::audit::{self, Entry};
 use crate::agencies::{self, lineage::Lineage};
 use crate::catalog::{GroupKey, indices, jurisdictions, schemes};
-use crate::db::begin_write;
-use crate::db::ids::ROWS_PER_INSERT;
+use crate::db::{begin_write, bulk};
 use crate::scoring::{self, Combined, Exact, RestateRule};
 use crate::{Error, Result};
 
@@ -207,11 +206,7 @@ pub async fn derive(db: &impl ConnectionTrait, group: GroupKey) -> Result<Restat
             computed.into_active_model().reset_all().update(db).await?;
         }
     }
-    for chunk in inserts.chunks(ROWS_PER_INSERT) {
-        result::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(db)
-            .await?;
-    }
+    bulk::insert(db, inserts, &mut |_| {}).await?;
     if !removed.is_empty() {
         result::Entity::delete_many()
             .filter(result::Column::Id.is_in(removed))

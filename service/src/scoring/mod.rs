@@ -90,13 +90,13 @@ pub struct Member {
 
 impl Scheme {
     /// The exact value `member` is ranked by under this scheme, when it was published or can
-    /// be computed. A rate comes from the points, else from the printed rate.
-    pub fn measure(&self, member: &Member) -> Option<Exact> {
+    /// be computed. A rate comes from the points (`rate`, the member's
+    /// [`Points::rate_percent`] under this scheme's maximum, computed once by the caller),
+    /// else from the printed rate.
+    pub fn measure(&self, member: &Member, rate: Option<&Exact>) -> Option<Exact> {
         match self.rank_by {
-            RankBy::Rate => member
-                .points
-                .with_max(self.max_points)
-                .rate_percent()
+            RankBy::Rate => rate
+                .cloned()
                 .or_else(|| member.published_rate_percent.map(Exact::from_decimal)),
             RankBy::Points => member.points.achieved.map(Exact::from_decimal),
             RankBy::Score => member.score.map(Exact::from_decimal),
@@ -116,22 +116,30 @@ pub struct Scored {
 
 /// Scores a whole ranking group under one scheme: ranks only make sense for the whole group.
 pub fn score_group(scheme: &Scheme, members: &[Member]) -> Vec<Scored> {
-    let measures: Vec<Option<Exact>> = members.iter().map(|m| scheme.measure(m)).collect();
+    // Each member's exact rate once: it is a measure and a stored value both.
+    let points: Vec<Points> = members
+        .iter()
+        .map(|member| member.points.with_max(scheme.max_points))
+        .collect();
+    let rates: Vec<Option<Exact>> = points.iter().map(Points::rate_percent).collect();
+    let measures: Vec<Option<Exact>> = members
+        .iter()
+        .zip(&rates)
+        .map(|(member, rate)| scheme.measure(member, rate.as_ref()))
+        .collect();
     let published_ranks: Vec<Option<i32>> = members.iter().map(|m| m.published_rank).collect();
     let sort_keys: Vec<&str> = members.iter().map(|m| m.sort_key.as_str()).collect();
     let placed = place(scheme, &measures, &published_ranks, &sort_keys);
-    members
-        .iter()
+    points
+        .into_iter()
+        .zip(rates)
         .zip(placed)
-        .map(|(member, (placement, level_code))| {
-            let points = member.points.with_max(scheme.max_points);
-            Scored {
-                required_points: points.required(),
-                level_code,
-                converted_score: points.converted_score(scheme.converted_rule),
-                rate_percent: points.rate_percent(),
-                placement,
-            }
+        .map(|((points, rate_percent), (placement, level_code))| Scored {
+            required_points: points.required(),
+            level_code,
+            converted_score: points.converted_score(scheme.converted_rule),
+            rate_percent,
+            placement,
         })
         .collect()
 }

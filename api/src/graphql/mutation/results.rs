@@ -93,6 +93,7 @@ impl ImportResultsInput {
             restated_over: self.restated_over,
             actor: Some(actor.to_owned()),
             keep_unstated: false,
+            progress: None,
         };
         Ok((content, options))
     }
