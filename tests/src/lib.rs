@@ -26,6 +26,7 @@ use serde_json::{Value, json};
 
 pub mod cli;
 pub mod counts;
+pub mod national;
 pub mod normalized;
 pub mod published;
 pub mod reads;

@@ -9,55 +9,9 @@
 //! The 2025 tables here are test inputs in the published layouts (values invented).
 
 use egov_tests::writes::{token, write};
-use egov_tests::{TestServer, on_both_databases};
+use egov_tests::{TestServer, national, on_both_databases};
 use serde_json::{Value, json};
 use service::access::Role;
-
-/// The 34 units of `provinces-2025.csv` as a DTI-like rank-only table of 2025, ranked in the
-/// order given; cities printed "TP. ...", as the ministry's tables print them.
-fn national_2025() -> String {
-    let units = [
-        "TP. Hà Nội",
-        "TP. Hồ Chí Minh",
-        "TP. Đà Nẵng",
-        "Huế",
-        "TP. Hải Phòng",
-        "Quảng Ninh",
-        "Bắc Ninh",
-        "TP. Cần Thơ",
-        "Lạng Sơn",
-        "Thái Nguyên",
-        "Ninh Bình",
-        "Phú Thọ",
-        "Hưng Yên",
-        "Lào Cai",
-        "Tuyên Quang",
-        "Thanh Hóa",
-        "Nghệ An",
-        "Hà Tĩnh",
-        "Quảng Trị",
-        "Quảng Ngãi",
-        "Gia Lai",
-        "Khánh Hòa",
-        "Lâm Đồng",
-        "Đắk Lắk",
-        "Đồng Nai",
-        "Tây Ninh",
-        "Vĩnh Long",
-        "Đồng Tháp",
-        "Cà Mau",
-        "An Giang",
-        "Lai Châu",
-        "Điện Biên",
-        "Sơn La",
-        "Cao Bằng",
-    ];
-    let mut table = String::from("Xếp hạng DTI,Tỉnh thành phố\n");
-    for (rank, unit) in (1..).zip(units) {
-        table.push_str(&format!("{rank},{unit}\n"));
-    }
-    table
-}
 
 async fn compare(server: &TestServer, query_args: &str) -> Vec<Value> {
     let data = server
@@ -103,7 +57,7 @@ async fn the_provinces_compare_across_the_2025_map(server: TestServer) {
         &editor,
         "importResults",
         "report { rowsRead agenciesCreated }",
-        json!({ "content": national_2025(), "jurisdiction": "viet-nam", "index": "dti",
+        json!({ "content": national::rank_table_2025(), "jurisdiction": "viet-nam", "index": "dti",
                 "tier": "PROVINCE", "year": 2025 }),
     )
     .await;

@@ -7,7 +7,7 @@
 //! where it disagrees.
 
 use egov_tests::writes::{refused, token, write};
-use egov_tests::{TestServer, on_both_databases};
+use egov_tests::{TestServer, national, on_both_databases};
 use serde_json::{Value, json};
 use service::access::Role;
 
@@ -340,51 +340,6 @@ async fn bad_restatements_are_refused_and_write_nothing(server: TestServer) {
     }
 }
 
-/// The 34 units of 2025 as a rank-only table, in the order given.
-fn dti_2025() -> String {
-    let units = [
-        "TP. Hà Nội",
-        "TP. Hồ Chí Minh",
-        "TP. Đà Nẵng",
-        "Huế",
-        "TP. Hải Phòng",
-        "Quảng Ninh",
-        "Bắc Ninh",
-        "TP. Cần Thơ",
-        "Lạng Sơn",
-        "Thái Nguyên",
-        "Ninh Bình",
-        "Phú Thọ",
-        "Hưng Yên",
-        "Lào Cai",
-        "Tuyên Quang",
-        "Thanh Hóa",
-        "Nghệ An",
-        "Hà Tĩnh",
-        "Quảng Trị",
-        "Quảng Ngãi",
-        "Gia Lai",
-        "Khánh Hòa",
-        "Lâm Đồng",
-        "Đắk Lắk",
-        "Đồng Nai",
-        "Tây Ninh",
-        "Vĩnh Long",
-        "Đồng Tháp",
-        "Cà Mau",
-        "An Giang",
-        "Lai Châu",
-        "Điện Biên",
-        "Sơn La",
-        "Cao Bằng",
-    ];
-    let mut table = String::from("Xếp hạng DTI,Tỉnh thành phố\n");
-    for (rank, unit) in (1..).zip(units) {
-        table.push_str(&format!("{rank},{unit}\n"));
-    }
-    table
-}
-
 /// 2024 restated over 2025 compares with 2025 unit for unit: merged units pair with their
 /// restated result (no predecessors listed, a rank change), where the ranking as published
 /// pairs them with nothing but their predecessors.
@@ -397,7 +352,7 @@ async fn a_restated_year_compares_one_to_one_with_the_new_map(server: TestServer
         &editor,
         "importResults",
         "report { rowsRead }",
-        json!({ "content": dti_2025(), "jurisdiction": "viet-nam", "index": "dti",
+        json!({ "content": national::rank_table_2025(), "jurisdiction": "viet-nam", "index": "dti",
                 "tier": "PROVINCE", "year": 2025 }),
     )
     .await;
