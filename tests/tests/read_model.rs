@@ -119,6 +119,22 @@ async fn assert_model_equals_database(model: &ReadModel, db: &DatabaseConnection
                 assert_eq!(moved(&kept.movements), moved(&direct), "{group:?} to {to}");
             }
         }
+        for view in direct.iter().step_by(37).take(4) {
+            let from_model = model
+                .series(db, &view.agency, group.index_id)
+                .await
+                .unwrap();
+            let mut from_database = read::of_agencies(db, &[view.agency.id], group.index_id)
+                .await
+                .unwrap();
+            let from_database = from_database.remove(&view.agency.id).unwrap();
+            assert_eq!(
+                shown(&from_model),
+                shown(&from_database),
+                "series of {}",
+                view.agency.code
+            );
+        }
         let summary = |s: Option<analytics::summary::YearSummary>| format!("{s:?}");
         assert_eq!(
             summary(model.year_summary(db, *group).await.unwrap()),
@@ -158,6 +174,17 @@ async fn reads_equal_the_database(backend: Backend) {
             .unwrap();
         other
             .execute_unprepared("DELETE FROM tier_end")
+            .await
+            .unwrap();
+        tokio::time::sleep(poll + Duration::from_millis(50)).await;
+        assert_model_equals_database(&model, &db).await;
+
+        // The communes' last year becomes a year no series had: every series of a commune
+        // must now end in it, not in the years kept before.
+        other
+            .execute_unprepared(
+                "UPDATE result SET year = 2023 WHERE year = 2022 AND tier = 'commune'",
+            )
             .await
             .unwrap();
         tokio::time::sleep(poll + Duration::from_millis(50)).await;

@@ -1,5 +1,7 @@
 //! The `Agency` type.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use entity::agency;
 
@@ -110,12 +112,18 @@ impl Agency {
 }
 
 impl Agency {
-    /// The agency's results in an index, through the batching loader.
+    /// The agency's results in an index: from the read model's rankings, or, when it keeps
+    /// none, through the batching loaders.
     async fn series(
         &self,
         ctx: &Context<'_>,
         index: Option<String>,
-    ) -> ApiResult<std::sync::Arc<Vec<service::ranking::ResultView>>> {
+    ) -> ApiResult<Arc<Vec<service::ranking::ResultView>>> {
+        let snapshots = super::snapshots(ctx);
+        if snapshots.model.keeps() {
+            let index = snapshots.index(index.as_deref()).await?;
+            return Ok(Arc::new(snapshots.series(&self.0, index.id).await?));
+        }
         let loaders = ctx.data_unchecked::<Loaders>();
         let code = index.unwrap_or_else(|| service::catalog::DEFAULT_INDEX.to_owned());
         let index = loaders

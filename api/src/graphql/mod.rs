@@ -25,7 +25,7 @@ pub mod summary;
 use async_graphql::{Context, Schema};
 use entity::jurisdiction;
 use sea_orm::DatabaseConnection;
-use service::catalog::{Scope, resolve_jurisdiction};
+use service::catalog::Scope;
 use service::read_model::ReadModel;
 use std::sync::Arc;
 
@@ -151,7 +151,7 @@ pub async fn jurisdiction(
     code: Option<String>,
 ) -> service::Result<jurisdiction::Model> {
     let code = jurisdiction_code(ctx, code);
-    resolve_jurisdiction(db(ctx), code.as_deref()).await
+    snapshots(ctx).jurisdiction(code.as_deref()).await
 }
 
 /// Resolves the `jurisdiction` and `index` arguments of a query that reads results.

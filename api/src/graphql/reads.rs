@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use async_graphql::Context;
+use entity::{agency, jurisdiction, ranking_index};
 use sea_orm::DatabaseConnection;
 use service::Page;
 use service::analytics::Comparison;
@@ -70,6 +71,38 @@ impl Snapshots<'_> {
         index: Option<&str>,
     ) -> service::Result<Scope> {
         self.model.scope(self.db, jurisdiction, index).await
+    }
+
+    /// The jurisdiction with `code`, or the default: from the catalogue alone.
+    pub async fn jurisdiction(&self, code: Option<&str>) -> service::Result<jurisdiction::Model> {
+        self.model.jurisdiction(self.db, code).await
+    }
+
+    /// The ranking index with `code`, or the default: from the catalogue alone.
+    pub async fn index(&self, code: Option<&str>) -> service::Result<ranking_index::Model> {
+        self.model.index(self.db, code).await
+    }
+
+    /// The agency with `code` in a jurisdiction: from the catalogue alone.
+    pub async fn agency(
+        &self,
+        jurisdiction_id: i32,
+        code: &str,
+    ) -> service::Result<Option<agency::Model>> {
+        self.model.agency(self.db, jurisdiction_id, code).await
+    }
+
+    /// An agency's published results in an index, oldest first. They depend on which years
+    /// have results, not on groups alone.
+    pub async fn series(
+        &self,
+        agency: &agency::Model,
+        index_id: i32,
+    ) -> service::Result<Vec<ResultView>> {
+        if let Some(reads) = self.reads {
+            reads.untracked();
+        }
+        self.model.series(self.db, agency, index_id).await
     }
 
     /// A page of a group's ranking.

@@ -21,7 +21,7 @@ pub async fn add_alias(
     code: &str,
     alias: &str,
 ) -> Result<()> {
-    let agency = by_code(db, jurisdiction, code)
+    let agency = by_code(db, jurisdiction.id, code)
         .await?
         .ok_or_else(|| Error::NotFound(format!("no agency with code `{code}`")))?;
     let key = names::fold(alias);
@@ -163,7 +163,7 @@ pub async fn upsert(
         .into_values()
         .find(|a| a.jurisdiction_id == jurisdiction.id && a.tier == input.tier.code());
     let existing = match &input.code {
-        Some(code) => by_code(&txn, &jurisdiction, code).await?,
+        Some(code) => by_code(&txn, jurisdiction.id, code).await?,
         None => same_name.clone(),
     };
     if let (Some(other), Some(existing)) = (&same_name, &existing)

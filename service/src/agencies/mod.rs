@@ -84,11 +84,11 @@ pub async fn list(
 /// The agency with `code` in a jurisdiction.
 pub async fn by_code(
     db: &impl ConnectionTrait,
-    jurisdiction: &jurisdiction::Model,
+    jurisdiction_id: i32,
     code: &str,
 ) -> Result<Option<agency::Model>> {
     Ok(agency::Entity::find()
-        .filter(agency::Column::JurisdictionId.eq(jurisdiction.id))
+        .filter(agency::Column::JurisdictionId.eq(jurisdiction_id))
         .filter(agency::Column::Code.eq(code))
         .one(db)
         .await?)

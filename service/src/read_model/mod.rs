@@ -15,6 +15,7 @@
 //! however many requests ask for it at the same time.
 
 pub mod changes;
+mod snapshot;
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -24,19 +25,24 @@ use std::time::{Duration, Instant};
 use sea_orm::ConnectionTrait;
 use tokio::sync::OnceCell;
 
-use crate::Result;
+use entity::{agency, jurisdiction, ranking_index};
+
 use crate::analytics::summary::{self, YearSummary};
 use crate::analytics::{self, Comparison};
 use crate::catalog::{GroupKey, Scope};
 use crate::page::{Page, PageRequest};
-use crate::ranking::{ResultView, read};
+use crate::ranking::{ResultView, group, read};
+use crate::{Error, Result, Tier};
 use changes::{Changed, Versions};
+pub use snapshot::Snapshot;
 
 /// How many rows the read model keeps unless told otherwise: every ranking of the national
 /// synthetic set (80 560 results) and as many movements.
 pub const DEFAULT_ROWS: usize = 200_000;
 
-/// Most scopes (jurisdiction and index codes as asked) kept: codes that exist are few.
+/// Most entries kept of each catalogue lookup (scopes, jurisdictions and agencies by code,
+/// years of a tier): codes that exist are few, and a query naming ones that do not is not
+/// kept.
 const MAX_SCOPES: usize = 4_096;
 
 /// Snapshots of rankings and comparisons, and the scopes queries name, for one server process.
@@ -51,7 +57,10 @@ pub struct ReadModel {
 type Listener = Box<dyn Fn(i64, &Changed) + Send + Sync>;
 
 /// A ranking: its results in published order.
-type Ranking = Arc<[ResultView]>;
+type Ranking = Arc<Snapshot>;
+
+/// The key of a tier's years: jurisdiction, index and tier.
+type TierOf = (i32, i32, Tier);
 
 /// The key of a comparison: the earlier ranking and the later year.
 type Between = (GroupKey, i32);
@@ -65,8 +74,20 @@ struct State {
     rankings: Slots<GroupKey, Ranking>,
     comparisons: Slots<Between, Arc<Comparison>>,
     scopes: HashMap<(Option<String>, Option<String>), Scope>,
+    /// Jurisdictions by code as queries name them (`None`: the default).
+    jurisdictions: HashMap<Option<String>, jurisdiction::Model>,
+    /// Indices by code as queries name them (`None`: the default).
+    indices: HashMap<Option<String>, ranking_index::Model>,
+    /// Agencies by jurisdiction and code, as queries name them; kept until the catalogue
+    /// changes.
+    agencies: HashMap<(i32, String), agency::Model>,
+    /// The years with results of a tier; kept until a group of the tier changes.
+    years: HashMap<TierOf, Arc<[i32]>>,
     /// Counts uses, to find the least recently used snapshot.
     tick: u64,
+    /// Counts the changes applied: what was read from the database before a change is not
+    /// kept after it.
+    changes: u64,
     /// Rows of the snapshots built and kept.
     kept_rows: usize,
     listeners: Vec<Listener>,
@@ -164,12 +185,19 @@ enum Built {
 impl State {
     /// Drops what `changed` makes stale.
     fn apply(&mut self, changed: &Changed) {
+        if !matches!(changed, Changed::Nothing) {
+            self.changes += 1;
+        }
         match changed {
             Changed::Nothing => {}
             Changed::Everything => {
                 self.rankings.slots.clear();
                 self.comparisons.slots.clear();
                 self.scopes.clear();
+                self.jurisdictions.clear();
+                self.indices.clear();
+                self.agencies.clear();
+                self.years.clear();
                 self.kept_rows = 0;
             }
             Changed::Groups(groups) => {
@@ -181,6 +209,12 @@ impl State {
                 let freed = self.rankings.drop_where(|slot| stale(&slot.groups))
                     + self.comparisons.drop_where(|slot| stale(&slot.groups));
                 self.kept_rows -= freed;
+                self.years.retain(|(jurisdiction_id, index_id, tier), _| {
+                    !groups.iter().any(|group| {
+                        (group.jurisdiction_id, group.index_id, group.tier)
+                            == (*jurisdiction_id, *index_id, *tier)
+                    })
+                });
             }
         }
     }
@@ -223,7 +257,12 @@ impl ReadModel {
                 rankings: Slots::new(),
                 comparisons: Slots::new(),
                 scopes: HashMap::new(),
+                jurisdictions: HashMap::new(),
+                indices: HashMap::new(),
+                agencies: HashMap::new(),
+                years: HashMap::new(),
                 tick: 0,
+                changes: 0,
                 kept_rows: 0,
                 listeners: Vec::new(),
             }),
@@ -257,6 +296,11 @@ impl ReadModel {
             .seen
             .map(|(versions, _)| versions.data)
             .ok_or_else(|| crate::Error::Corrupt("the data version was not read".into()))
+    }
+
+    /// Whether snapshots are kept at all (`--read-model-rows` above 0).
+    pub fn keeps(&self) -> bool {
+        self.rows > 0
     }
 
     /// Rows of the snapshots kept now (for the metrics).
@@ -307,18 +351,10 @@ impl ReadModel {
     ) -> Result<Scope> {
         self.refresh(db).await?;
         let key = (jurisdiction.map(str::to_owned), index.map(str::to_owned));
-        if let Some(scope) = self.lock().scopes.get(&key) {
-            return Ok(scope.clone());
-        }
-        let scope = Scope::resolve(db, jurisdiction, index).await?;
-        if self.rows > 0 {
-            let mut state = self.lock();
-            if state.scopes.len() >= MAX_SCOPES {
-                state.scopes.clear();
-            }
-            state.scopes.insert(key, scope.clone());
-        }
-        Ok(scope)
+        let read = async { Scope::resolve(db, jurisdiction, index).await.map(Some) };
+        self.kept(|state| &mut state.scopes, key, read)
+            .await?
+            .ok_or_else(|| Error::Corrupt("a scope was resolved to nothing".into()))
     }
 
     /// The whole ranking of a group, in published order.
@@ -349,7 +385,7 @@ impl ReadModel {
         let compare = || async {
             let mut rankings = Vec::new();
             for group in analytics::groups_compared(db, from, to_year).await? {
-                rankings.push((group, self.snapshot(db, group).await?));
+                rankings.push((group, self.snapshot(db, group).await?.views()));
             }
             analytics::compare(db, from, to_year, &rankings)
                 .await
@@ -377,6 +413,130 @@ impl ReadModel {
         Ok(comparison)
     }
 
+    /// The jurisdiction with `code` (`None`: the default), kept until the catalogue changes.
+    pub async fn jurisdiction(
+        &self,
+        db: &impl ConnectionTrait,
+        code: Option<&str>,
+    ) -> Result<jurisdiction::Model> {
+        self.refresh(db).await?;
+        let read = async {
+            crate::catalog::resolve_jurisdiction(db, code)
+                .await
+                .map(Some)
+        };
+        self.kept(
+            |state| &mut state.jurisdictions,
+            code.map(str::to_owned),
+            read,
+        )
+        .await?
+        .ok_or_else(|| Error::Corrupt("a jurisdiction was resolved to nothing".into()))
+    }
+
+    /// The ranking index with `code` (`None`: the default), kept until the catalogue changes.
+    pub async fn index(
+        &self,
+        db: &impl ConnectionTrait,
+        code: Option<&str>,
+    ) -> Result<ranking_index::Model> {
+        self.refresh(db).await?;
+        let read = async { crate::catalog::resolve_index(db, code).await.map(Some) };
+        self.kept(|state| &mut state.indices, code.map(str::to_owned), read)
+            .await?
+            .ok_or_else(|| Error::Corrupt("an index was resolved to nothing".into()))
+    }
+
+    /// The agency with `code` in a jurisdiction, kept until the catalogue changes.
+    pub async fn agency(
+        &self,
+        db: &impl ConnectionTrait,
+        jurisdiction_id: i32,
+        code: &str,
+    ) -> Result<Option<agency::Model>> {
+        self.refresh(db).await?;
+        let read = crate::agencies::by_code(db, jurisdiction_id, code);
+        self.kept(
+            |state| &mut state.agencies,
+            (jurisdiction_id, code.to_owned()),
+            read,
+        )
+        .await
+    }
+
+    /// An agency's published results in an index, oldest first: its result in each year's
+    /// ranking of its tier, read from the rankings' snapshots. When nothing is kept
+    /// ([`Self::keeps`]), each of those rankings is read whole: read the series from the
+    /// database instead.
+    pub async fn series(
+        &self,
+        db: &impl ConnectionTrait,
+        agency: &agency::Model,
+        index_id: i32,
+    ) -> Result<Vec<ResultView>> {
+        self.refresh(db).await?;
+        let tier: Tier = agency.tier.parse().map_err(|_| {
+            Error::Corrupt(format!("the agency `{}` has an unknown tier", agency.code))
+        })?;
+        let mut series = Vec::new();
+        for year in self
+            .years(db, (agency.jurisdiction_id, index_id, tier))
+            .await?
+            .iter()
+        {
+            let group = GroupKey {
+                jurisdiction_id: agency.jurisdiction_id,
+                index_id,
+                year: *year,
+                tier,
+                restated_over: None,
+            };
+            if let Some(view) = self.snapshot(db, group).await?.of_agency(agency.id) {
+                series.push(view.clone());
+            }
+        }
+        Ok(series)
+    }
+
+    /// The years with published results of a tier, ascending, kept until a group of the tier
+    /// changes.
+    async fn years(&self, db: &impl ConnectionTrait, tier: TierOf) -> Result<Arc<[i32]>> {
+        let read = async {
+            let years = group::years(db, tier.0, tier.1, tier.2).await?;
+            Ok(Some(Arc::from(years)))
+        };
+        let years = self.kept(|state| &mut state.years, tier, read).await?;
+        Ok(years.unwrap_or_default())
+    }
+
+    /// What `read` answers for `key`, kept in the map `kept` picks from the state: read when
+    /// missing, and kept (when found) unless a change was applied meanwhile, which may have
+    /// made it stale. What is kept stays under [`MAX_SCOPES`] entries a map.
+    async fn kept<K: Eq + Hash, V: Clone>(
+        &self,
+        kept: fn(&mut State) -> &mut HashMap<K, V>,
+        key: K,
+        read: impl Future<Output = Result<Option<V>>>,
+    ) -> Result<Option<V>> {
+        let changes = {
+            let mut state = self.lock();
+            if let Some(found) = kept(&mut state).get(&key) {
+                return Ok(Some(found.clone()));
+            }
+            state.changes
+        };
+        let found = read.await?;
+        let mut state = self.lock();
+        if let (Some(value), true) = (&found, self.rows > 0 && state.changes == changes) {
+            let map = kept(&mut state);
+            if map.len() >= MAX_SCOPES {
+                map.clear();
+            }
+            map.insert(key, value.clone());
+        }
+        Ok(found)
+    }
+
     /// The summary of a group and of the latest earlier year of its tier (see
     /// [`crate::analytics::summary::year_summary`]), made from the rankings' snapshots.
     pub async fn year_summary(
@@ -402,7 +562,11 @@ impl ReadModel {
 
     /// The snapshot of a group's ranking, built when missing; the versions are not read.
     async fn snapshot(&self, db: &impl ConnectionTrait, group: GroupKey) -> Result<Ranking> {
-        let build = || async { read::whole(db, group).await.map(Ranking::from) };
+        let build = || async {
+            read::whole(db, group)
+                .await
+                .map(|views| Arc::new(Snapshot::new(views)))
+        };
         if self.rows == 0 {
             return build().await;
         }

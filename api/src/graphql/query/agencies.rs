@@ -5,9 +5,9 @@ use service::agencies;
 
 use crate::error::ApiResult;
 use crate::graphql::agency::Agency;
-use crate::graphql::db;
 use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
 use crate::graphql::scalars::Tier;
+use crate::graphql::{db, snapshots};
 
 /// The agency queries.
 #[derive(Default)]
@@ -59,7 +59,8 @@ impl AgenciesQuery {
         jurisdiction: Option<String>,
     ) -> ApiResult<Option<Agency>> {
         let jurisdiction = crate::graphql::jurisdiction(ctx, jurisdiction).await?;
-        Ok(agencies::by_code(db(ctx), &jurisdiction, &code)
+        Ok(snapshots(ctx)
+            .agency(jurisdiction.id, &code)
             .await?
             .map(Agency))
     }
