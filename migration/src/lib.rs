@@ -12,6 +12,7 @@ mod m20261202_000006_rankings_beyond_the_rate;
 mod m20261202_000007_reorganisation;
 mod m20261202_000008_restatements;
 mod m20261202_000009_group_versions;
+mod m20261202_000010_catalogue_growth;
 
 /// Runs the migrations in order; `Migrator::up(db, None)` brings a database to the current schema.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_reorganisation::Migration),
             Box::new(m20261202_000008_restatements::Migration),
             Box::new(m20261202_000009_group_versions::Migration),
+            Box::new(m20261202_000010_catalogue_growth::Migration),
         ]
     }
 }

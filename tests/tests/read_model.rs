@@ -362,8 +362,89 @@ async fn a_write_evicts_only_answers_that_read_it(backend: Backend) {
     .await;
 }
 
+const AGENCY: &str =
+    "query ($j: String) { agency(code: \"xa-moi-lap\", jurisdiction: $j) { name } }";
+
+/// A new agency (with an alias) and a new decision, created by another process, are shown by
+/// no ranking yet:
+/// the read model keeps its snapshots and the kept ranking stays kept, while an answer that
+/// looked the new agency up (and found none) is computed again. Would catch inserts that move
+/// the catalogue (every snapshot dropped under a load that creates agencies) and a lookup by
+/// code kept past the agency's creation.
+async fn creating_an_agency_or_a_decision_keeps_the_rankings(backend: Backend) {
+    with_demo(backend, |db, other| async move {
+        let poll = Duration::from_millis(200);
+        let options = api::ServerOptions {
+            version_poll: poll,
+            ..api::ServerOptions::default()
+        };
+        let server = TestServer::start_with(db.clone(), backend, options).await;
+        let j = json!({ "j": "synthetic-01" });
+        let ranking = server.data(RANKING, j.clone()).await;
+        assert_eq!(server.data(AGENCY, j.clone()).await["agency"], Value::Null);
+        let model = ReadModel::new(100_000, poll);
+        let group = service::catalog::Scope::resolve(&db, Some("synthetic-01"), None)
+            .await
+            .unwrap()
+            .group(2022, Tier::Commune);
+        let kept = model.ranking(&db, group).await.unwrap();
+
+        let jurisdiction = service::catalog::Scope::resolve(&db, Some("synthetic-01"), None)
+            .await
+            .unwrap()
+            .jurisdiction
+            .id;
+        other
+            .execute_unprepared(&format!(
+                "INSERT INTO agency (jurisdiction_id, code, name, tier, search_key, sort_key) \
+                 VALUES ({jurisdiction}, 'xa-moi-lap', 'UBND xã Mới Lập', 'commune', \
+                 'ubnd xa moi lap', 'ubnd xa moi lap')"
+            ))
+            .await
+            .unwrap();
+        other
+            .execute_unprepared(&format!(
+                "INSERT INTO decision (jurisdiction_id, number) VALUES ({jurisdiction}, '9/QĐ-MOI')"
+            ))
+            .await
+            .unwrap();
+        other
+            .execute_unprepared(
+                "INSERT INTO agency_alias (agency_id, alias, alias_key) \
+                 SELECT id, 'Xã Mới Lập', 'xa moi lap' FROM agency WHERE code = 'xa-moi-lap'",
+            )
+            .await
+            .unwrap();
+        tokio::time::sleep(poll + Duration::from_millis(50)).await;
+
+        assert!(
+            Arc::ptr_eq(&kept, &model.ranking(&db, group).await.unwrap()),
+            "the snapshot stays in place"
+        );
+        let start = served(&server).await;
+        assert_eq!(server.data(RANKING, j.clone()).await, ranking);
+        assert_eq!(served(&server).await - start, 1, "the ranking stays kept");
+        assert_eq!(
+            server.data(AGENCY, j.clone()).await["agency"]["name"],
+            json!("UBND xã Mới Lập")
+        );
+
+        other
+            .execute_unprepared("UPDATE decision SET title = 'đổi' WHERE number = '9/QĐ-MOI'")
+            .await
+            .unwrap();
+        tokio::time::sleep(poll + Duration::from_millis(50)).await;
+        assert!(
+            !Arc::ptr_eq(&kept, &model.ranking(&db, group).await.unwrap()),
+            "changing a decision still drops everything"
+        );
+    })
+    .await;
+}
+
 on_both_engines!(
     reads_equal_the_database,
     a_write_drops_only_what_it_changed,
     a_write_evicts_only_answers_that_read_it,
+    creating_an_agency_or_a_decision_keeps_the_rankings,
 );

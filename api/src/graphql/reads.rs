@@ -83,12 +83,17 @@ impl Snapshots<'_> {
         self.model.index(self.db, code).await
     }
 
-    /// The agency with `code` in a jurisdiction: from the catalogue alone.
+    /// The agency with `code` in a jurisdiction. Creating an agency does not move the
+    /// catalogue version (migration 10), so an answer that found none is not known from groups
+    /// and the catalogue alone.
     pub async fn agency(
         &self,
         jurisdiction_id: i32,
         code: &str,
     ) -> service::Result<Option<agency::Model>> {
+        if let Some(reads) = self.reads {
+            reads.untracked();
+        }
         self.model.agency(self.db, jurisdiction_id, code).await
     }
 

@@ -73,7 +73,7 @@ pub(super) async fn plan(
 
     let mut schemes: HashMap<GroupKey, Option<Arc<Scheme>>> = HashMap::new();
     let mut first_line: HashMap<(i32, i32, String), usize> = HashMap::new();
-    let mut planned = Vec::new();
+    let mut planned = Vec::with_capacity(rows.len());
     for mut row in rows {
         let line = row.line;
         let error = |column: &str, message: String| RowError {

@@ -8,7 +8,8 @@
 //! [`changes`]), at most once per `poll` interval, so another process's (or replica's) write is
 //! seen within that interval; after a write of this process ([`ReadModel::forget`]) the next
 //! read looks at once. A write to the catalogue (agencies, names, lineage, schemes, decisions,
-//! jurisdictions, indices, tier ends) drops everything.
+//! jurisdictions, indices, tier ends) drops everything, except a new agency, alias or decision,
+//! which no ranking shows (migration 10).
 //!
 //! What is kept stays within a number of rows (results of rankings, movements of
 //! comparisons), the least recently used snapshot dropped first. A snapshot is built once
