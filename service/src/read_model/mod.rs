@@ -49,6 +49,8 @@ const MAX_SCOPES: usize = 4_096;
 /// Snapshots of rankings and comparisons, and the scopes queries name, for one server process.
 pub struct ReadModel {
     state: Mutex<State>,
+    /// Held while the versions are read (see [`Self::refresh`]).
+    reading: tokio::sync::Mutex<()>,
     poll: Duration,
     /// Most rows kept; 0: nothing is kept, every read goes to the database.
     rows: usize,
@@ -186,12 +188,13 @@ enum Built {
 impl State {
     /// Drops what `changed` makes stale.
     fn apply(&mut self, changed: &Changed) {
-        if !matches!(changed, Changed::Nothing) {
-            self.changes += 1;
-        }
         match changed {
+            // Nothing kept here shows what was written (a new agency, alias or decision): the
+            // listeners still hear of it (answers that read outside the groups).
             Changed::Nothing => {}
+            Changed::Groups(groups) if groups.is_empty() => {}
             Changed::Everything => {
+                self.changes += 1;
                 self.rankings.slots.clear();
                 self.comparisons.slots.clear();
                 self.scopes.clear();
@@ -202,6 +205,7 @@ impl State {
                 self.kept_rows = 0;
             }
             Changed::Groups(groups) => {
+                self.changes += 1;
                 let stale = |slot_groups: &Option<Vec<GroupKey>>| {
                     slot_groups
                         .as_ref()
@@ -241,6 +245,17 @@ impl State {
         }
     }
 
+    /// The versions last read and the writes of this process so far, when a reading is due:
+    /// the last one is older than `poll`, or this process wrote since.
+    fn due(&self, poll: Duration) -> Option<(Option<Versions>, u64)> {
+        match self.seen {
+            Some((_, read_at)) if self.writes == self.writes_seen && read_at.elapsed() < poll => {
+                None
+            }
+            seen => Some((seen.map(|(versions, _)| versions), self.writes)),
+        }
+    }
+
     fn next_tick(&mut self) -> u64 {
         self.tick += 1;
         self.tick
@@ -267,6 +282,7 @@ impl ReadModel {
                 kept_rows: 0,
                 listeners: Vec::new(),
             }),
+            reading: tokio::sync::Mutex::new(()),
             poll,
             rows,
         }
@@ -312,16 +328,14 @@ impl ReadModel {
     /// Drops what changed since the last reading, reading the versions when the last reading
     /// is older than `poll` or this process wrote since.
     async fn refresh(&self, db: &impl ConnectionTrait) -> Result<()> {
-        let (seen, writes) = {
-            let state = self.lock();
-            match state.seen {
-                Some((_, read_at))
-                    if state.writes == state.writes_seen && read_at.elapsed() < self.poll =>
-                {
-                    return Ok(());
-                }
-                seen => (seen.map(|(versions, _)| versions), state.writes),
-            }
+        if self.lock().due(self.poll).is_none() {
+            return Ok(());
+        }
+        // One reading at a time: requests that find it due while another reads wait for that
+        // one (and then find it done) instead of each asking the database.
+        let _reading = self.reading.lock().await;
+        let Some((seen, writes)) = self.lock().due(self.poll) else {
+            return Ok(());
         };
         let (now, changed) = changes::since(db, seen).await?;
         let mut state = self.lock();
