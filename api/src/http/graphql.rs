@@ -222,7 +222,9 @@ async fn run(
         .schema
         .execute(state.for_caller(request, caller, reads));
     if !read_only {
+        let writing = state.writing().await;
         let response = run.await;
+        drop(writing);
         // This process may just have written: the next read looks at what changed (the
         // snapshots and kept answers it changed are dropped) before answering.
         state.read_model.forget();

@@ -106,9 +106,23 @@ pub struct AppState {
     pub read_model: Arc<ReadModel>,
     pub metrics: Arc<Metrics>,
     pub persisted: Arc<PersistedQueries>,
+    /// On SQLite, held by each write request while it runs (see [`AppState::writing`]).
+    write_gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
+    /// Waits for this process's other write requests to finish, on SQLite: it takes one writer
+    /// at a time, and writers waiting on its lock sleep in its busy handler (up to 100 ms a
+    /// sleep), which made the tail of a mixed load; queued here, each starts as the one before
+    /// ends. `None` on PostgreSQL, where writers proceed together. Writers of other processes
+    /// (an import) still meet at SQLite's lock.
+    pub async fn writing(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.db.get_database_backend() {
+            sea_orm::DbBackend::Sqlite => Some(self.write_gate.lock().await),
+            _ => None,
+        }
+    }
+
     /// A request as it runs for `caller`, over HTTP or a WebSocket alike: with the caller, the
     /// batching loaders, the introspection the server's policy gives them, and the metrics that
     /// count refused writes.
@@ -158,6 +172,7 @@ impl AppState {
                 options.suggestions,
             ),
             persisted: Arc::new(PersistedQueries::new(persisted::BUDGET)),
+            write_gate: Arc::default(),
             cache,
             read_model,
             metrics: Arc::new(Metrics::default()),
