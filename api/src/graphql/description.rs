@@ -1,11 +1,9 @@
 //! What the schema says about itself: `__schema { description }` (async-graphql answers that
-//! field with a fixed sentence about GraphQL schemas in general; [`SchemaDescription`] answers
-//! it with what this API is), and the descriptions of the types async-graphql makes itself.
+//! field with a fixed sentence about GraphQL schemas in general; [`answer`] gives what this API
+//! is), and the descriptions of the types async-graphql makes itself.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve};
-use async_graphql::{ServerResult, Value};
+use async_graphql::Value;
+use async_graphql::extensions::ResolveInfo;
 
 use super::access::AuditEntry;
 use super::agency::Agency;
@@ -25,28 +23,10 @@ and jurisdictions; write with a bearer token (mutations take one `input` and ans
 whose `errors` list what was refused). Scores are `Decimal` strings, exact; rates are in \
 percent. Every cacheable object implements `Node` with a stable `id`.";
 
-/// Answers `__schema { description }` with [`DESCRIPTION`].
-pub struct SchemaDescription;
-
-impl ExtensionFactory for SchemaDescription {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(SchemaDescription)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for SchemaDescription {
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: async_graphql::extensions::ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<Value>> {
-        if info.parent_type == "__Schema" && info.name == "description" {
-            return Ok(Some(Value::from(DESCRIPTION)));
-        }
-        next.run(ctx, info).await
-    }
+/// What `__schema { description }` answers instead of async-graphql's sentence (see
+/// [`super::hooks`]); `None` for every other field.
+pub(crate) fn answer(info: &ResolveInfo<'_>) -> Option<Value> {
+    (info.parent_type == "__Schema" && info.name == "description").then(|| Value::from(DESCRIPTION))
 }
 
 /// Descriptions of the types async-graphql makes without one: the connections (one per listed

@@ -11,24 +11,16 @@
 //!
 //! Errors that already carry a code (the resolvers' through [`crate::error`], the limits', the
 //! introspection policy's) keep it. async-graphql marks its own errors with nothing but their
-//! message, so this extension labels them at the stage that made them (parsing, validation) and
-//! by their message after that. It is the schema's outermost extension, so it runs for every
-//! request however it arrives: HTTP `POST` and `GET`, persisted queries and the WebSocket.
+//! message, so they are labelled at the stage that made them (parsing, validation) and by their
+//! message after that, outermost of the schema's hooks ([`super::hooks`]), so for every request
+//! however it arrives: HTTP `POST` and `GET`, persisted queries and the WebSocket.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextSubscribe,
-    NextValidation,
-};
 use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{
-    Name, Pos, Positioned, Response, ServerError, ServerResult, ValidationResult, Variables,
-};
+use async_graphql::{Name, Pos, Positioned, Response, ServerError, ServerResult, ValidationResult};
 use async_graphql_value::Value as DocumentValue;
-use futures::StreamExt;
-use futures::stream::BoxStream;
 
 use crate::sync::lock;
 
@@ -54,60 +46,32 @@ const VARIABLE_MISSING: (&str, &str) = ("Variable ", " is not defined.");
 const OPERATION_UNKNOWN: &str = "Unknown operation named";
 const OPERATION_REQUIRED: &str = "Operation name required";
 
-/// The extension: add it to the schema before any other, so that it sees their errors last.
-pub struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Labeller::default())
-    }
-}
-
-/// Labels the errors of one request.
+/// Labels the errors of one request, at each stage (see [`super::hooks`]).
 #[derive(Default)]
-struct Labeller {
+pub(crate) struct Labeller {
     /// Where the document's arguments given (in part) by a variable are: an invalid value
     /// there is the variable's, the client's input, not the document's.
     from_variables: Mutex<HashSet<Pos>>,
 }
 
-#[async_trait::async_trait]
-impl Extension for Labeller {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        label_response(next.run(ctx).await)
-    }
-
-    fn subscribe<'s>(
+impl Labeller {
+    /// After parsing: a parse error is labelled; where variables give arguments is noted.
+    pub(crate) fn parsed(
         &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        next.run(ctx, stream).map(label_response).boxed()
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
+        parsed: ServerResult<ExecutableDocument>,
     ) -> ServerResult<ExecutableDocument> {
-        let document = next
-            .run(ctx, query, variables)
-            .await
-            .map_err(|error| with_code(error, PARSE_FAILED))?;
-        let positions = arguments_from_variables(&document);
-        *lock(&self.from_variables) = positions;
+        let document = parsed.map_err(|error| with_code(error, PARSE_FAILED))?;
+        *lock(&self.from_variables) = arguments_from_variables(&document);
         Ok(document)
     }
 
-    async fn validation(
+    /// After validation: an invalid argument a variable gave is the client's input, any other
+    /// error the document's.
+    pub(crate) fn validated(
         &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
+        validated: Result<ValidationResult, Vec<ServerError>>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
+        validated.map_err(|errors| {
             let from_variables = lock(&self.from_variables);
             errors
                 .into_iter()
@@ -129,7 +93,7 @@ impl Extension for Labeller {
 /// Gives every error of a response without a code the code its message calls for: the errors
 /// made after validation (choosing the operation, parsing a scalar as a resolver reads its
 /// arguments), and any other as `INTERNAL_SERVER_ERROR`.
-fn label_response(mut response: Response) -> Response {
+pub(crate) fn label_response(mut response: Response) -> Response {
     response.errors = std::mem::take(&mut response.errors)
         .into_iter()
         .map(|error| {

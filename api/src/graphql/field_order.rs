@@ -4,7 +4,7 @@
 //! async-graphql resolves the fields of a query's objects concurrently and writes each into
 //! the answer as it completes (async-graphql issue 612), so a field answered from memory came
 //! before one that waited for the database: `{ years ranking { ... } }` could answer `ranking`
-//! first. Resolving them one by one would defeat the batching loaders; instead this extension
+//! first. Resolving them one by one would defeat the batching loaders; instead [`Orderer`]
 //! puts each object's fields back in the order of the document (fields, aliases, fragments
 //! and inline fragments in the order written, a key at its first place) once the answer is
 //! complete, for queries and mutations and for every event of a subscription. A key the
@@ -17,32 +17,17 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
-    NextSubscribe,
-};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
     SelectionSet,
 };
-use async_graphql::{Name, Positioned, Response, ServerResult, Value, Variables};
-use futures::StreamExt;
-use futures::stream::BoxStream;
+use async_graphql::{Name, Positioned, Response, Value};
 
 use crate::sync::lock;
 
-/// The extension: add it to the schema.
-pub struct FieldOrder;
-
-impl ExtensionFactory for FieldOrder {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Orderer::default())
-    }
-}
-
-/// Puts the answers of one request in order.
+/// Puts the answers of one request in order (see [`super::hooks`]).
 #[derive(Default)]
-struct Orderer {
+pub(crate) struct Orderer {
     /// Shared with the stream of a subscription, which outlives the calls that fill it.
     request: Arc<Request>,
 }
@@ -71,52 +56,27 @@ impl Request {
     }
 }
 
-#[async_trait::async_trait]
-impl Extension for Orderer {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: async_graphql::Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<async_graphql::Request> {
+impl Orderer {
+    /// Notes the operation the request names.
+    pub(crate) fn prepared(&self, request: &async_graphql::Request) {
         *lock(&self.request.operation_name) = request.operation_name.clone();
-        next.run(ctx, request).await
     }
 
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
+    /// Notes the document, once parsed.
+    pub(crate) fn parsed(&self, document: &ExecutableDocument) {
         *lock(&self.request.document) = Some(Arc::new(document.clone()));
-        Ok(document)
     }
 
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let response = next.run(ctx, operation_name).await;
+    /// Puts an answer in order.
+    pub(crate) fn order(&self, response: Response) -> Response {
         self.request.order(response)
     }
 
-    fn subscribe<'s>(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        // Called before the request is even parsed: the events are put in order with what the
-        // request holds by the time each comes.
+    /// Puts each event of a subscription in order, with what the request holds by the time
+    /// each comes (the stream is made before the request is even parsed).
+    pub(crate) fn ordering(&self) -> impl Fn(Response) -> Response + Send + 'static {
         let request = Arc::clone(&self.request);
-        next.run(ctx, stream)
-            .map(move |response| request.order(response))
-            .boxed()
+        move |response| request.order(response)
     }
 }
 

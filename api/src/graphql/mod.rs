@@ -8,6 +8,7 @@ pub mod decision;
 pub mod description;
 pub mod error_codes;
 pub mod field_order;
+mod hooks;
 pub mod live;
 pub mod loaders;
 pub mod movement;
@@ -54,12 +55,8 @@ pub fn build_schema(
         // async-graphql's guard against a flood of directives on one field (CVE-2024-47614),
         // checked as the document is parsed, before validation answers each one.
         .limit_directives(limits.max_directives)
-        // First, so that it sees what the others made of an error, and labels what is left.
-        .extension(error_codes::ErrorCodes)
-        .extension(field_order::FieldOrder)
-        .extension(limits)
-        .extension(policy::IntrospectionGuard)
-        .extension(description::SchemaDescription);
+        // One extension for every stage of a request (see `hooks`).
+        .extension(hooks::Hooks { limits });
     builder = description::describe_builtins(builder)
         .data(changes)
         .data(DefaultJurisdiction(default_jurisdiction));

@@ -8,11 +8,10 @@
 //! document holds.
 
 use std::str::FromStr;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::extensions::ExtensionContext;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensions, ServerResult, Variables};
+use async_graphql::{ErrorExtensions, ServerResult};
 
 use super::access::Caller;
 
@@ -72,33 +71,15 @@ struct Refused {
 }
 
 /// Refuses, before it runs, a document that asks for `__schema` or `__type` in a request
-/// marked by [`Introspection::restrict`].
-pub struct IntrospectionGuard;
-
-impl ExtensionFactory for IntrospectionGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(IntrospectionGuard)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for IntrospectionGuard {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        match ctx.data_opt::<Refused>() {
-            Some(refused) if introspects(&document) => {
-                let error = async_graphql::Error::new(refused.message)
-                    .extend_with(|_, extensions| extensions.set("code", refused.code));
-                Err(error.into_server_error(Default::default()))
-            }
-            _ => Ok(document),
+/// marked by [`Introspection::restrict`] (called by [`super::hooks`] once it is parsed).
+pub(crate) fn guard(ctx: &ExtensionContext<'_>, document: &ExecutableDocument) -> ServerResult<()> {
+    match ctx.data_opt::<Refused>() {
+        Some(refused) if introspects(document) => {
+            let error = async_graphql::Error::new(refused.message)
+                .extend_with(|_, extensions| extensions.set("code", refused.code));
+            Err(error.into_server_error(Default::default()))
         }
+        _ => Ok(()),
     }
 }
 

@@ -7,13 +7,8 @@
 //! The defaults let GraphiQL's introspection query and every query of the dashboard through
 //! (checked by tests).
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
-};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensions, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{ErrorExtensions, ServerError, ServerResult, ValidationResult};
 
 /// The code of every refusal by these limits.
 pub const CODE: &str = "QUERY_TOO_COMPLEX";
@@ -92,28 +87,15 @@ fn parse_refusal(error: ServerError) -> ServerError {
     }
 }
 
-impl ExtensionFactory for QueryLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for QueryLimits {
-    async fn parse_query(
+impl QueryLimits {
+    /// After parsing (see [`crate::graphql::hooks`]): a parse error is the limits' when the
+    /// parser stopped at one of theirs; a document with too many aliases or root fields is
+    /// refused.
+    pub(crate) fn parsed(
         &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
+        parsed: ServerResult<ExecutableDocument>,
     ) -> ServerResult<ExecutableDocument> {
-        if let Some(refused) = self.refuse_oversized(query) {
-            return Err(refused);
-        }
-        let document = next
-            .run(ctx, query, variables)
-            .await
-            .map_err(parse_refusal)?;
+        let document = parsed.map_err(parse_refusal)?;
         let aliases = count_aliases(&document);
         if aliases > self.max_aliases {
             return Err(refusal(format!(
@@ -133,12 +115,12 @@ impl Extension for QueryLimits {
         Ok(document)
     }
 
-    async fn validation(
+    /// After validation: a query nested too deep or too complex is refused.
+    pub(crate) fn validated(
         &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
+        validated: Result<ValidationResult, Vec<ServerError>>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
+        let result = validated?;
         if result.depth > self.max_depth {
             return Err(vec![refusal(format!(
                 "the query is nested {} deep; at most {} is allowed",
