@@ -27,12 +27,12 @@ const SQLITE_MOVE: &str = "UPDATE data_version SET version = version + 1 WHERE i
 
 /// Recreates the catalogue triggers of `table` for the operations given.
 async fn catalogue_triggers(
-    db: &SchemaManagerConnection<'_>,
-    backend: DbBackend,
+    manager: &SchemaManager<'_>,
     table: &str,
     on_insert: bool,
 ) -> Result<(), DbErr> {
-    if backend == DbBackend::Sqlite {
+    let db = manager.get_connection();
+    if manager.get_database_backend() == DbBackend::Sqlite {
         if on_insert {
             db.execute_unprepared(&format!(
                 "CREATE TRIGGER {table}_insert_moves_catalogue AFTER INSERT ON {table} \
@@ -64,26 +64,14 @@ async fn catalogue_triggers(
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in GROWING {
-            catalogue_triggers(
-                &manager.get_connection(),
-                manager.get_database_backend(),
-                table,
-                false,
-            )
-            .await?;
+            catalogue_triggers(manager, table, false).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in GROWING {
-            catalogue_triggers(
-                &manager.get_connection(),
-                manager.get_database_backend(),
-                table,
-                true,
-            )
-            .await?;
+            catalogue_triggers(manager, table, true).await?;
         }
         Ok(())
     }

@@ -274,6 +274,15 @@ async fn a_write_drops_only_what_it_changed(backend: Backend) {
     .await;
 }
 
+/// A server on `db` that reads the versions every `poll`.
+async fn polling_server(db: &DatabaseConnection, backend: Backend, poll: Duration) -> TestServer {
+    let options = api::ServerOptions {
+        version_poll: poll,
+        ..api::ServerOptions::default()
+    };
+    TestServer::start_with(db.clone(), backend, options).await
+}
+
 /// Answers served as kept so far, from the server's metrics.
 async fn served(server: &TestServer) -> u64 {
     let text = server.get("/metrics").await.text().await.unwrap();
@@ -296,11 +305,7 @@ const YEARS: &str = "query ($j: String) { years(jurisdiction: $j) }";
 async fn a_write_evicts_only_answers_that_read_it(backend: Backend) {
     with_demo(backend, |db, other| async move {
         let poll = Duration::from_millis(200);
-        let options = api::ServerOptions {
-            version_poll: poll,
-            ..api::ServerOptions::default()
-        };
-        let server = TestServer::start_with(db.clone(), backend, options).await;
+        let server = polling_server(&db, backend, poll).await;
         let ask = |query: &'static str, province: &'static str| {
             let server = &server;
             async move {
@@ -374,11 +379,7 @@ const AGENCY: &str =
 async fn creating_an_agency_or_a_decision_keeps_the_rankings(backend: Backend) {
     with_demo(backend, |db, other| async move {
         let poll = Duration::from_millis(200);
-        let options = api::ServerOptions {
-            version_poll: poll,
-            ..api::ServerOptions::default()
-        };
-        let server = TestServer::start_with(db.clone(), backend, options).await;
+        let server = polling_server(&db, backend, poll).await;
         let j = json!({ "j": "synthetic-01" });
         let ranking = server.data(RANKING, j.clone()).await;
         assert_eq!(server.data(AGENCY, j.clone()).await["agency"], Value::Null);
