@@ -102,25 +102,44 @@ type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
 /// Puts the fields of `value`'s objects in the order of `sets` (the selection sets that
 /// asked for it: one, or several when a key was asked more than once), all the way down.
 fn reorder(value: &mut Value, sets: &[&SelectionSet], fragments: &Fragments) {
+    let mut keys = Vec::new();
+    for set in sets {
+        collect(set, fragments, &mut keys, &mut Vec::new());
+    }
+    reorder_by(value, &keys, fragments);
+}
+
+/// The response keys of a selection, each with the selection sets under it.
+type Keys<'a> = [(&'a Name, Vec<&'a SelectionSet>)];
+
+/// Puts `value` (an object, or a list of them) in the order of `keys`, collected once for
+/// every item of a list. An object already in order (most are) is not rebuilt.
+fn reorder_by(value: &mut Value, keys: &Keys<'_>, fragments: &Fragments) {
     match value {
         Value::List(items) => {
             for item in items {
-                reorder(item, sets, fragments);
+                reorder_by(item, keys, fragments);
             }
         }
         Value::Object(fields) => {
-            let mut keys: Vec<(&Name, Vec<&SelectionSet>)> = Vec::new();
-            for set in sets {
-                collect(set, fragments, &mut keys, &mut Vec::new());
+            let asked = keys
+                .iter()
+                .map(|(key, _)| *key)
+                .filter(|key| fields.contains_key(*key));
+            if !fields.keys().eq(asked) {
+                let mut unordered = std::mem::take(fields);
+                for (key, _) in keys {
+                    if let Some(field) = unordered.shift_remove(*key) {
+                        fields.insert((*key).clone(), field);
+                    }
+                }
+                fields.extend(unordered);
             }
-            let mut unordered = std::mem::take(fields);
             for (key, subsets) in keys {
-                if let Some(mut field) = unordered.shift_remove(key) {
-                    reorder(&mut field, &subsets, fragments);
-                    fields.insert(key.clone(), field);
+                if let Some(field) = fields.get_mut(*key) {
+                    reorder(field, subsets, fragments);
                 }
             }
-            fields.extend(unordered);
         }
         _ => {}
     }
