@@ -81,9 +81,9 @@ struct State {
     jurisdictions: HashMap<Option<String>, jurisdiction::Model>,
     /// Indices by code as queries name them (`None`: the default).
     indices: HashMap<Option<String>, ranking_index::Model>,
-    /// Agencies by jurisdiction and code, as queries name them; kept until the catalogue
-    /// changes.
-    agencies: HashMap<(i32, String), agency::Model>,
+    /// Agencies by jurisdiction and code, as queries name them (only those found); kept until
+    /// the catalogue changes.
+    agencies: HashMap<(i32, String), Option<agency::Model>>,
     /// The years with results of a tier; kept until a group of the tier changes.
     years: HashMap<TierOf, Arc<[i32]>>,
     /// Counts uses, to find the least recently used snapshot.
@@ -340,18 +340,10 @@ impl ReadModel {
         let (now, changed) = changes::since(db, seen).await?;
         let mut state = self.lock();
         state.apply(&changed);
-        // Another request may have read newer versions meanwhile: keep the newer reading.
-        if state
-            .seen
-            .is_none_or(|(versions, _)| versions.data <= now.data)
-        {
-            state.seen = Some((now, Instant::now()));
-        }
-        state.writes_seen = state.writes_seen.max(writes);
-        if let Some((versions, _)) = state.seen {
-            for listener in &state.listeners {
-                listener(versions.data, &changed);
-            }
+        state.seen = Some((now, Instant::now()));
+        state.writes_seen = writes;
+        for listener in &state.listeners {
+            listener(now.data, &changed);
         }
         Ok(())
     }
@@ -366,10 +358,9 @@ impl ReadModel {
     ) -> Result<Scope> {
         self.refresh(db).await?;
         let key = (jurisdiction.map(str::to_owned), index.map(str::to_owned));
-        let read = async { Scope::resolve(db, jurisdiction, index).await.map(Some) };
-        self.kept(|state| &mut state.scopes, key, read)
-            .await?
-            .ok_or_else(|| Error::Corrupt("a scope was resolved to nothing".into()))
+        let read = Scope::resolve(db, jurisdiction, index);
+        self.kept(|state| &mut state.scopes, key, read, |_| true)
+            .await
     }
 
     /// The whole ranking of a group, in published order.
@@ -435,18 +426,10 @@ impl ReadModel {
         code: Option<&str>,
     ) -> Result<jurisdiction::Model> {
         self.refresh(db).await?;
-        let read = async {
-            crate::catalog::resolve_jurisdiction(db, code)
-                .await
-                .map(Some)
-        };
-        self.kept(
-            |state| &mut state.jurisdictions,
-            code.map(str::to_owned),
-            read,
-        )
-        .await?
-        .ok_or_else(|| Error::Corrupt("a jurisdiction was resolved to nothing".into()))
+        let read = crate::catalog::resolve_jurisdiction(db, code);
+        let key = code.map(str::to_owned);
+        self.kept(|state| &mut state.jurisdictions, key, read, |_| true)
+            .await
     }
 
     /// The ranking index with `code` (`None`: the default), kept until the catalogue changes.
@@ -456,10 +439,10 @@ impl ReadModel {
         code: Option<&str>,
     ) -> Result<ranking_index::Model> {
         self.refresh(db).await?;
-        let read = async { crate::catalog::resolve_index(db, code).await.map(Some) };
-        self.kept(|state| &mut state.indices, code.map(str::to_owned), read)
-            .await?
-            .ok_or_else(|| Error::Corrupt("an index was resolved to nothing".into()))
+        let read = crate::catalog::resolve_index(db, code);
+        let key = code.map(str::to_owned);
+        self.kept(|state| &mut state.indices, key, read, |_| true)
+            .await
     }
 
     /// The agency with `code` in a jurisdiction, kept until the catalogue changes.
@@ -471,12 +454,10 @@ impl ReadModel {
     ) -> Result<Option<agency::Model>> {
         self.refresh(db).await?;
         let read = crate::agencies::by_code(db, jurisdiction_id, code);
-        self.kept(
-            |state| &mut state.agencies,
-            (jurisdiction_id, code.to_owned()),
-            read,
-        )
-        .await
+        let key = (jurisdiction_id, code.to_owned());
+        // None is not kept: creating an agency does not move the catalogue (migration 10).
+        self.kept(|state| &mut state.agencies, key, read, Option::is_some)
+            .await
     }
 
     /// An agency's published results in an index, oldest first: its result in each year's
@@ -516,40 +497,38 @@ impl ReadModel {
     /// The years with published results of a tier, ascending, kept until a group of the tier
     /// changes.
     async fn years(&self, db: &impl ConnectionTrait, tier: TierOf) -> Result<Arc<[i32]>> {
-        let read = async {
-            let years = group::years(db, tier.0, tier.1, tier.2).await?;
-            Ok(Some(Arc::from(years)))
-        };
-        let years = self.kept(|state| &mut state.years, tier, read).await?;
-        Ok(years.unwrap_or_default())
+        let read = async { Ok(Arc::from(group::years(db, tier.0, tier.1, tier.2).await?)) };
+        self.kept(|state| &mut state.years, tier, read, |_| true)
+            .await
     }
 
     /// What `read` answers for `key`, kept in the map `kept` picks from the state: read when
-    /// missing, and kept (when found) unless a change was applied meanwhile, which may have
-    /// made it stale. What is kept stays under [`MAX_SCOPES`] entries a map.
+    /// missing, and kept when `worth_keeping` unless a change was applied meanwhile, which may
+    /// have made it stale. What is kept stays under [`MAX_SCOPES`] entries a map.
     async fn kept<K: Eq + Hash, V: Clone>(
         &self,
         kept: fn(&mut State) -> &mut HashMap<K, V>,
         key: K,
-        read: impl Future<Output = Result<Option<V>>>,
-    ) -> Result<Option<V>> {
+        read: impl Future<Output = Result<V>>,
+        worth_keeping: fn(&V) -> bool,
+    ) -> Result<V> {
         let changes = {
             let mut state = self.lock();
             if let Some(found) = kept(&mut state).get(&key) {
-                return Ok(Some(found.clone()));
+                return Ok(found.clone());
             }
             state.changes
         };
-        let found = read.await?;
+        let value = read.await?;
         let mut state = self.lock();
-        if let (Some(value), true) = (&found, self.rows > 0 && state.changes == changes) {
+        if self.rows > 0 && state.changes == changes && worth_keeping(&value) {
             let map = kept(&mut state);
             if map.len() >= MAX_SCOPES {
                 map.clear();
             }
             map.insert(key, value.clone());
         }
-        Ok(found)
+        Ok(value)
     }
 
     /// The summary of a group and of the latest earlier year of its tier (see

@@ -171,7 +171,8 @@ impl Exact {
             return None;
         }
         let divisor = gcd(numer.unsigned_abs(), denom.unsigned_abs());
-        // Both terms are at most i128::MAX in magnitude here only if they fit after dividing.
+        // A term of i128::MIN that nothing divides does not fit an i128 as a magnitude: it
+        // falls back to arbitrary precision.
         let numer = i128::try_from(numer.unsigned_abs() / divisor).ok()? * numer.signum();
         let denom = i128::try_from(denom.unsigned_abs() / divisor).ok()? * denom.signum();
         let (numer, denom) = if denom < 0 {
