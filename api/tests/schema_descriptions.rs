@@ -60,14 +60,14 @@ fn elements(schema: &Value) -> Vec<(String, bool)> {
 
 #[tokio::test]
 async fn every_element_of_the_schema_is_described() {
-    let schema = api::build_schema(
+    let served = api::build_schema(
         None,
         api::limits::QueryLimits::default(),
         api::graphql::live::Changes::start(None, std::time::Duration::from_secs(1)),
         None,
         true,
     );
-    let response = schema.execute(INTROSPECTION).await;
+    let response = served.execute(INTROSPECTION).await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data = response.data.into_json().expect("JSON");
     let schema = &data["__schema"];
@@ -75,6 +75,14 @@ async fn every_element_of_the_schema_is_described() {
     assert!(
         description.contains("e-government ranking"),
         "the schema's own description: {description}"
+    );
+    // Aliased and in a fragment, it is the same description.
+    let aliased = served
+        .execute("{ s: __schema { ...D } } fragment D on __Schema { d: description }")
+        .await;
+    assert_eq!(
+        aliased.data.into_json().expect("JSON")["s"]["d"].as_str(),
+        Some(description)
     );
     let elements = elements(schema);
     let missing: Vec<&str> = elements

@@ -60,6 +60,22 @@ async fn each_limit_refuses_with_its_code(server: TestServer) {
             .contains("nested")
     );
 
+    // nesting past async-graphql's recursion limit, through fragments, refused before anything
+    // walks the document
+    let nested = format!(
+        "{{ {}years{} }}",
+        "... on Query { ".repeat(40),
+        " }".repeat(40)
+    );
+    let response = server.post(&nested, json!({})).await;
+    assert_eq!(code(&response), "QUERY_TOO_COMPLEX");
+    assert!(
+        response["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nests")
+    );
+
     // complexity: a connection costs `first` times its fields (checked under a small limit)
     let options = api::ServerOptions {
         limits: api::limits::QueryLimits {

@@ -3,10 +3,11 @@
 //! is), and the descriptions of the types async-graphql makes itself.
 
 use async_graphql::Value;
-use async_graphql::extensions::ResolveInfo;
+use async_graphql::parser::types::{ExecutableDocument, OperationDefinition};
 
 use super::access::AuditEntry;
 use super::agency::Agency;
+use super::field_order;
 use super::live::Subscription;
 use super::movement::Movement;
 use super::mutation::Mutation;
@@ -23,10 +24,43 @@ and jurisdictions; write with a bearer token (mutations take one `input` and ans
 whose `errors` list what was refused). Scores are `Decimal` strings, exact; rates are in \
 percent. Every cacheable object implements `Node` with a stable `id`.";
 
-/// What `__schema { description }` answers instead of async-graphql's sentence (see
-/// [`super::hooks`]); `None` for every other field.
-pub(crate) fn answer(info: &ResolveInfo<'_>) -> Option<Value> {
-    (info.parent_type == "__Schema" && info.name == "description").then(|| Value::from(DESCRIPTION))
+/// Puts [`DESCRIPTION`] where `data`, the answer to `operation`, holds async-graphql's
+/// sentence: at every `description` of every `__schema`, aliased or in fragments (see
+/// [`super::run`]). `__schema` is only ever asked at the root.
+pub(crate) fn answer(
+    data: &mut Value,
+    document: &ExecutableDocument,
+    operation: &OperationDefinition,
+) {
+    let Value::Object(root) = data else { return };
+    let fragments = &document.fragments;
+    let mut keys = Vec::new();
+    field_order::collect(
+        &operation.selection_set.node,
+        fragments,
+        &mut keys,
+        &mut Vec::new(),
+    );
+    for (key, _, sets) in keys
+        .iter()
+        .filter(|(_, name, _)| name.as_str() == "__schema")
+    {
+        let Some(Value::Object(schema)) = root.get_mut(*key) else {
+            continue;
+        };
+        let mut fields = Vec::new();
+        for set in sets {
+            field_order::collect(set, fragments, &mut fields, &mut Vec::new());
+        }
+        for (field, _, _) in fields
+            .iter()
+            .filter(|(_, name, _)| name.as_str() == "description")
+        {
+            if let Some(value) = schema.get_mut(*field) {
+                *value = Value::from(DESCRIPTION);
+            }
+        }
+    }
 }
 
 /// Descriptions of the types async-graphql makes without one: the connections (one per listed

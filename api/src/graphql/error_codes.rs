@@ -11,18 +11,15 @@
 //!
 //! Errors that already carry a code (the resolvers' through [`crate::error`], the limits', the
 //! introspection policy's) keep it. async-graphql marks its own errors with nothing but their
-//! message, so they are labelled at the stage that made them (parsing, validation) and by their
-//! message after that, outermost of the schema's hooks ([`super::hooks`]), so for every request
-//! however it arrives: HTTP `POST` and `GET`, persisted queries and the WebSocket.
+//! message, so they are labelled by their message and the stage that made them, once the
+//! request has run ([`super::run`]), so for every request however it arrives: HTTP `POST` and
+//! `GET`, persisted queries and the WebSocket.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
 
 use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Name, Pos, Positioned, Response, ServerError, ServerResult, ValidationResult};
+use async_graphql::{Name, Pos, Positioned, Response, ServerError};
 use async_graphql_value::Value as DocumentValue;
-
-use crate::sync::lock;
 
 /// The document does not parse.
 pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
@@ -46,68 +43,52 @@ const VARIABLE_MISSING: (&str, &str) = ("Variable ", " is not defined.");
 const OPERATION_UNKNOWN: &str = "Unknown operation named";
 const OPERATION_REQUIRED: &str = "Operation name required";
 
-/// Labels the errors of one request, at each stage (see [`super::hooks`]).
-#[derive(Default)]
-pub(crate) struct Labeller {
-    /// Where the document's arguments given (in part) by a variable are: an invalid value
-    /// there is the variable's, the client's input, not the document's.
-    from_variables: Mutex<HashSet<Pos>>,
+/// Labels a parse error.
+pub(crate) fn parse_failed(error: ServerError) -> ServerError {
+    with_code(error, PARSE_FAILED)
 }
 
-impl Labeller {
-    /// After parsing: a parse error is labelled; where variables give arguments is noted.
-    pub(crate) fn parsed(
-        &self,
-        parsed: ServerResult<ExecutableDocument>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = parsed.map_err(|error| with_code(error, PARSE_FAILED))?;
-        *lock(&self.from_variables) = arguments_from_variables(&document);
-        Ok(document)
+/// Gives every error of a response without a code the code its message and its stage call
+/// for (see [`super::run`]). async-graphql's errors carry only a message, and a location where
+/// the document is at fault; the stage is known by the answer: an error without a path in an
+/// answer without data was made before the operation ran (validation, choosing the
+/// operation), any other as it ran. `document` is the request's, where variables give
+/// arguments: an invalid value there is the client's input, not the document's.
+pub(crate) fn label(mut response: Response, document: Option<&ExecutableDocument>) -> Response {
+    if response.errors.iter().all(has_code) {
+        return response;
     }
-
-    /// After validation: an invalid argument a variable gave is the client's input, any other
-    /// error the document's.
-    pub(crate) fn validated(
-        &self,
-        validated: Result<ValidationResult, Vec<ServerError>>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        validated.map_err(|errors| {
-            let from_variables = lock(&self.from_variables);
-            errors
-                .into_iter()
-                .map(|error| {
-                    let variable = error.message.starts_with(INVALID_ARGUMENT)
-                        && error.locations.iter().any(|at| from_variables.contains(at));
-                    let code = if variable {
-                        BAD_USER_INPUT
-                    } else {
-                        VALIDATION_FAILED
-                    };
-                    with_code(error, code)
-                })
-                .collect()
-        })
-    }
-}
-
-/// Gives every error of a response without a code the code its message calls for: the errors
-/// made after validation (choosing the operation, parsing a scalar as a resolver reads its
-/// arguments), and any other as `INTERNAL_SERVER_ERROR`.
-pub(crate) fn label_response(mut response: Response) -> Response {
+    let before_running = matches!(response.data, async_graphql::Value::Null);
+    let mut from_variables = None;
     response.errors = std::mem::take(&mut response.errors)
         .into_iter()
         .map(|error| {
+            if has_code(&error) {
+                return error;
+            }
+            let validation = before_running && error.path.is_empty();
             let message = error.message.as_str();
             let code = if message.starts_with(OPERATION_UNKNOWN)
                 || message.starts_with(OPERATION_REQUIRED)
             {
                 OPERATION_RESOLUTION_FAILURE
+            } else if message.starts_with(INVALID_ARGUMENT) && validation {
+                let from_variables = from_variables.get_or_insert_with(|| {
+                    document.map(arguments_from_variables).unwrap_or_default()
+                });
+                if error.locations.iter().any(|at| from_variables.contains(at)) {
+                    BAD_USER_INPUT
+                } else {
+                    VALIDATION_FAILED
+                }
             } else if message.starts_with(SCALAR_UNPARSED)
                 || message.starts_with(INVALID_ARGUMENT)
                 || (message.starts_with(VARIABLE_MISSING.0)
                     && message.ends_with(VARIABLE_MISSING.1))
             {
                 BAD_USER_INPUT
+            } else if validation {
+                VALIDATION_FAILED
             } else {
                 INTERNAL_SERVER_ERROR
             };
@@ -115,6 +96,13 @@ pub(crate) fn label_response(mut response: Response) -> Response {
         })
         .collect();
     response
+}
+
+fn has_code(error: &ServerError) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .is_some_and(|extensions| extensions.get("code").is_some())
 }
 
 /// The error with `code`, unless it already has one.
@@ -208,24 +196,46 @@ mod tests {
         assert_eq!(code(&labelled).as_deref(), Some("QUERY_TOO_COMPLEX"));
     }
 
+    /// An error made as the operation ran: it has a path.
+    fn at_field(message: &str) -> ServerError {
+        let mut error = error(message);
+        error.path = vec![async_graphql::PathSegment::Field("ranking".into())];
+        error
+    }
+
     #[test]
-    fn errors_after_validation_are_labelled_by_their_message() {
-        let response = label_response(Response::from_errors(vec![
-            error(r#"Unknown operation named "B""#),
-            error("Operation name required in request."),
-            error(r#"Failed to parse "Int": Only integers from -2^31 to 2^31-1"#),
-            error("Variable year is not defined."),
-            error("something nobody foresaw"),
-        ]));
+    fn errors_are_labelled_by_their_message_and_stage() {
+        let mut response = Response::new(async_graphql::Value::Object(Default::default()));
+        response.errors = vec![
+            at_field(r#"Failed to parse "Int": Only integers from -2^31 to 2^31-1"#),
+            at_field("Variable year is not defined."),
+            at_field("something nobody foresaw"),
+        ];
+        let codes: Vec<_> = label(response, None)
+            .errors
+            .iter()
+            .filter_map(code)
+            .collect();
+        assert_eq!(
+            codes,
+            [BAD_USER_INPUT, BAD_USER_INPUT, INTERNAL_SERVER_ERROR]
+        );
+
+        let response = label(
+            Response::from_errors(vec![
+                error(r#"Unknown operation named "B""#),
+                error("Operation name required in request."),
+                error(r#"Unknown field "rnking" on type "Query"."#),
+            ]),
+            None,
+        );
         let codes: Vec<_> = response.errors.iter().filter_map(code).collect();
         assert_eq!(
             codes,
             [
                 OPERATION_RESOLUTION_FAILURE,
                 OPERATION_RESOLUTION_FAILURE,
-                BAD_USER_INPUT,
-                BAD_USER_INPUT,
-                INTERNAL_SERVER_ERROR
+                VALIDATION_FAILED
             ]
         );
     }

@@ -4,7 +4,7 @@
 //! async-graphql resolves the fields of a query's objects concurrently and writes each into
 //! the answer as it completes (async-graphql issue 612), so a field answered from memory came
 //! before one that waited for the database: `{ years ranking { ... } }` could answer `ranking`
-//! first. Resolving them one by one would defeat the batching loaders; instead [`Orderer`]
+//! first. Resolving them one by one would defeat the batching loaders; instead [`order`]
 //! puts each object's fields back in the order of the document (fields, aliases, fragments
 //! and inline fragments in the order written, a key at its first place) once the answer is
 //! complete, for queries and mutations and for every event of a subscription. A key the
@@ -15,73 +15,25 @@
 //! whose fragments ask the same key in different orders.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
     SelectionSet,
 };
-use async_graphql::{Name, Positioned, Response, Value};
+use async_graphql::{Name, Positioned, Value};
 
-use crate::sync::lock;
-
-/// Puts the answers of one request in order (see [`super::hooks`]).
-#[derive(Default)]
-pub(crate) struct Orderer {
-    /// Shared with the stream of a subscription, which outlives the calls that fill it.
-    request: Arc<Request>,
-}
-
-/// What the request asked, as it becomes known.
-#[derive(Default)]
-struct Request {
-    /// The operation name the request gave, if any.
-    operation_name: Mutex<Option<String>>,
-    /// The parsed document, once parsed.
-    document: Mutex<Option<Arc<ExecutableDocument>>>,
-}
-
-impl Request {
-    /// Puts `response`'s data in the order of the request's operation.
-    fn order(&self, mut response: Response) -> Response {
-        let document = lock(&self.document).clone();
-        let name = lock(&self.operation_name).clone();
-        if let Some(document) = document
-            && let Some(operation) = operation(&document, name.as_deref())
-        {
-            let root = [&operation.selection_set.node];
-            reorder(&mut response.data, &root, &document.fragments);
-        }
-        response
-    }
-}
-
-impl Orderer {
-    /// Notes the operation the request names.
-    pub(crate) fn prepared(&self, request: &async_graphql::Request) {
-        *lock(&self.request.operation_name) = request.operation_name.clone();
-    }
-
-    /// Notes the document, once parsed.
-    pub(crate) fn parsed(&self, document: &ExecutableDocument) {
-        *lock(&self.request.document) = Some(Arc::new(document.clone()));
-    }
-
-    /// Puts an answer in order.
-    pub(crate) fn order(&self, response: Response) -> Response {
-        self.request.order(response)
-    }
-
-    /// Puts each event of a subscription in order, with what the request holds by the time
-    /// each comes (the stream is made before the request is even parsed).
-    pub(crate) fn ordering(&self) -> impl Fn(Response) -> Response + Send + 'static {
-        let request = Arc::clone(&self.request);
-        move |response| request.order(response)
-    }
+/// Puts `data`, the answer to `operation` of `document`, in the order the operation asked
+/// (see [`super::run`]).
+pub(crate) fn order(
+    data: &mut Value,
+    document: &ExecutableDocument,
+    operation: &OperationDefinition,
+) {
+    reorder(data, &[&operation.selection_set.node], &document.fragments);
 }
 
 /// The operation a request runs: the one named, or the only one.
-fn operation<'a>(
+pub(crate) fn operation<'a>(
     document: &'a ExecutableDocument,
     name: Option<&str>,
 ) -> Option<&'a OperationDefinition> {
@@ -97,7 +49,7 @@ fn operation<'a>(
     }
 }
 
-type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
+pub(crate) type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
 
 /// Puts the fields of `value`'s objects in the order of `sets` (the selection sets that
 /// asked for it: one, or several when a key was asked more than once), all the way down.
@@ -109,12 +61,13 @@ fn reorder(value: &mut Value, sets: &[&SelectionSet], fragments: &Fragments) {
     reorder_by(value, &keys, fragments);
 }
 
-/// The response keys of a selection, each with the selection sets under it.
-type Keys<'a> = [(&'a Name, Vec<&'a SelectionSet>)];
+/// A response key of a selection, with the name of the field it answers and the selection
+/// sets under it.
+pub(crate) type Key<'a> = (&'a Name, &'a Name, Vec<&'a SelectionSet>);
 
 /// Puts `value` (an object, or a list of them) in the order of `keys`, collected once for
 /// every item of a list. An object already in order (most are) is not rebuilt.
-fn reorder_by(value: &mut Value, keys: &Keys<'_>, fragments: &Fragments) {
+fn reorder_by(value: &mut Value, keys: &[Key<'_>], fragments: &Fragments) {
     match value {
         Value::List(items) => {
             for item in items {
@@ -124,18 +77,18 @@ fn reorder_by(value: &mut Value, keys: &Keys<'_>, fragments: &Fragments) {
         Value::Object(fields) => {
             let asked = keys
                 .iter()
-                .map(|(key, _)| *key)
+                .map(|(key, _, _)| *key)
                 .filter(|key| fields.contains_key(*key));
             if !fields.keys().eq(asked) {
                 let mut unordered = std::mem::take(fields);
-                for (key, _) in keys {
+                for (key, _, _) in keys {
                     if let Some(field) = unordered.shift_remove(*key) {
                         fields.insert((*key).clone(), field);
                     }
                 }
                 fields.extend(unordered);
             }
-            for (key, subsets) in keys {
+            for (key, _, subsets) in keys {
                 if let Some(field) = fields.get_mut(*key) {
                     reorder(field, subsets, fragments);
                 }
@@ -145,12 +98,12 @@ fn reorder_by(value: &mut Value, keys: &Keys<'_>, fragments: &Fragments) {
     }
 }
 
-/// The response keys of a selection set in the order written, each with the selection sets
-/// of the fields under it, looking through fragments (each once).
-fn collect<'a>(
+/// The response keys of a selection set in the order written, each with its field's name and
+/// the selection sets of the fields under it, looking through fragments (each once).
+pub(crate) fn collect<'a>(
     set: &'a SelectionSet,
     fragments: &'a Fragments,
-    keys: &mut Vec<(&'a Name, Vec<&'a SelectionSet>)>,
+    keys: &mut Vec<Key<'a>>,
     visited: &mut Vec<&'a Name>,
 ) {
     for item in &set.items {
@@ -158,9 +111,9 @@ fn collect<'a>(
             Selection::Field(field) => {
                 let key = &field.node.response_key().node;
                 let subset = &field.node.selection_set.node;
-                match keys.iter_mut().find(|(known, _)| *known == key) {
-                    Some((_, subsets)) => subsets.push(subset),
-                    None => keys.push((key, vec![subset])),
+                match keys.iter_mut().find(|(known, _, _)| *known == key) {
+                    Some((_, _, subsets)) => subsets.push(subset),
+                    None => keys.push((key, &field.node.name.node, vec![subset])),
                 }
             }
             Selection::InlineFragment(fragment) => {
@@ -212,8 +165,7 @@ mod tests {
             "z": [2020],
         });
         let mut data = Value::from_json(answer).unwrap();
-        let root = [&operation(&document, None).unwrap().selection_set.node];
-        reorder(&mut data, &root, &document.fragments);
+        order(&mut data, &document, operation(&document, None).unwrap());
         assert_eq!(
             keys(&data),
             [

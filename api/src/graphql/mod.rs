@@ -8,7 +8,6 @@ pub mod decision;
 pub mod description;
 pub mod error_codes;
 pub mod field_order;
-mod hooks;
 pub mod live;
 pub mod loaders;
 pub mod movement;
@@ -19,6 +18,7 @@ pub mod policy;
 pub mod query;
 pub mod reads;
 pub mod result;
+pub mod run;
 pub mod scalars;
 pub mod scheme;
 pub mod summary;
@@ -35,10 +35,12 @@ use mutation::Mutation;
 use query::Query;
 use reads::Reads;
 
-/// The schema served at `/graphql`.
+/// The schema served at `/graphql`, as async-graphql runs it; requests run through
+/// [`run::Served`].
 pub type AppSchema = Schema<Query, Mutation, live::Subscription>;
 
-/// Builds the schema over a database connection, refusing queries beyond `limits` and
+/// Builds the schema over a database connection, refusing queries beyond `limits` (those
+/// async-graphql checks itself; [`run::Served`] checks the others and runs every request) and
 /// announcing changes through `changes`. Without a connection it still builds, for printing the
 /// SDL. Each request must also carry its own [`loaders::loaders`] and caller (see
 /// [`with_loaders`]), and its introspection policy ([`policy::Introspection::restrict`]).
@@ -50,23 +52,25 @@ pub fn build_schema(
     changes: std::sync::Arc<live::Changes>,
     default_jurisdiction: Option<String>,
     suggestions: bool,
-) -> AppSchema {
+) -> run::Served {
     let mut builder = Schema::build(Query::default(), Mutation::default(), live::Subscription)
         // async-graphql's guard against a flood of directives on one field (CVE-2024-47614),
         // checked as the document is parsed, before validation answers each one.
         .limit_directives(limits.max_directives)
-        // One extension for every stage of a request (see `hooks`).
-        .extension(hooks::Hooks { limits });
+        .limit_recursive_depth(crate::http::limits::NESTING)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity);
     builder = description::describe_builtins(builder)
         .data(changes)
         .data(DefaultJurisdiction(default_jurisdiction));
     if !suggestions {
         builder = builder.disable_suggestions();
     }
-    match db {
+    let schema = match db {
         Some(db) => builder.data(db).finish(),
         None => builder.finish(),
-    }
+    };
+    run::Served::new(schema, limits)
 }
 
 /// The schema's SDL as committed in `api/schema.graphql`, fields (of objects, interfaces and
@@ -75,8 +79,8 @@ pub fn build_schema(
 /// enum values keep their declared order, which no reorganisation changes and which carries
 /// meaning: `year, tier, index, first, after`; `Role` from the least to the most allowed, as
 /// its description says.
-pub fn sdl(schema: &AppSchema) -> String {
-    schema.sdl_with_options(
+pub fn sdl(schema: &run::Served) -> String {
+    schema.schema().sdl_with_options(
         async_graphql::SDLExportOptions::new()
             .sorted_fields()
             .include_specified_by(),

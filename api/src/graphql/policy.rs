@@ -9,9 +9,10 @@
 
 use std::str::FromStr;
 
-use async_graphql::extensions::ExtensionContext;
+use std::any::TypeId;
+
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensions, ServerResult};
+use async_graphql::{Data, ErrorExtensions, ServerResult};
 
 use super::access::Caller;
 
@@ -71,9 +72,13 @@ struct Refused {
 }
 
 /// Refuses, before it runs, a document that asks for `__schema` or `__type` in a request
-/// marked by [`Introspection::restrict`] (called by [`super::hooks`] once it is parsed).
-pub(crate) fn guard(ctx: &ExtensionContext<'_>, document: &ExecutableDocument) -> ServerResult<()> {
-    match ctx.data_opt::<Refused>() {
+/// marked by [`Introspection::restrict`] (`data` is the request's; called by [`super::run`]
+/// once it is parsed).
+pub(crate) fn guard(data: &Data, document: &ExecutableDocument) -> ServerResult<()> {
+    let refused = data
+        .get(&TypeId::of::<Refused>())
+        .and_then(|marked| marked.downcast_ref::<Refused>());
+    match refused {
         Some(refused) if introspects(document) => {
             let error = async_graphql::Error::new(refused.message)
                 .extend_with(|_, extensions| extensions.set("code", refused.code));

@@ -8,7 +8,7 @@
 //! (checked by tests).
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensions, ServerError, ServerResult, ValidationResult};
+use async_graphql::{ErrorExtensions, ServerError, ServerResult};
 
 /// The code of every refusal by these limits.
 pub const CODE: &str = "QUERY_TOO_COMPLEX";
@@ -65,38 +65,26 @@ fn refusal(message: String) -> ServerError {
     error.into_server_error(Default::default())
 }
 
-/// async-graphql's refusals of too many directives on a field and of a document nested
-/// deeper than its recursion limit (32), which it makes as it parses, with a code like this
-/// module's other refusals. They are known by their message, the only mark they carry; other
-/// errors pass unchanged (and are parse errors, see `graphql::error_codes`).
-fn parse_refusal(error: ServerError) -> ServerError {
-    const MESSAGES: [&str; 2] = [
-        "The number of directives on the field",
-        "The recursion depth of the query cannot be greater than",
-    ];
-    if error.extensions.is_none()
-        && MESSAGES
-            .iter()
-            .any(|message| error.message.starts_with(message))
-    {
-        let mut refused = refusal(error.message);
-        refused.locations = error.locations;
-        refused
-    } else {
-        error
-    }
-}
+/// How deep selection sets may nest, fragments included, before anything walks the document:
+/// async-graphql's own recursion limit (its default), which the schema is built with.
+pub const NESTING: usize = 32;
+
+/// async-graphql's messages for the limits it checks itself, as the schema is built to
+/// ([`crate::graphql::build_schema`]): they carry nothing else to know them by.
+const TOO_MANY_DIRECTIVES: &str = "The number of directives on the field";
+const TOO_COMPLEX: &str = "Query is too complex.";
+const TOO_DEEP: &str = "Query is nested too deep.";
 
 impl QueryLimits {
-    /// After parsing (see [`crate::graphql::hooks`]): a parse error is the limits' when the
-    /// parser stopped at one of theirs; a document with too many aliases or root fields is
-    /// refused.
-    pub(crate) fn parsed(
-        &self,
-        parsed: ServerResult<ExecutableDocument>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = parsed.map_err(parse_refusal)?;
-        let aliases = count_aliases(&document);
+    /// Before the document runs (see [`crate::graphql::run`]): one nested deeper than
+    /// [`NESTING`], with too many aliases or with too many root fields is refused.
+    pub(crate) fn check(&self, document: &ExecutableDocument) -> ServerResult<()> {
+        if nests_deeper(document, NESTING) {
+            return Err(refusal(format!(
+                "the query nests selection sets more than {NESTING} deep, fragments included"
+            )));
+        }
+        let aliases = count_aliases(document);
         if aliases > self.max_aliases {
             return Err(refusal(format!(
                 "the query has {aliases} aliases; at most {} are allowed",
@@ -104,7 +92,7 @@ impl QueryLimits {
             )));
         }
         for (_, operation) in document.operations.iter() {
-            let roots = root_fields(&document, &operation.node.selection_set.node);
+            let roots = root_fields(document, &operation.node.selection_set.node);
             if roots > self.max_root_fields {
                 return Err(refusal(format!(
                     "an operation asks for {roots} root fields; at most {} are allowed",
@@ -112,30 +100,78 @@ impl QueryLimits {
                 )));
             }
         }
-        Ok(document)
+        Ok(())
     }
 
-    /// After validation: a query nested too deep or too complex is refused.
-    pub(crate) fn validated(
-        &self,
-        validated: Result<ValidationResult, Vec<ServerError>>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = validated?;
-        if result.depth > self.max_depth {
-            return Err(vec![refusal(format!(
-                "the query is nested {} deep; at most {} is allowed",
-                result.depth, self.max_depth
-            ))]);
+    /// async-graphql's refusal of a document by one of these limits (directives on a field
+    /// as it parses, depth and complexity as it validates) told with this module's code and
+    /// words. Other errors pass unchanged.
+    pub(crate) fn relabel(&self, error: ServerError) -> ServerError {
+        if error.extensions.is_some() {
+            return error;
         }
-        if result.complexity > self.max_complexity {
-            return Err(vec![refusal(format!(
-                "the query's complexity is {} (a connection counts `first` times its fields); \
-                 at most {} is allowed: ask for fewer rows or fields",
-                result.complexity, self.max_complexity
-            ))]);
-        }
-        Ok(result)
+        let message = if error.message.starts_with(TOO_MANY_DIRECTIVES) {
+            error.message.clone()
+        } else if error.message == TOO_DEEP {
+            format!(
+                "the query is nested more than {} deep, the most allowed",
+                self.max_depth
+            )
+        } else if error.message == TOO_COMPLEX {
+            format!(
+                "the query's complexity is over {}, the most allowed (a connection counts \
+                 `first` times its fields): ask for fewer rows or fields",
+                self.max_complexity
+            )
+        } else {
+            return error;
+        };
+        let mut refused = refusal(message);
+        refused.locations = error.locations;
+        refused
     }
+}
+
+/// Whether selection sets nest deeper than `limit`, counting a fragment as a level (as
+/// async-graphql does); stops at the limit, so a fragment cycle ends too.
+fn nests_deeper(document: &ExecutableDocument, limit: usize) -> bool {
+    fn deeper(
+        document: &ExecutableDocument,
+        set: &SelectionSet,
+        depth: usize,
+        limit: usize,
+    ) -> bool {
+        if depth > limit {
+            return true;
+        }
+        set.items.iter().any(|item| match &item.node {
+            Selection::Field(field) => {
+                let below = &field.node.selection_set.node;
+                !below.items.is_empty() && deeper(document, below, depth + 1, limit)
+            }
+            Selection::InlineFragment(fragment) => deeper(
+                document,
+                &fragment.node.selection_set.node,
+                depth + 1,
+                limit,
+            ),
+            Selection::FragmentSpread(spread) => document
+                .fragments
+                .get(&spread.node.fragment_name.node)
+                .is_some_and(|fragment| {
+                    deeper(
+                        document,
+                        &fragment.node.selection_set.node,
+                        depth + 1,
+                        limit,
+                    )
+                }),
+        })
+    }
+    document
+        .operations
+        .iter()
+        .any(|(_, operation)| deeper(document, &operation.node.selection_set.node, 0, limit))
 }
 
 /// Aliased fields in every operation and fragment of the document.

@@ -13,13 +13,14 @@ use super::limits::QueryLimits;
 use super::metrics::Metrics;
 use super::persisted::{self, PersistedQueries};
 use super::response_cache::ResponseCache;
+use crate::build_schema;
 use crate::graphql::access::Caller;
 use crate::graphql::live::Changes;
 use crate::graphql::mutation::payload::RefusalLog;
 use crate::graphql::policy::Introspection;
 use crate::graphql::reads::Reads;
+use crate::graphql::run::Served;
 use crate::graphql::with_loaders;
-use crate::{AppSchema, build_schema};
 
 /// How the server behaves.
 #[derive(Clone, Debug)]
@@ -98,7 +99,7 @@ impl Default for ServerOptions {
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    pub schema: AppSchema,
+    pub schema: Served,
     pub db: DatabaseConnection,
     pub options: ServerOptions,
     pub cache: Arc<ResponseCache>,
