@@ -4,7 +4,7 @@
 //! async-graphql resolves the fields of a query's objects concurrently and writes each into
 //! the answer as it completes (async-graphql issue 612), so a field answered from memory came
 //! before one that waited for the database: `{ years ranking { ... } }` could answer `ranking`
-//! first. Resolving them one by one would defeat the batching loaders; instead [`order`]
+//! first. Resolving them one by one would defeat the batching loaders; instead [`Shape`]
 //! puts each object's fields back in the order of the document (fields, aliases, fragments
 //! and inline fragments in the order written, a key at its first place) once the answer is
 //! complete, for queries and mutations and for every event of a subscription. A key the
@@ -22,14 +22,65 @@ use async_graphql::parser::types::{
 };
 use async_graphql::{Name, Positioned, Value};
 
-/// Puts `data`, the answer to `operation` of `document`, in the order the operation asked
-/// (see [`super::run`]).
-pub(crate) fn order(
-    data: &mut Value,
-    document: &ExecutableDocument,
-    operation: &OperationDefinition,
-) {
-    reorder(data, &[&operation.selection_set.node], &document.fragments);
+/// The order of the keys of an operation's answer, all the way down: collected once per
+/// document and operation (see [`super::documents`]), then laid over every answer.
+#[derive(Debug, Default)]
+pub(crate) struct Shape(Vec<(Name, Shape)>);
+
+impl Shape {
+    /// The shape of the answers to `operation` of `document`. Made only for a document that
+    /// passed validation, whose complexity limit bounds how far fragments unfold.
+    pub(crate) fn of(document: &ExecutableDocument, operation: &OperationDefinition) -> Self {
+        Self::of_sets(&[&operation.selection_set.node], &document.fragments)
+    }
+
+    /// The shape of the fields asked by `sets` (one, or several when a key was asked more
+    /// than once).
+    fn of_sets(sets: &[&SelectionSet], fragments: &Fragments) -> Self {
+        let mut keys = Vec::new();
+        for set in sets {
+            collect(set, fragments, &mut keys, &mut Vec::new());
+        }
+        Self(
+            keys.into_iter()
+                .map(|(key, _, subsets)| (key.clone(), Self::of_sets(&subsets, fragments)))
+                .collect(),
+        )
+    }
+
+    /// Puts `value` (an object, or a list of them) in this order. An object already in order
+    /// (most are) is only looked at.
+    pub(crate) fn order(&self, value: &mut Value) {
+        match value {
+            Value::List(items) => items.iter_mut().for_each(|item| self.order(item)),
+            Value::Object(fields) => {
+                if !self.in_order(fields.keys()) {
+                    let mut unordered = std::mem::take(fields);
+                    for (key, _) in &self.0 {
+                        if let Some(field) = unordered.shift_remove(key) {
+                            fields.insert(key.clone(), field);
+                        }
+                    }
+                    fields.extend(unordered);
+                }
+                for (key, shape) in &self.0 {
+                    if let Some(field) = fields.get_mut(key)
+                        && !shape.0.is_empty()
+                    {
+                        shape.order(field);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `keys` come in this order (each asked, none before one asked earlier).
+    fn in_order<'a>(&self, keys: impl Iterator<Item = &'a Name>) -> bool {
+        let mut asked = self.0.iter();
+        keys.into_iter()
+            .all(|key| asked.any(|(known, _)| known == key))
+    }
 }
 
 /// The operation a request runs: the one named, or the only one.
@@ -51,52 +102,9 @@ pub(crate) fn operation<'a>(
 
 pub(crate) type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
 
-/// Puts the fields of `value`'s objects in the order of `sets` (the selection sets that
-/// asked for it: one, or several when a key was asked more than once), all the way down.
-fn reorder(value: &mut Value, sets: &[&SelectionSet], fragments: &Fragments) {
-    let mut keys = Vec::new();
-    for set in sets {
-        collect(set, fragments, &mut keys, &mut Vec::new());
-    }
-    reorder_by(value, &keys, fragments);
-}
-
 /// A response key of a selection, with the name of the field it answers and the selection
 /// sets under it.
 pub(crate) type Key<'a> = (&'a Name, &'a Name, Vec<&'a SelectionSet>);
-
-/// Puts `value` (an object, or a list of them) in the order of `keys`, collected once for
-/// every item of a list. An object already in order (most are) is not rebuilt.
-fn reorder_by(value: &mut Value, keys: &[Key<'_>], fragments: &Fragments) {
-    match value {
-        Value::List(items) => {
-            for item in items {
-                reorder_by(item, keys, fragments);
-            }
-        }
-        Value::Object(fields) => {
-            let asked = keys
-                .iter()
-                .map(|(key, _, _)| *key)
-                .filter(|key| fields.contains_key(*key));
-            if !fields.keys().eq(asked) {
-                let mut unordered = std::mem::take(fields);
-                for (key, _, _) in keys {
-                    if let Some(field) = unordered.shift_remove(*key) {
-                        fields.insert((*key).clone(), field);
-                    }
-                }
-                fields.extend(unordered);
-            }
-            for (key, _, subsets) in keys {
-                if let Some(field) = fields.get_mut(*key) {
-                    reorder(field, subsets, fragments);
-                }
-            }
-        }
-        _ => {}
-    }
-}
 
 /// The response keys of a selection set in the order written, each with its field's name and
 /// the selection sets of the fields under it, looking through fragments (each once).
@@ -165,7 +173,7 @@ mod tests {
             "z": [2020],
         });
         let mut data = Value::from_json(answer).unwrap();
-        order(&mut data, &document, operation(&document, None).unwrap());
+        Shape::of(&document, operation(&document, None).unwrap()).order(&mut data);
         assert_eq!(
             keys(&data),
             [

@@ -6,6 +6,7 @@ pub mod agency;
 pub mod catalog;
 pub mod decision;
 pub mod description;
+pub mod documents;
 pub mod error_codes;
 pub mod field_order;
 pub mod live;

@@ -71,15 +71,15 @@ struct Refused {
     message: &'static str,
 }
 
-/// Refuses, before it runs, a document that asks for `__schema` or `__type` in a request
-/// marked by [`Introspection::restrict`] (`data` is the request's; called by [`super::run`]
-/// once it is parsed).
-pub(crate) fn guard(data: &Data, document: &ExecutableDocument) -> ServerResult<()> {
+/// Refuses, before it runs, a document that asks for `__schema` or `__type` (`introspects`)
+/// in a request marked by [`Introspection::restrict`] (`data` is the request's; called by
+/// [`super::run`] once it is parsed).
+pub(crate) fn guard(data: &Data, introspects: bool) -> ServerResult<()> {
     let refused = data
         .get(&TypeId::of::<Refused>())
         .and_then(|marked| marked.downcast_ref::<Refused>());
     match refused {
-        Some(refused) if introspects(document) => {
+        Some(refused) if introspects => {
             let error = async_graphql::Error::new(refused.message)
                 .extend_with(|_, extensions| extensions.set("code", refused.code));
             Err(error.into_server_error(Default::default()))
@@ -89,7 +89,7 @@ pub(crate) fn guard(data: &Data, document: &ExecutableDocument) -> ServerResult<
 }
 
 /// Whether any operation or fragment of the document selects `__schema` or `__type`.
-fn introspects(document: &ExecutableDocument) -> bool {
+pub(crate) fn introspects(document: &ExecutableDocument) -> bool {
     fn in_set(set: &SelectionSet) -> bool {
         set.items.iter().any(|item| match &item.node {
             Selection::Field(field) => {

@@ -10,9 +10,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::auth::caller;
-use super::graphql_http::{self, GetParams, MediaType, only_reads, writes};
+use super::graphql_http::{self, GetParams, MediaType};
 use super::state::AppState;
-use super::{cors, graphiql, limits, websocket};
+use super::{cors, graphiql, websocket};
 use crate::graphql::access::Caller;
 use crate::graphql::reads::Reads;
 
@@ -139,18 +139,27 @@ async fn execute(
     };
     // Before anything parses it; a persisted query was checked when it was sent.
     if let Some(refused) = state.options.limits.refuse_oversized(&request.query) {
-        state.metrics.graphql_errors(std::iter::once(limits::CODE));
-        let response = async_graphql::Response::from_errors(vec![refused]);
-        return match media.encode(&response) {
-            Ok((status, answer)) => media.answer(status, answer),
-            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        };
+        return answer(
+            &state,
+            media,
+            async_graphql::Response::from_errors(vec![refused]),
+        );
     }
-    if let Err((code, message)) = state.persisted.resolve(&mut request) {
+    let only_reads = |request: &mut async_graphql::Request| {
+        state
+            .schema
+            .parse(request)
+            .is_ok_and(|parsed| parsed.only_reads())
+    };
+    if let Err((code, message)) = state.persisted.resolve(&mut request, only_reads) {
         state.metrics.graphql_errors(std::iter::once(code));
         return media.refusal(StatusCode::OK, code, &message);
     }
-    if method == Method::Get && writes(&mut request) {
+    let parsed = match state.schema.parse(&mut request) {
+        Ok(parsed) => parsed,
+        Err(refused) => return answer(&state, media, *refused),
+    };
+    if method == Method::Get && !parsed.only_reads() {
         let mut refused = media.refusal(
             StatusCode::METHOD_NOT_ALLOWED,
             "BAD_USER_INPUT",
@@ -179,12 +188,38 @@ async fn execute(
         state.metrics.kept_answer_served();
         return media.answer(StatusCode::OK, answer);
     }
-    let cacheable = only_reads(&mut request);
+    let cacheable = parsed.only_reads();
     let reads = Reads::default();
     let response = match run(&state, media, request, caller, cacheable, reads.clone()).await {
         Ok(response) => response,
         Err(refusal) => return refusal,
     };
+    let Some((status, answer)) = encode(&state, media, &response) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Some(version) = version.filter(|_| cacheable && response.errors.is_empty()) {
+        state
+            .cache
+            .put(version, key, answer.clone(), reads.finish());
+    }
+    media.answer(status, answer)
+}
+
+/// The answer to send for `response`, its errors counted in the metrics.
+fn answer(state: &AppState, media: MediaType, response: async_graphql::Response) -> Response {
+    match encode(state, media, &response) {
+        Some((status, answer)) => media.answer(status, answer),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// `response` encoded as the client asked, its errors counted in the metrics; `None` when it
+/// cannot be serialized (logged).
+fn encode(
+    state: &AppState,
+    media: MediaType,
+    response: &async_graphql::Response,
+) -> Option<(StatusCode, Bytes)> {
     state
         .metrics
         .graphql_errors(response.errors.iter().map(|error| {
@@ -193,19 +228,10 @@ async fn execute(
                 _ => "GRAPHQL_VALIDATION_FAILED",
             }
         }));
-    let (status, answer) = match media.encode(&response) {
-        Ok(encoded) => encoded,
-        Err(error) => {
-            tracing::error!(%error, "cannot serialize a GraphQL response");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    if let Some(version) = version.filter(|_| cacheable && response.errors.is_empty()) {
-        state
-            .cache
-            .put(version, key, answer.clone(), reads.finish());
-    }
-    media.answer(status, answer)
+    media
+        .encode(response)
+        .inspect_err(|error| tracing::error!(%error, "cannot serialize a GraphQL response"))
+        .ok()
 }
 
 /// Runs the request for its caller: a read within the request timeout (else the `TIMEOUT`

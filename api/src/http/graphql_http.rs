@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -111,23 +110,6 @@ struct Wire<'a> {
     data: Option<&'a async_graphql::Value>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     extensions: &'a BTreeMap<String, async_graphql::Value>,
-}
-
-/// Whether every operation of the request's document is a query. The document is parsed once,
-/// and kept for the execution; one that does not parse does not only read.
-pub fn only_reads(request: &mut async_graphql::Request) -> bool {
-    request.parsed_query().is_ok_and(|document| {
-        document
-            .operations
-            .iter()
-            .all(|(_, operation)| operation.node.ty == OperationType::Query)
-    })
-}
-
-/// Whether the request's document parses and holds an operation that is not a query (a
-/// mutation, or a subscription, which HTTP does not serve).
-pub fn writes(request: &mut async_graphql::Request) -> bool {
-    request.parsed_query().is_ok() && !only_reads(request)
 }
 
 /// The parameters of a `GET /graphql`: a query, or with `extensions` a persisted query's hash.

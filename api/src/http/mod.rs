@@ -10,7 +10,7 @@
 //! depends on no handler.
 
 mod auth;
-mod bounded;
+pub(crate) mod bounded;
 pub mod cors;
 mod dashboard;
 mod export;

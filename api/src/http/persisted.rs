@@ -13,7 +13,6 @@ use async_graphql::Value;
 use sha2::{Digest, Sha256};
 
 use super::bounded::{Bounded, Budget};
-use super::graphql_http::only_reads;
 
 /// The code of an unknown hash, as Apollo clients expect it.
 pub const NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
@@ -46,9 +45,14 @@ impl PersistedQueries {
     }
 
     /// Completes a request carrying `extensions.persistedQuery`: fills in the query of a known
-    /// hash, or checks a query sent with its hash and keeps it if it only reads. Other requests
+    /// hash, or checks a query sent with its hash and keeps it if it only reads (as `only_reads`
+    /// tells, parsing it). Other requests
     /// pass unchanged.
-    pub fn resolve(&self, request: &mut async_graphql::Request) -> Result<(), Refused> {
+    pub fn resolve(
+        &self,
+        request: &mut async_graphql::Request,
+        only_reads: impl FnOnce(&mut async_graphql::Request) -> bool,
+    ) -> Result<(), Refused> {
         let Some(Value::Object(persisted)) = request.extensions.get("persistedQuery") else {
             return Ok(());
         };

@@ -29,7 +29,6 @@ use futures::{SinkExt, StreamExt};
 use tokio::sync::Notify;
 
 use super::auth::{Unidentified, identify};
-use super::graphql_http::{only_reads, writes};
 use super::state::AppState;
 use crate::graphql::access::Caller;
 
@@ -215,11 +214,11 @@ impl Operations {
             Ok(caller) => caller,
             Err(refusal) => return stream::once(std::future::ready(refusal)).boxed(),
         };
-        if let Some(refused) = self.state.options.limits.refuse_oversized(&request.query) {
-            let refusal = Response::from_errors(vec![refused]);
-            return stream::once(std::future::ready(refusal)).boxed();
-        }
-        if only_reads(&mut request) {
+        let parsed = match self.state.schema.parse(&mut request) {
+            Ok(parsed) => parsed,
+            Err(refusal) => return stream::once(std::future::ready(*refusal)).boxed(),
+        };
+        if parsed.only_reads() {
             let request = self.state.for_caller(request, caller, Reads::default());
             let timeout = self.state.options.request_timeout;
             let schema = self.state.schema.clone();
@@ -239,12 +238,10 @@ impl Operations {
             })
             .boxed();
         }
-        let is_subscription = request.parsed_query().is_ok_and(|document| {
-            document.operations.iter().all(|(_, operation)| {
-                operation.node.ty == async_graphql::parser::types::OperationType::Subscription
-            })
+        let is_subscription = parsed.document().operations.iter().all(|(_, operation)| {
+            operation.node.ty == async_graphql::parser::types::OperationType::Subscription
         });
-        if writes(&mut request) && !is_subscription {
+        if !is_subscription {
             let refusal = refused(
                 "BAD_USER_INPUT",
                 "a WebSocket only reads and listens: send mutations with POST",
