@@ -5,6 +5,7 @@
 //! Another process is a second connection pool on the same database writing plain SQL, so the
 //! triggers of migration `m20261202_000009_group_versions` are what tells the server.
 
+use std::borrow::Borrow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,10 +46,11 @@ where
 }
 
 /// What a result shows, comparable.
-fn shown(views: &[ResultView]) -> Vec<String> {
+fn shown<V: Borrow<ResultView>>(views: &[V]) -> Vec<String> {
     views
         .iter()
-        .map(|view| {
+        .map(Borrow::borrow)
+        .map(|view: &ResultView| {
             format!(
                 "{:?} {:?} {} {:?} {}",
                 view.row, view.agency, view.scheme.id, view.decision, view.index_code

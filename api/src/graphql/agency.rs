@@ -89,7 +89,7 @@ impl Agency {
             .iter()
             .filter(|view| from_year.is_none_or(|from| view.row.year >= from))
             .filter(|view| to_year.is_none_or(|to| view.row.year <= to))
-            .map(|view| ResultNode::from(view.clone()))
+            .map(|view| ResultNode::from(Arc::clone(view)))
             .collect())
     }
 
@@ -107,7 +107,7 @@ impl Agency {
         Ok(series
             .iter()
             .find(|view| view.row.year == year)
-            .map(|view| ResultNode::from(view.clone())))
+            .map(|view| ResultNode::from(Arc::clone(view))))
     }
 }
 
@@ -118,7 +118,7 @@ impl Agency {
         &self,
         ctx: &Context<'_>,
         index: Option<String>,
-    ) -> ApiResult<Arc<Vec<service::ranking::ResultView>>> {
+    ) -> ApiResult<Arc<Vec<Arc<service::ranking::ResultView>>>> {
         let snapshots = super::snapshots(ctx);
         if snapshots.model.keeps() {
             let index = snapshots.index(index.as_deref()).await?;

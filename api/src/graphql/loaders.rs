@@ -66,7 +66,7 @@ pub struct SeriesKey {
 }
 
 impl Loader<SeriesKey> for Batch {
-    type Value = Arc<Vec<ResultView>>;
+    type Value = Arc<Vec<Arc<ResultView>>>;
     type Error = ApiError;
 
     async fn load(&self, keys: &[SeriesKey]) -> Result<HashMap<SeriesKey, Self::Value>, ApiError> {
@@ -87,7 +87,7 @@ impl Loader<SeriesKey> for Batch {
                         agency_id,
                         index_id,
                     },
-                    Arc::new(views),
+                    Arc::new(views.into_iter().map(Arc::new).collect()),
                 );
             }
         }

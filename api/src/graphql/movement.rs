@@ -87,7 +87,7 @@ impl Findable for Movement {
     }
 }
 
-fn node(view: &Option<results::ResultView>) -> Option<ResultNode> {
+fn node(view: &Option<std::sync::Arc<results::ResultView>>) -> Option<ResultNode> {
     view.clone().map(ResultNode::from)
 }
 

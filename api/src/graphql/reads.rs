@@ -103,7 +103,7 @@ impl Snapshots<'_> {
         &self,
         agency: &agency::Model,
         index_id: i32,
-    ) -> service::Result<Vec<ResultView>> {
+    ) -> service::Result<Vec<Arc<ResultView>>> {
         if let Some(reads) = self.reads {
             reads.untracked();
         }
@@ -115,7 +115,7 @@ impl Snapshots<'_> {
         &self,
         group: GroupKey,
         request: PageRequest,
-    ) -> service::Result<Page<ResultView>> {
+    ) -> service::Result<Page<Arc<ResultView>>> {
         self.read([group]);
         self.model.page(self.db, group, request).await
     }

@@ -19,31 +19,47 @@ use super::node::{Findable, Identified, number as number_of, parts};
 use super::scalars::{DateTime, Decimal};
 use crate::error::ApiResult;
 
-/// A level of a scheme's scale.
-#[derive(SimpleObject, Clone)]
+/// A level of a scheme's scale. Its id is made only when asked for: a ranking page names a
+/// level on every row.
+#[derive(Clone)]
 pub struct Level {
-    /// An opaque, stable identifier (see `Node`): levels with the same code, name and ordinal
-    /// are one object, whichever scheme they belong to.
-    #[graphql(owned)]
-    pub id: ID,
-    /// `I`, `II`, `III`, `IV`, `NOT_ACHIEVED`, or another scale's codes.
-    pub code: String,
-    /// As printed: `Mức độ I`, `Chưa đạt`.
-    pub name: String,
-    /// 1 is the best.
-    pub ordinal: i32,
+    code: String,
+    name: String,
+    ordinal: i32,
 }
 
 impl From<&SchemeLevel> for Level {
     fn from(level: &SchemeLevel) -> Self {
-        let mut named = Self {
-            id: ID::default(),
+        Self {
             code: level.code.clone(),
             name: level.name.clone(),
             ordinal: level.ordinal,
-        };
-        named.id = named.global_id();
-        named
+        }
+    }
+}
+
+/// A level of a scheme's scale.
+#[Object]
+impl Level {
+    /// An opaque, stable identifier (see `Node`): levels with the same code, name and ordinal
+    /// are one object, whichever scheme they belong to.
+    pub async fn id(&self) -> ID {
+        self.global_id()
+    }
+
+    /// `I`, `II`, `III`, `IV`, `NOT_ACHIEVED`, or another scale's codes.
+    async fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// As printed: `Mức độ I`, `Chưa đạt`.
+    async fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// 1 is the best.
+    async fn ordinal(&self) -> i32 {
+        self.ordinal
     }
 }
 
@@ -111,7 +127,14 @@ pub struct ResultNode(pub Arc<ResultView>, pub Option<Arc<str>>);
 
 impl From<ResultView> for ResultNode {
     fn from(view: ResultView) -> Self {
-        Self(Arc::new(view), None)
+        Self::from(Arc::new(view))
+    }
+}
+
+/// A result kept by the read model, shared rather than copied.
+impl From<Arc<ResultView>> for ResultNode {
+    fn from(view: Arc<ResultView>) -> Self {
+        Self(view, None)
     }
 }
 

@@ -39,10 +39,10 @@ pub enum LevelDirection {
 pub struct Movement {
     /// The later year's agency, or the earlier year's for a dropped one.
     pub agency: agency::Model,
-    pub from: Option<ResultView>,
-    pub to: Option<ResultView>,
+    pub from: Option<Arc<ResultView>>,
+    pub to: Option<Arc<ResultView>>,
     /// Across a merge or split: the earlier results the agency descends from.
-    pub predecessors: Vec<ResultView>,
+    pub predecessors: Vec<Arc<ResultView>>,
     pub level_direction: LevelDirection,
     /// Why the agency is gone or new, where the data says (a tier that ended).
     pub reason: Option<String>,
@@ -82,7 +82,7 @@ impl Movement {
 
 /// Whether a ranking was published in part: it says it ranked more than it printed (the first
 /// 17 of 63). An agency missing from it was not necessarily absent.
-fn partial(views: &[ResultView]) -> bool {
+fn partial(views: &[Arc<ResultView>]) -> bool {
     views
         .first()
         .is_some_and(|view| view.group_size() > view.row.group_size)
@@ -115,10 +115,10 @@ fn direction(from: &ResultView, to: &ResultView) -> LevelDirection {
 
 /// Pairs two whole rankings into movements, in the later year's order, dropped agencies last
 /// (in the earlier year's order).
-pub fn pair(from: &[ResultView], to: &[ResultView], lineage: &Lineage) -> Vec<Movement> {
+pub fn pair(from: &[Arc<ResultView>], to: &[Arc<ResultView>], lineage: &Lineage) -> Vec<Movement> {
     // The map each side's agencies belong to: a restated ranking's is the year it was
     // restated over, whose units it ranks already.
-    let map_year = |v: &ResultView| v.row.restated_over.unwrap_or(v.row.year);
+    let map_year = |v: &Arc<ResultView>| v.row.restated_over.unwrap_or(v.row.year);
     let (Some(from_year), Some(to_year)) = (from.first().map(map_year), to.first().map(map_year))
     else {
         // One side is empty: everything is new, or everything dropped.
@@ -153,12 +153,13 @@ pub fn pair(from: &[ResultView], to: &[ResultView], lineage: &Lineage) -> Vec<Mo
             LevelDirection::Dropped
         },
     );
-    let earlier: HashMap<i32, &ResultView> = from.iter().map(|v| (v.row.agency_id, v)).collect();
+    let earlier: HashMap<i32, &Arc<ResultView>> =
+        from.iter().map(|v| (v.row.agency_id, v)).collect();
     let mut claimed: BTreeSet<i32> = BTreeSet::new();
     let mut movements = Vec::with_capacity(to.len());
     for view in to {
         let origin = lineage.origin(view.row.agency_id, from_year, to_year);
-        let found: Vec<&ResultView> = origin
+        let found: Vec<&Arc<ResultView>> = origin
             .agencies
             .iter()
             .filter_map(|id| earlier.get(id).copied())
@@ -219,7 +220,8 @@ pub async fn compare_years(
 ) -> Result<Vec<Movement>> {
     let mut rankings = Vec::new();
     for group in groups_compared(db, from, to_year).await? {
-        rankings.push((group, Arc::from(read::whole(db, group).await?)));
+        let views = read::whole(db, group).await?;
+        rankings.push((group, views.into_iter().map(Arc::new).collect()));
     }
     Ok(compare(db, from, to_year, &rankings).await?.movements)
 }
@@ -274,7 +276,7 @@ pub async fn compare(
     db: &impl ConnectionTrait,
     from: GroupKey,
     to_year: i32,
-    rankings: &[(GroupKey, Arc<[ResultView]>)],
+    rankings: &[(GroupKey, Arc<[Arc<ResultView>]>)],
 ) -> Result<Comparison> {
     let lineage = Lineage::load(db, from.jurisdiction_id).await?;
     let [(_, later), (_, earlier), merged @ ..] = rankings else {
@@ -331,11 +333,11 @@ pub fn level_transitions(movements: &[Movement]) -> Vec<Transition> {
     let scale = |view: Option<&ResultView>| view.map(|v| v.scheme.levels.clone());
     let from_scale = movements
         .iter()
-        .find_map(|m| scale(m.from.as_ref()))
+        .find_map(|m| scale(m.from.as_deref()))
         .unwrap_or_default();
     let to_scale = movements
         .iter()
-        .find_map(|m| scale(m.to.as_ref()))
+        .find_map(|m| scale(m.to.as_deref()))
         .unwrap_or_default();
     let from_levels: Vec<Option<&crate::scoring::Level>> =
         from_scale.iter().map(Some).chain([None]).collect();
@@ -354,8 +356,8 @@ pub fn level_transitions(movements: &[Movement]) -> Vec<Transition> {
             let agencies = movements
                 .iter()
                 .filter(|m| {
-                    code(m.from.as_ref()) == from.map(|l| l.code.clone())
-                        && code(m.to.as_ref()) == to.map(|l| l.code.clone())
+                    code(m.from.as_deref()) == from.map(|l| l.code.clone())
+                        && code(m.to.as_deref()) == to.map(|l| l.code.clone())
                 })
                 .map(|m| m.agency.clone())
                 .collect();

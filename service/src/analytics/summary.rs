@@ -1,6 +1,7 @@
 //! A year's figures: level counts and the spread of rates, with the previous year's beside them
 //! so a dashboard can say "20/20 at level I (+3 on 2019)".
 
+use std::borrow::Borrow;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -99,10 +100,10 @@ pub async fn year_summary(
 
 /// [`year_summary`] given the whole rankings of the group and of the previous year with
 /// results (see [`super::previous_year`]), read straight from the database or kept in memory.
-pub fn of_rankings(
+pub fn of_rankings<V: Borrow<ResultView>>(
     group: GroupKey,
-    views: &[ResultView],
-    previous: Option<(GroupKey, &[ResultView])>,
+    views: &[V],
+    previous: Option<(GroupKey, &[V])>,
 ) -> Option<YearSummary> {
     let mut summary = summarise(group, views)?;
     summary.previous = previous
@@ -111,8 +112,8 @@ pub fn of_rankings(
     Some(summary)
 }
 
-fn summarise(group: GroupKey, views: &[ResultView]) -> Option<YearSummary> {
-    let first = views.first()?;
+fn summarise<V: Borrow<ResultView>>(group: GroupKey, views: &[V]) -> Option<YearSummary> {
+    let first = views.first()?.borrow();
     let scheme = first.scheme.clone();
     let level_counts = scheme
         .levels
@@ -120,13 +121,15 @@ fn summarise(group: GroupKey, views: &[ResultView]) -> Option<YearSummary> {
         .map(|level| {
             let count = views
                 .iter()
-                .filter(|v| v.effective_level().is_some_and(|l| l.code == level.code))
+                .map(Borrow::borrow)
+                .filter(|v: &&ResultView| v.effective_level().is_some_and(|l| l.code == level.code))
                 .count();
             (level.clone(), count)
         })
         .collect();
     let mut rates: Vec<Exact> = views
         .iter()
+        .map(Borrow::borrow)
         .filter_map(ResultView::exact_rate_percent)
         .collect();
     rates.sort();

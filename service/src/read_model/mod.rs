@@ -375,7 +375,7 @@ impl ReadModel {
         db: &impl ConnectionTrait,
         group: GroupKey,
         request: PageRequest,
-    ) -> Result<Page<ResultView>> {
+    ) -> Result<Page<Arc<ResultView>>> {
         Ok(Page::of_slice(&self.ranking(db, group).await?, request))
     }
 
@@ -469,7 +469,7 @@ impl ReadModel {
         db: &impl ConnectionTrait,
         agency: &agency::Model,
         index_id: i32,
-    ) -> Result<Vec<ResultView>> {
+    ) -> Result<Vec<Arc<ResultView>>> {
         self.refresh(db).await?;
         let tier: Tier = agency.tier.parse().map_err(|_| {
             Error::Corrupt(format!("the agency `{}` has an unknown tier", agency.code))

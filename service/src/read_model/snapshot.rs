@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use crate::ranking::ResultView;
 
-/// A ranking's results in published order; derefs to them.
+/// A ranking's results in published order; derefs to them. Each result is shared: a page, a
+/// movement or a series takes it without copying its agency, scheme and decision.
 pub struct Snapshot {
-    views: Arc<[ResultView]>,
+    views: Arc<[Arc<ResultView>]>,
     by_agency: HashMap<i32, usize>,
 }
 
@@ -23,18 +24,18 @@ impl Snapshot {
             .map(|(position, view)| (view.row.agency_id, position))
             .collect();
         Self {
-            views: views.into(),
+            views: views.into_iter().map(Arc::new).collect(),
             by_agency,
         }
     }
 
     /// The results, shared without copying them.
-    pub fn views(&self) -> Arc<[ResultView]> {
+    pub fn views(&self) -> Arc<[Arc<ResultView>]> {
         self.views.clone()
     }
 
     /// The result of an agency, if the ranking has one.
-    pub fn of_agency(&self, agency_id: i32) -> Option<&ResultView> {
+    pub fn of_agency(&self, agency_id: i32) -> Option<&Arc<ResultView>> {
         self.by_agency
             .get(&agency_id)
             .map(|position| &self.views[*position])
@@ -42,9 +43,9 @@ impl Snapshot {
 }
 
 impl Deref for Snapshot {
-    type Target = [ResultView];
+    type Target = [Arc<ResultView>];
 
-    fn deref(&self) -> &[ResultView] {
+    fn deref(&self) -> &[Arc<ResultView>] {
         &self.views
     }
 }
