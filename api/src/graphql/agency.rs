@@ -13,7 +13,13 @@ use super::scalars::Tier;
 use crate::error::{ApiError, ApiResult};
 
 /// A public agency that is scored each year.
-pub struct Agency(pub agency::Model);
+pub struct Agency(pub Arc<agency::Model>);
+
+impl From<agency::Model> for Agency {
+    fn from(agency: agency::Model) -> Self {
+        Self(Arc::new(agency))
+    }
+}
 
 impl Identified for Agency {
     const TYPE: &'static str = "Agency";
@@ -29,7 +35,7 @@ impl Findable for Agency {
         Ok(service::agencies::by_ids(db(ctx), &[id])
             .await?
             .remove(&id)
-            .map(Agency))
+            .map(Agency::from))
     }
 }
 

@@ -202,7 +202,7 @@ impl ResultNode {
 
     /// The agency ranked.
     async fn agency(&self) -> Agency {
-        Agency(self.0.agency.clone())
+        Agency(Arc::clone(&self.0.agency))
     }
 
     /// The evaluation year (năm đánh giá).

@@ -38,7 +38,7 @@ pub enum LevelDirection {
 #[derive(Clone, Debug)]
 pub struct Movement {
     /// The later year's agency, or the earlier year's for a dropped one.
-    pub agency: agency::Model,
+    pub agency: Arc<agency::Model>,
     pub from: Option<Arc<ResultView>>,
     pub to: Option<Arc<ResultView>>,
     /// Across a merge or split: the earlier results the agency descends from.
@@ -324,7 +324,7 @@ pub struct Transition {
     pub from: Option<crate::scoring::Level>,
     /// `None` for agencies dropped by the later year.
     pub to: Option<crate::scoring::Level>,
-    pub agencies: Vec<agency::Model>,
+    pub agencies: Vec<Arc<agency::Model>>,
 }
 
 /// The level transition matrix between two years: every pair of the earlier scale's levels (and

@@ -1,7 +1,7 @@
 //! A result as reads show it: the stored row with its agency, scheme, decision and index, and
 //! its values rounded for display.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use entity::{agency, decision, result};
@@ -17,7 +17,8 @@ use crate::{Error, Result, agencies, decisions};
 #[derive(Clone, Debug)]
 pub struct ResultView {
     pub row: result::Model,
-    pub agency: agency::Model,
+    /// Shared by every result of the agency read together.
+    pub agency: Arc<agency::Model>,
     pub scheme: Arc<Scheme>,
     pub decision: Option<decision::Model>,
     pub index_code: String,
@@ -148,7 +149,12 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<result::Model>) -> Resul
             .into_iter()
             .collect()
     };
-    let agencies = agencies::by_ids(db, &ids(|row| Some(row.agency_id))).await?;
+    let agencies: HashMap<i32, Arc<agency::Model>> =
+        agencies::by_ids(db, &ids(|row| Some(row.agency_id)))
+            .await?
+            .into_iter()
+            .map(|(id, agency)| (id, Arc::new(agency)))
+            .collect();
     let schemes = schemes::by_ids(db, ids(|row| Some(row.scheme_id))).await?;
     let decisions = decisions::by_ids(db, &ids(|row| row.decision_id)).await?;
     let indices = indices::codes(db).await?;

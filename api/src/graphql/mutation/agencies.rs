@@ -63,7 +63,7 @@ impl AgenciesMutation {
         let outcome =
             agencies::upsert(db(ctx), input.jurisdiction.as_deref(), agency, &caller.name).await;
         into_payload(ctx, outcome, |(agency, created)| UpsertAgencyPayload {
-            agency: Some(Agency(agency)),
+            agency: Some(Agency::from(agency)),
             created,
             errors: Vec::new(),
         })

@@ -164,7 +164,7 @@ impl LineageMutation {
             let agencies = agencies::by_ids(db(ctx), &ids).await?;
             let pick = |ids: &[i32]| -> Vec<Agency> {
                 ids.iter()
-                    .filter_map(|id| agencies.get(id).cloned().map(Agency))
+                    .filter_map(|id| agencies.get(id).cloned().map(Agency::from))
                     .collect()
             };
             Ok(RecordLineageEventPayload {

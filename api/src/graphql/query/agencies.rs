@@ -45,7 +45,7 @@ impl AgenciesQuery {
             search,
         };
         let page = agencies::list(db(ctx), &jurisdiction, &filter, request).await?;
-        Ok(connection(page, request, Agency))
+        Ok(connection(page, request, Agency::from))
     }
 
     /// The agency with this code, e.g. `so-cong-thuong`.
@@ -62,6 +62,6 @@ impl AgenciesQuery {
         Ok(snapshots(ctx)
             .agency(jurisdiction.id, &code)
             .await?
-            .map(Agency))
+            .map(Agency::from))
     }
 }
