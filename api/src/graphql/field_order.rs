@@ -63,11 +63,15 @@ impl Shape {
                     }
                     fields.extend(unordered);
                 }
-                for (key, shape) in &self.0 {
-                    if let Some(field) = fields.get_mut(key)
-                        && !shape.0.is_empty()
-                    {
-                        shape.order(field);
+                // The keys are in this order now: each one's shape lies further on than the
+                // one before's, so one pass finds them all without hashing a key.
+                let mut asked = self.0.iter();
+                for (key, field) in fields.iter_mut() {
+                    match asked.find(|(known, _)| known == key) {
+                        Some((_, shape)) if !shape.0.is_empty() => shape.order(field),
+                        Some(_) => {}
+                        // Only keys the document does not explain are left, at the end.
+                        None => break,
                     }
                 }
             }
