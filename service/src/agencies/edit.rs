@@ -166,8 +166,11 @@ pub async fn upsert(
         Some(code) => by_code(&txn, jurisdiction.id, code).await?,
         None => same_name.clone(),
     };
-    if let (Some(other), Some(existing)) = (&same_name, &existing)
-        && other.id != existing.id
+    // Another agency of the tier already bearing the name: the one updated must be it.
+    if let Some(other) = &same_name
+        && existing
+            .as_ref()
+            .is_none_or(|existing| other.id != existing.id)
     {
         return Err(Error::Conflict(format!(
             "`{name}` already names `{}`, another agency of the tier",
@@ -207,10 +210,24 @@ pub async fn upsert(
             (agency, true)
         }
     };
-    for alias in std::iter::once(name).chain(input.aliases.iter().map(String::as_str)) {
+    // A new agency's name is its alias already (`create`), and no other agency of the tier
+    // bears it (`same_name`): only further names are added, each a few statements less for
+    // a write that holds SQLite's one write lock.
+    let name_to_add = (!created).then_some(name);
+    for alias in name_to_add
+        .into_iter()
+        .chain(input.aliases.iter().map(String::as_str))
+    {
         add_alias(&txn, &jurisdiction, &agency.code, alias).await?;
     }
-    let aliases = aliases_of(&txn, &[agency.id]).await?.remove(&agency.id);
+    let aliases = if name_to_add.is_none() && input.aliases.is_empty() {
+        vec![name.to_owned()]
+    } else {
+        aliases_of(&txn, &[agency.id])
+            .await?
+            .remove(&agency.id)
+            .unwrap_or_default()
+    };
     audit::commit(
         txn,
         Entry {
@@ -218,7 +235,7 @@ pub async fn upsert(
             action: "upsertAgency",
             target: agency.code.clone(),
             before,
-            after: Some(json_of(&agency, aliases.as_deref().unwrap_or_default())),
+            after: Some(json_of(&agency, &aliases)),
         },
     )
     .await?;

@@ -1,0 +1,68 @@
+//! `upsertAgency` through the service: a new agency is known by its name at once, a name that
+//! another agency of the tier bears is refused whichever code is given, and a rename keeps the
+//! former name among the aliases; the audit log records the names.
+
+use egov_tests::{Backend, TestDb, on_both_engines};
+use entity::{agency, audit_log};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
+use service::Tier;
+use service::agencies::{AgencyInput, aliases_of, upsert};
+
+fn input(code: &str, name: &str) -> AgencyInput {
+    AgencyInput {
+        code: Some(code.into()),
+        name: name.into(),
+        tier: Tier::Provincial,
+        aliases: Vec::new(),
+    }
+}
+
+/// The names the newest audit entry says the agency has after the write.
+async fn audited_aliases(db: &sea_orm::DatabaseConnection) -> Vec<String> {
+    let entry = audit_log::Entity::find()
+        .order_by_desc(audit_log::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("an audit entry");
+    let after: serde_json::Value =
+        serde_json::from_str(entry.after.as_deref().expect("an after state")).unwrap();
+    let mut aliases: Vec<String> = serde_json::from_value(after["aliases"].clone()).unwrap();
+    aliases.sort();
+    aliases
+}
+
+async fn names_and_conflicts(backend: Backend) {
+    let Some(test_db) = TestDb::prepared(backend).await else {
+        return;
+    };
+    let db = &test_db.db;
+    let (created, is_new) = upsert(db, None, input("so-moi", "Sở Mới"), "test")
+        .await
+        .unwrap();
+    assert!(is_new);
+    let stored = aliases_of(db, &[created.id]).await.unwrap();
+    assert_eq!(stored[&created.id], ["Sở Mới"], "known by its name at once");
+    assert_eq!(audited_aliases(db).await, ["Sở Mới"]);
+
+    let agencies = agency::Entity::find().count(db).await.unwrap();
+    let refused = upsert(db, None, input("so-khac", "Sở Mới"), "test").await;
+    assert!(
+        matches!(refused, Err(service::Error::Conflict(_))),
+        "another agency of the tier bears the name: {refused:?}"
+    );
+    assert_eq!(
+        agency::Entity::find().count(db).await.unwrap(),
+        agencies,
+        "nothing was written"
+    );
+
+    let (renamed, is_new) = upsert(db, None, input("so-moi", "Sở Mới Hơn"), "test")
+        .await
+        .unwrap();
+    assert!(!is_new && renamed.id == created.id && renamed.name == "Sở Mới Hơn");
+    assert_eq!(audited_aliases(db).await, ["Sở Mới", "Sở Mới Hơn"]);
+    test_db.remove().await;
+}
+
+on_both_engines!(names_and_conflicts);
