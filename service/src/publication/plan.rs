@@ -29,7 +29,8 @@ pub(super) struct Planned {
     pub near_miss: Option<String>,
     pub decision: Option<String>,
     /// The current result this row amends, when its decision amends the one that published it.
-    pub replaces: Option<result::Model>,
+    /// Boxed: few rows amend, and the result would double the size of every planned row.
+    pub replaces: Option<Box<result::Model>>,
 }
 
 /// Checked rows and what was loaded to check them, which the write goes on using.
@@ -176,7 +177,7 @@ pub(super) async fn plan(
                 if restate::derived_only(current)
                     || decisions.amends(decision.as_deref(), current.decision_id) =>
             {
-                Some(current.clone())
+                Some(Box::new(current.clone()))
             }
             Some(current) => {
                 let published_by = current.decision_id.and_then(|id| decisions.number(id));
@@ -202,7 +203,7 @@ pub(super) async fn plan(
             None => None,
         };
         if let Some(current) = replaces.as_ref().filter(|_| options.keep_unstated) {
-            row.values = row.values.or_earlier(&PublishedValues::from(current));
+            row.values = row.values.or_earlier(&PublishedValues::from(&**current));
             let checked = crate::import::table::check_rows(vec![row.clone()]);
             if !checked.errors.is_empty() {
                 errors.extend(checked.errors);

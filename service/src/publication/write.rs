@@ -72,8 +72,10 @@ pub(crate) async fn write_rows(
     // Rows, not names: a new agency's later rows were not matched to anything known before.
     report.agencies_matched = rows.iter().filter(|plan| plan.agency_id.is_some()).count();
 
-    let mut by_group: BTreeMap<GroupKey, Vec<(Planned, i32)>> = BTreeMap::new();
-    for plan in rows {
+    // Grouped by reference: a planned row is hundreds of bytes, and a national history has
+    // tens of thousands of them.
+    let mut by_group: BTreeMap<GroupKey, Vec<(&Planned, i32)>> = BTreeMap::new();
+    for plan in &rows {
         let agency_id = match plan.agency_id {
             Some(id) => id,
             None => agencies
@@ -102,8 +104,10 @@ pub(crate) async fn write_rows(
     let newest_versions = versions::newest(txn, &amended_ids).await?;
 
     let mut progress = Progress::start(options.progress.as_ref(), report.rows_read);
+    // Every group's published values, inserted together after the groups (nothing in between
+    // reads them): a statement fewer a group.
+    let mut new_versions = Vec::with_capacity(report.rows_read);
     for (group, planned) in &by_group {
-        let mut new_versions = Vec::with_capacity(planned.len());
         let stored = write_group(txn, *group, planned, &mut decisions, &mut progress).await?;
         for (plan, agency_id) in planned {
             let row = stored.get(agency_id).ok_or_else(|| {
@@ -135,7 +139,6 @@ pub(crate) async fn write_rows(
                 audit::now(),
             ));
         }
-        bulk::insert(txn, new_versions, &mut |_| {}).await?;
         // A restatement's ranks follow from the predecessors, not from what was printed: the
         // group is derived again around the published values; an original publication's
         // restatements follow it.
@@ -146,6 +149,7 @@ pub(crate) async fn write_rows(
             None => restate::refresh(txn, *group).await?,
         }
     }
+    bulk::insert(txn, new_versions, &mut |_| {}).await?;
     report.groups = by_group
         .keys()
         .map(|group| Ranking {
@@ -165,7 +169,7 @@ pub(crate) async fn write_rows(
 async fn write_group(
     txn: &impl ConnectionTrait,
     group: GroupKey,
-    planned: &[(Planned, i32)],
+    planned: &[(&Planned, i32)],
     decisions: &mut KnownDecisions,
     progress: &mut Progress<'_>,
 ) -> Result<HashMap<i32, result::Model>> {
@@ -180,7 +184,7 @@ async fn write_group(
             None => None,
         };
         let (base, change) = match &plan.replaces {
-            Some(current) => (current.clone(), Change::Published),
+            Some(current) => (result::Model::clone(current), Change::Published),
             None => (group::unstored(group, *agency_id), Change::New),
         };
         let row = result::Model {

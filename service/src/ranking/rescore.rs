@@ -52,29 +52,34 @@ pub async fn write_group(
     rows: Vec<(result::Model, Change)>,
     inserted: &mut impl FnMut(usize),
 ) -> Result<HashMap<i32, result::Model>> {
-    let models: Vec<result::Model> = rows.iter().map(|(row, _)| row.clone()).collect();
+    let (models, changes): (Vec<result::Model>, Vec<Change>) = rows.into_iter().unzip();
     let (scheme, scored) = score_rows(db, group, &models).await?;
-    let group_size = i32::try_from(rows.len()).unwrap_or(i32::MAX);
-    let mut stored = HashMap::with_capacity(rows.len());
+    let group_size = i32::try_from(models.len()).unwrap_or(i32::MAX);
+    let mut stored = HashMap::with_capacity(models.len());
     let mut inserts = Vec::new();
     let mut new_rows = HashMap::new();
-    for ((row, change), scored) in rows.into_iter().zip(scored) {
-        let scored_row = with_computed(row.clone(), scheme.id, scored, group_size);
+    for ((row, change), scored) in models.into_iter().zip(changes).zip(scored) {
+        let agency_id = row.agency_id;
+        let computed = |row| with_computed(row, scheme.id, scored, group_size);
         match change {
             Change::New => {
+                let scored_row = computed(row);
                 let mut active = scored_row.clone().into_active_model();
                 active.id = sea_orm::NotSet;
                 inserts.push(active);
-                new_rows.insert(row.agency_id, scored_row);
+                new_rows.insert(agency_id, scored_row);
             }
             Change::Published => {
-                stored.insert(row.agency_id, force_update(scored_row).update(db).await?);
-            }
-            Change::None if scored_row != row => {
-                stored.insert(row.agency_id, force_update(scored_row).update(db).await?);
+                stored.insert(agency_id, force_update(computed(row)).update(db).await?);
             }
             Change::None => {
-                stored.insert(row.agency_id, row);
+                let scored_row = computed(row.clone());
+                let row = if scored_row == row {
+                    row
+                } else {
+                    force_update(scored_row).update(db).await?
+                };
+                stored.insert(agency_id, row);
             }
         }
     }
