@@ -21,9 +21,9 @@ use service::{Error, RowError};
 
 const YEARS: [i32; 2] = [2021, 2022];
 
-/// Communes a year: more than two statements' worth (a result sets 24 columns, so a statement
-/// carries 32 766 / 24 = 1 365 results on either engine), so each commune group is written in
-/// three statements.
+/// Communes a year: more than two statements' worth on SQLite (a result sets 24 columns, so a
+/// statement carries 32 766 / 24 = 1 365 results), so each commune group is written in three
+/// statements there; PostgreSQL writes it in one.
 const COMMUNES: usize = 3_000;
 
 /// Districts a year: a group written in one statement.

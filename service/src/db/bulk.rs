@@ -7,11 +7,12 @@
 //!   it through the query builder cost more than SQLite's own work;
 //! - PostgreSQL: `INSERT ... SELECT * FROM UNNEST($1::int4[], $2::text[], ...)`, one array
 //!   parameter a column, the same SQL for every statement into a table, so it is parsed once
-//!   per connection. `COPY` would be faster still, but SeaORM's transaction does not hand out
-//!   its connection, and a `COPY` on another connection would not be undone with the
-//!   transaction. The arrays are bound as array literals (text), because SeaORM's array values
-//!   cannot hold a NULL element; every value goes through its text form, which for the exact
-//!   decimals (TEXT columns, see `entity::ExactDecimal`) is the form stored anyway.
+//!   per connection; no limit on parameters, so a whole ranking group goes in one statement.
+//!   `COPY` would be faster still, but SeaORM's transaction does not hand out its connection,
+//!   and a `COPY` on another connection would not be undone with the transaction. The arrays
+//!   are bound as array literals (text), because SeaORM's array values cannot hold a NULL
+//!   element; every value goes through its text form, which for the exact decimals (TEXT
+//!   columns, see `entity::ExactDecimal`) is the form stored anyway.
 
 use sea_orm::sea_query::Value;
 use sea_orm::{
@@ -21,11 +22,16 @@ use sea_orm::{
 
 use crate::{Error, Result};
 
-/// The most values one statement carries: SQLite's limit on bound parameters
-/// (`SQLITE_MAX_VARIABLE_NUMBER` since 3.32). PostgreSQL binds one array per column instead,
-/// but keeps to the same number of rows a statement, so that both engines cut a write at the
-/// same rows (over a thousand results a statement) and each statement's text stays small.
-const VALUES_PER_STATEMENT: usize = 32_766;
+/// The most values one statement carries on SQLite: its limit on bound parameters
+/// (`SQLITE_MAX_VARIABLE_NUMBER` since 3.32), over a thousand results a statement.
+const SQLITE_VALUES_PER_STATEMENT: usize = 32_766;
+
+/// The most values one statement carries on PostgreSQL (tens of thousands of results): the
+/// fewer statements the better there, because over TCP each statement longer than a segment
+/// waits for the server's delayed ACK (about 40 ms: sqlx 0.9.0 leaves Nagle's algorithm on,
+/// launchbadge/sqlx#4335). Statements of SQLite's size made the national history import 12 %
+/// slower, and statements of 4 000 values five times slower (BENCHMARKS.md, 2026-12-03).
+const POSTGRES_VALUES_PER_STATEMENT: usize = 1_000_000;
 
 /// Inserts `rows`, which all set the same columns (those the first row sets), in the caller's
 /// transaction; `inserted` hears how many rows each statement wrote (for progress). The ids the
@@ -46,9 +52,14 @@ where
         <<A::Entity as EntityTrait>::Column as Iterable>::iter()
             .filter(|column| !first.get(*column).is_not_set())
             .collect();
-    let per_statement = (VALUES_PER_STATEMENT / columns.len().max(1)).max(1);
+    let backend = db.get_database_backend();
+    let values_per_statement = match backend {
+        DbBackend::Postgres => POSTGRES_VALUES_PER_STATEMENT,
+        _ => SQLITE_VALUES_PER_STATEMENT,
+    };
+    let per_statement = (values_per_statement / columns.len().max(1)).max(1);
     for chunk in rows.chunks(per_statement) {
-        let statement = match db.get_database_backend() {
+        let statement = match backend {
             DbBackend::Postgres => unnest(chunk, &columns)?,
             backend => multi_row(backend, chunk, &columns)?,
         };
