@@ -35,7 +35,8 @@
 # Usage: tests/bench/mixed-load.sh                         (both engines, 600 s each)
 #        DURATION=30s BACKENDS=sqlite tests/bench/mixed-load.sh
 # Other knobs: WRITE_PERCENT (10), CONNECTIONS (64), THREADS (2), PORT (18081), DEMO=0 (no demo
-# data: reads and writes then go to the default jurisdiction), SERVER_ARGS (extra `serve` flags).
+# data: reads and writes then go to the default jurisdiction), SERVER_ARGS (extra `serve` flags),
+# EGOV_RANK (a binary to run instead of building the release one).
 # Needs wrk (apt-get install wrk), sqlite3 and, for PostgreSQL, a server at 127.0.0.1:5432 (user
 # postgres, trust). Not part of `cargo test`.
 set -euo pipefail
@@ -52,8 +53,9 @@ pg_db=egov_mixed
 export LC_ALL=C
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
-cargo build --release -p api --manifest-path "$root/Cargo.toml" >&2
-bin="$root/target/release/egov-rank"
+# shellcheck source=release-engines.sh
+. "$root/tests/bench/release-engines.sh"
+bench_binary # sets $bin: the release build, or the binary EGOV_RANK names
 work=$(mktemp -d)
 server=""
 pg_used=""
