@@ -26,12 +26,14 @@ use crate::{Error, Result};
 /// (`SQLITE_MAX_VARIABLE_NUMBER` since 3.32), over a thousand results a statement.
 const SQLITE_VALUES_PER_STATEMENT: usize = 32_766;
 
-/// The most values one statement carries on PostgreSQL (tens of thousands of results): the
-/// fewer statements the better there, because over TCP each statement longer than a segment
-/// waits for the server's delayed ACK (about 40 ms: sqlx 0.9.0 leaves Nagle's algorithm on,
-/// launchbadge/sqlx#4335). Statements of SQLite's size made the national history import 12 %
-/// slower, and statements of 4 000 values five times slower (BENCHMARKS.md, 2026-12-03).
-const POSTGRES_VALUES_PER_STATEMENT: usize = 1_000_000;
+/// The most values one statement carries on PostgreSQL, about ten thousand results: the fewer
+/// statements the better there, because over TCP each statement longer than a segment waits
+/// for the server's delayed ACK (about 40 ms: sqlx 0.9.0 leaves Nagle's algorithm on,
+/// launchbadge/sqlx#4335); statements of SQLite's size made the national history import a
+/// third slower, and statements of 4 000 values five times slower (BENCHMARKS.md,
+/// 2026-12-03). Not more, so that a very large group still shows progress as it goes in and a
+/// statement's text stays a few megabytes.
+const POSTGRES_VALUES_PER_STATEMENT: usize = 250_000;
 
 /// Inserts `rows`, which all set the same columns (those the first row sets), in the caller's
 /// transaction; `inserted` hears how many rows each statement wrote (for progress). The ids the
