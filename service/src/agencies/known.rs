@@ -10,7 +10,7 @@ use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::db::bulk;
-use crate::db::ids::{IDS_PER_STATEMENT, find_by_ids};
+use crate::db::ids::{IDS_PER_STATEMENT, pairs_by_ids};
 use crate::{Result, Tier, names};
 
 /// The years an agency stands for: from the year an event made it (a merge's successor), until
@@ -66,15 +66,14 @@ impl KnownAgencies {
             )
             .all(db)
             .await?;
-        let years: HashMap<i32, i32> = find_by_ids(
+        let years: HashMap<i32, i32> = pairs_by_ids::<lineage_event::Entity, i32>(
             db,
-            lineage_event::Entity::find(),
             lineage_event::Column::Id,
+            lineage_event::Column::Year,
             links.iter().map(|link| link.event_id),
         )
         .await?
         .into_iter()
-        .map(|event| (event.id, event.year))
         .collect();
         let mut known = Self {
             by_name: HashMap::new(),

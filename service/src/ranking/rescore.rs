@@ -9,12 +9,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use entity::{ExactDecimal, agency, result};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QuerySelect};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, QuerySelect};
 
 use super::group;
 use crate::catalog::{GroupKey, schemes};
 use crate::db::bulk;
-use crate::db::ids::find_by_ids;
+use crate::db::ids::pairs_by_ids;
 use crate::published::PublishedValues;
 use crate::scoring::{self, Member, Scheme, Scored};
 use crate::{Error, Result};
@@ -129,15 +129,14 @@ pub async fn score_rows(
             group.tier, group.year
         ))
     })?;
-    let sort_keys: HashMap<i32, String> = find_by_ids(
+    let sort_keys: HashMap<i32, String> = pairs_by_ids::<agency::Entity, String>(
         db,
-        agency::Entity::find(),
         agency::Column::Id,
+        agency::Column::SortKey,
         rows.iter().map(|row| row.agency_id),
     )
     .await?
     .into_iter()
-    .map(|agency| (agency.id, agency.sort_key))
     .collect();
     let members: Vec<Member> = rows
         .iter()
