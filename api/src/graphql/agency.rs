@@ -90,7 +90,7 @@ impl Agency {
             i32,
         >,
     ) -> ApiResult<Vec<ResultNode>> {
-        let series = self.series(ctx, index).await?;
+        let series = Box::pin(self.series(ctx, index)).await?;
         Ok(series
             .iter()
             .filter(|view| from_year.is_none_or(|from| view.row.year >= from))
@@ -109,7 +109,7 @@ impl Agency {
         )]
         index: Option<String>,
     ) -> ApiResult<Option<ResultNode>> {
-        let series = self.series(ctx, index).await?;
+        let series = Box::pin(self.series(ctx, index)).await?;
         Ok(series
             .iter()
             .find(|view| view.row.year == year)
@@ -120,6 +120,11 @@ impl Agency {
 impl Agency {
     /// The agency's results in an index: from the read model's rankings, or, when it keeps
     /// none, through the batching loaders.
+    ///
+    /// Its future is large (about 4 KB: the snapshot reads and the loaders), so the fields that
+    /// call it box it: the derived `resolve_field` of `Agency` is as large as its largest field,
+    /// and every field of every agency resolved (`agency { code name }` on each row of a page)
+    /// copies and allocates that much.
     async fn series(
         &self,
         ctx: &Context<'_>,
