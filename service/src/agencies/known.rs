@@ -29,8 +29,9 @@ impl Validity {
 
 /// The agencies of a jurisdiction, found by tier and folded name or alias.
 pub(crate) struct KnownAgencies {
-    /// (tier, folded name or alias) -> every agency so named, in id order.
-    by_name: HashMap<(String, String), Vec<i32>>,
+    /// tier -> match key of a name or alias ([`names::match_key`]) -> every agency so named,
+    /// in id order. By tier first, so that a key is looked up without building an owned pair.
+    by_name: HashMap<Tier, HashMap<String, Vec<i32>>>,
     validity: HashMap<i32, Validity>,
     codes: HashSet<String>,
     by_code: HashMap<String, i32>,
@@ -106,25 +107,28 @@ impl KnownAgencies {
     }
 
     fn name(&mut self, tier: Tier, name: &str, id: i32) {
-        let key = (tier.code().to_owned(), names::match_key(tier, name));
-        let ids = self.by_name.entry(key).or_default();
+        let ids = self
+            .by_name
+            .entry(tier)
+            .or_default()
+            .entry(names::match_key(tier, name))
+            .or_default();
         if !ids.contains(&id) {
             ids.push(id);
             ids.sort_unstable();
         }
     }
 
-    /// The known agency of the tier whose name or alias is most like `name`, when alike enough
-    /// to be a variant of it: "Sở Tài nguyên và Môi trường" for "Sở Tài Nguyên Môi trường".
-    /// Equally alike names are told apart by their order, so the suggestion never depends on the
-    /// run.
-    pub(crate) fn nearest(&self, tier: Tier, name: &str) -> Option<String> {
-        let key = names::match_key(tier, name);
-        let key = key.as_str();
+    /// The known agency of the tier whose name or alias is most like the name whose
+    /// [`names::match_key`] is `key`, when alike enough to be a variant of it: "Sở Tài nguyên
+    /// và Môi trường" for "Sở Tài Nguyên Môi trường". Equally alike names are told apart by
+    /// their order, so the suggestion never depends on the run.
+    pub(crate) fn nearest(&self, tier: Tier, key: &str) -> Option<String> {
         self.by_name
-            .iter()
-            .filter(|((t, _), _)| t == tier.code())
-            .map(|((_, known), ids)| (strsim::normalized_levenshtein(known, key), known, ids[0]))
+            .get(&tier)
+            .into_iter()
+            .flatten()
+            .map(|(known, ids)| (strsim::normalized_levenshtein(known, key), known, ids[0]))
             .filter(|(likeness, _, _)| *likeness >= NEAR_MISS)
             .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
             .and_then(|(_, _, id)| self.names.get(&id).cloned())
@@ -133,8 +137,13 @@ impl KnownAgencies {
     /// The agency of the tier with this name or alias that stands for `year`: of two agencies
     /// of one name (a merged unit keeping a predecessor's name), the one of that year.
     pub(crate) fn find(&self, tier: Tier, name: &str, year: i32) -> Option<i32> {
-        let key = (tier.code().to_owned(), names::match_key(tier, name));
-        let ids = self.by_name.get(&key)?;
+        self.find_by_key(tier, &names::match_key(tier, name), year)
+    }
+
+    /// [`Self::find`] for a name whose [`names::match_key`] the caller already holds: an import
+    /// computes each row's key once, not once per lookup.
+    pub(crate) fn find_by_key(&self, tier: Tier, key: &str, year: i32) -> Option<i32> {
+        let ids = self.by_name.get(&tier)?.get(key)?;
         ids.iter()
             .copied()
             .filter(|id| self.validity_of(*id).holds(year))
@@ -215,7 +224,7 @@ impl KnownAgencies {
         }
         let order: HashMap<&String, usize> =
             codes.iter().enumerate().map(|(i, c)| (c, i)).collect();
-        created.sort_by_key(|agency| order.get(&agency.code).copied());
+        created.sort_by_cached_key(|agency| order.get(&agency.code).copied());
         let aliases: Vec<agency_alias::ActiveModel> = created
             .iter()
             .map(|agency| agency_alias::ActiveModel {
@@ -232,9 +241,11 @@ impl KnownAgencies {
                 continue;
             };
             // A name that names an agency of earlier years is a new agency from this year on.
-            let key = (agency.tier.clone(), names::match_key(tier, &agency.name));
+            let key = names::match_key(tier, &agency.name);
             if let (true, Some(year)) = (
-                self.by_name.contains_key(&key),
+                self.by_name
+                    .get(&tier)
+                    .is_some_and(|named| named.contains_key(&key)),
                 from_years.get(&agency.code),
             ) {
                 self.validity.entry(agency.id).or_default().from = Some(*year);
@@ -250,6 +261,11 @@ impl KnownAgencies {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The match key of a commune's name, as an import computes it.
+    fn commune_key(name: &str) -> String {
+        names::match_key(Tier::Commune, name)
+    }
 
     /// Agencies of the commune tier named `names` (id, name), as [`KnownAgencies::load`] would
     /// hold them; every call builds fresh maps, so each has its own hash order.
@@ -281,7 +297,9 @@ mod tests {
         for round in 0..100 {
             for names in &orders {
                 assert_eq!(
-                    known(names).nearest(Tier::Commune, "Xã An Kinh").as_deref(),
+                    known(names)
+                        .nearest(Tier::Commune, &commune_key("Xã An Kinh"))
+                        .as_deref(),
                     Some("Xã An Bình"),
                     "round {round}, stored as {names:?}"
                 );
@@ -297,17 +315,19 @@ mod tests {
         // "xa an binh" is ten characters; "xa an bixy" is two substitutions away.
         let ten = known(&[(1, "Xã An Bình")]);
         assert_eq!(
-            ten.nearest(Tier::Commune, "Xã An Bixy").as_deref(),
+            ten.nearest(Tier::Commune, &commune_key("Xã An Bixy"))
+                .as_deref(),
             Some("Xã An Bình")
         );
         // Three substitutions in ten characters: 0.7.
-        assert_eq!(ten.nearest(Tier::Commune, "Xã An Bxyz"), None);
+        assert_eq!(ten.nearest(Tier::Commune, &commune_key("Xã An Bxyz")), None);
         // "xa an bin" is nine characters; two substitutions leave 7/9.
         let nine = known(&[(1, "Xã An Bìn")]);
-        assert_eq!(nine.nearest(Tier::Commune, "Xã An Bxy"), None);
+        assert_eq!(nine.nearest(Tier::Commune, &commune_key("Xã An Bxy")), None);
         // One substitution in nine: 8/9.
         assert_eq!(
-            nine.nearest(Tier::Commune, "Xã An Bix").as_deref(),
+            nine.nearest(Tier::Commune, &commune_key("Xã An Bix"))
+                .as_deref(),
             Some("Xã An Bìn")
         );
     }

@@ -2,6 +2,7 @@
 //! level label, agencies named twice, and results already stored (which only an amending
 //! decision may replace). Every problem is collected; any one refuses the whole table.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -21,12 +22,12 @@ use crate::{Error, Result, RowError, names};
 /// A checked row with everything resolved that the write needs.
 pub(super) struct Planned {
     pub row: ParsedRow,
+    /// The agency's name as matched ([`names::match_key`]), computed once per row.
+    pub key: String,
     pub group: GroupKey,
     pub scheme_id: i32,
     /// `None` for an agency the write creates.
     pub agency_id: Option<i32>,
-    /// For a new agency, the known one its name looks like.
-    pub near_miss: Option<String>,
     pub decision: Option<String>,
     /// The current result this row amends, when its decision amends the one that published it.
     /// Boxed: few rows amend, and the result would double the size of every planned row.
@@ -158,19 +159,24 @@ pub(super) async fn plan(
             }
         }
         let key = names::match_key(row.tier, &row.agency);
-        if let Some(line) = first_line.get(&(index_id, row.year, key.clone())) {
-            errors.push(error(
-                "agency",
-                format!(
-                    "`{}` appears twice in {} (first on line {line})",
-                    row.agency, row.year
-                ),
-            ));
-            row_ok = false;
-        } else {
-            first_line.insert((index_id, row.year, key.clone()), row.line);
+        match first_line.entry((index_id, row.year, key.clone())) {
+            Entry::Occupied(first) => {
+                errors.push(error(
+                    "agency",
+                    format!(
+                        "`{}` appears twice in {} (first on line {})",
+                        row.agency,
+                        row.year,
+                        first.get()
+                    ),
+                ));
+                row_ok = false;
+            }
+            Entry::Vacant(first) => {
+                first.insert(row.line);
+            }
         }
-        let agency_id = agencies.find(row.tier, &row.agency, options.map_year(row.year));
+        let agency_id = agencies.find_by_key(row.tier, &key, options.map_year(row.year));
         let decision = row.decision.clone().or_else(|| options.decision.clone());
         let replaces = match agency_id.and_then(|id| existing.get(&(index_id, row.year, id))) {
             Some(current)
@@ -211,18 +217,12 @@ pub(super) async fn plan(
             }
         }
         if row_ok {
-            // Only agencies known before this import are compared: comparing each new name
-            // with every other new one would make large imports quadratic.
-            let near_miss = agency_id
-                .is_none()
-                .then(|| agencies.nearest(row.tier, &row.agency))
-                .flatten();
             planned.push(Planned {
                 row,
+                key,
                 group,
                 scheme_id: scheme.id,
                 agency_id,
-                near_miss,
                 decision,
                 replaces,
             });

@@ -20,7 +20,7 @@ use crate::published::PublishedValues;
 use crate::ranking::group;
 use crate::ranking::rescore::{self, Change};
 use crate::ranking::restate;
-use crate::{Error, Result, names};
+use crate::{Error, Result};
 
 /// Checks every well-formed row against the database, then, if neither parsing nor these checks
 /// found an error, writes them all in the caller's transaction. Any error refuses the whole
@@ -49,11 +49,10 @@ pub(crate) async fn write_rows(
     let mut new_names = Vec::new();
     let mut named = HashSet::new();
     for plan in rows.iter().filter(|plan| plan.agency_id.is_none()) {
-        if named.insert((
-            plan.row.tier,
-            names::match_key(plan.row.tier, &plan.row.agency),
-        )) {
-            if let Some(suggestion) = plan.near_miss.clone() {
+        if named.insert((plan.row.tier, plan.key.as_str())) {
+            // Once a new name, and only against agencies known before this import: comparing
+            // each new name with every other new one would make large imports quadratic.
+            if let Some(suggestion) = agencies.nearest(plan.row.tier, &plan.key) {
                 report
                     .near_misses
                     .push((plan.row.line, plan.row.agency.clone(), suggestion));
@@ -79,11 +78,7 @@ pub(crate) async fn write_rows(
         let agency_id = match plan.agency_id {
             Some(id) => id,
             None => agencies
-                .find(
-                    plan.row.tier,
-                    &plan.row.agency,
-                    options.map_year(plan.row.year),
-                )
+                .find_by_key(plan.row.tier, &plan.key, options.map_year(plan.row.year))
                 .ok_or_else(|| {
                     Error::Corrupt(format!(
                         "the agency `{}` just created is missing",
@@ -173,7 +168,9 @@ async fn write_group(
     decisions: &mut KnownDecisions,
     progress: &mut Progress<'_>,
 ) -> Result<HashMap<i32, result::Model>> {
-    let mut members: HashMap<i32, (result::Model, Change)> = group::rows(txn, group)
+    // By agency, so that scoring sees the same input whatever the order rows came in (a
+    // B-tree: in that order already, with no sort moving results of hundreds of bytes).
+    let mut members: BTreeMap<i32, (result::Model, Change)> = group::rows(txn, group)
         .await?
         .into_iter()
         .map(|row| (row.agency_id, (row, Change::None)))
@@ -194,9 +191,7 @@ async fn write_group(
         };
         members.insert(*agency_id, (row, change));
     }
-    // In agency order, so that scoring sees the same input whatever the hash order.
-    let mut members: Vec<(result::Model, Change)> = members.into_values().collect();
-    members.sort_by_key(|(row, _)| row.agency_id);
+    let members: Vec<(result::Model, Change)> = members.into_values().collect();
     let amended = planned
         .iter()
         .filter(|(plan, _)| plan.replaces.is_some())
