@@ -14,6 +14,10 @@
 //!   element; every value goes through its text form, which for the exact decimals (TEXT
 //!   columns, see `entity::ExactDecimal`) is the form stored anyway.
 
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::task::Poll;
+
 use sea_orm::sea_query::Value;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, IdenStatic, Iterable,
@@ -60,13 +64,27 @@ where
         _ => SQLITE_VALUES_PER_STATEMENT,
     };
     let per_statement = (values_per_statement / columns.len().max(1)).max(1);
-    for chunk in rows.chunks(per_statement) {
-        let statement = match backend {
-            DbBackend::Postgres => unnest(chunk, &columns)?,
-            backend => multi_row(backend, chunk, &columns)?,
+    let build = |chunk: &[A]| match backend {
+        DbBackend::Postgres => unnest(chunk, &columns),
+        backend => multi_row(backend, chunk, &columns),
+    };
+    let mut chunks = rows.chunks(per_statement);
+    let mut next = chunks.next().map(|chunk| Ok((build(chunk)?, chunk.len())));
+    while let Some(built) = next {
+        let (statement, count) = built?;
+        // Handed to the driver first, then the next statement is built while the database
+        // runs this one (SQLite's worker thread, PostgreSQL's server): building is CPU work
+        // that otherwise waits for the database, and the database for it.
+        let mut running = pin!(db.execute_raw(statement));
+        let sent = poll_fn(|cx| Poll::Ready(running.as_mut().poll(cx))).await;
+        next = chunks
+            .next()
+            .map(|chunk| Ok::<_, Error>((build(chunk)?, chunk.len())));
+        match sent {
+            Poll::Ready(result) => result?,
+            Poll::Pending => running.await?,
         };
-        db.execute_raw(statement).await?;
-        inserted(chunk.len());
+        inserted(count);
     }
     Ok(())
 }

@@ -56,8 +56,8 @@ pub async fn write_group(
     let (scheme, scored) = score_rows(db, group, &models).await?;
     let group_size = i32::try_from(models.len()).unwrap_or(i32::MAX);
     let mut stored = HashMap::with_capacity(models.len());
-    let mut inserts = Vec::new();
-    let mut new_rows = HashMap::new();
+    let mut inserts = Vec::with_capacity(models.len());
+    let mut new_rows = HashMap::with_capacity(models.len());
     for ((row, change), scored) in models.into_iter().zip(changes).zip(scored) {
         let agency_id = row.agency_id;
         let computed = |row| with_computed(row, scheme.id, scored, group_size);
