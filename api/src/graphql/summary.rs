@@ -141,7 +141,9 @@ impl YearSummary {
     /// (the same object as `yearSummary` of that year gives).
     async fn previous(&self, ctx: &Context<'_>) -> ApiResult<Option<YearSummary>> {
         match self.0.previous.as_deref() {
-            Some(previous) => YearSummary::find(ctx, &group_key(&previous.group)).await,
+            // Boxed: the snapshot lookup's future (about 4 KB) would otherwise set the size of
+            // every field's future of every summary (see `Agency::series`).
+            Some(previous) => Box::pin(YearSummary::find(ctx, &group_key(&previous.group))).await,
             None => Ok(None),
         }
     }
