@@ -79,7 +79,7 @@ impl Letters {
             difference[usize::from(byte)] -= 1;
         }
         let (more, fewer) = difference.iter().fold((0, 0), |(more, fewer), d| {
-            (more + d.max(&0), fewer + (-d).max(0))
+            (more + (*d).max(0), fewer + (-d).max(0))
         });
         let bound = more.max(fewer).unsigned_abs() as usize;
         let longest = self.len.max(other.len());

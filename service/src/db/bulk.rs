@@ -64,12 +64,16 @@ where
         _ => SQLITE_VALUES_PER_STATEMENT,
     };
     let per_statement = (values_per_statement / columns.len().max(1)).max(1);
-    let build = |chunk: &[A]| match backend {
-        DbBackend::Postgres => unnest(chunk, &columns),
-        backend => multi_row(backend, chunk, &columns),
+    // A chunk's statement, and how many rows it writes.
+    let build = |chunk: &[A]| -> Result<(Statement, usize)> {
+        let statement = match backend {
+            DbBackend::Postgres => unnest(chunk, &columns)?,
+            backend => multi_row(backend, chunk, &columns)?,
+        };
+        Ok((statement, chunk.len()))
     };
     let mut chunks = rows.chunks(per_statement);
-    let mut next = chunks.next().map(|chunk| Ok((build(chunk)?, chunk.len())));
+    let mut next = chunks.next().map(build);
     while let Some(built) = next {
         let (statement, count) = built?;
         // Handed to the driver first, then the next statement is built while the database
@@ -77,9 +81,7 @@ where
         // that otherwise waits for the database, and the database for it.
         let mut running = pin!(db.execute_raw(statement));
         let sent = poll_fn(|cx| Poll::Ready(running.as_mut().poll(cx))).await;
-        next = chunks
-            .next()
-            .map(|chunk| Ok::<_, Error>((build(chunk)?, chunk.len())));
+        next = chunks.next().map(build);
         match sent {
             Poll::Ready(result) => result?,
             Poll::Pending => running.await?,
