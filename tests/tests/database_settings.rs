@@ -1,13 +1,14 @@
 //! Pool settings reach the database: PostgreSQL cancels a statement past the statement timeout;
-//! a write waits for another process's write up to the busy timeout, then gives up.
+//! a write waits for another process's write up to the busy timeout, then gives up; a pooled
+//! connection is checked before use only where it can be lost.
 
 use std::time::{Duration, Instant};
 
 use egov_tests::{Backend, TestDb, on_both_engines};
 use entity::agency;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, Statement,
 };
 use service::Tier;
 use service::agencies::AgencyInput;
@@ -123,3 +124,51 @@ async fn a_write_gives_up_after_the_busy_timeout(backend: Backend) {
 }
 
 on_both_engines!(a_write_gives_up_after_the_busy_timeout);
+
+/// A PostgreSQL connection the server closed while it sat in the pool is replaced before the
+/// next statement (sqlx pings it on checkout). A SQLite connection cannot be lost that way, so
+/// its pool skips the ping: one round trip to sqlx's worker thread less for every statement
+/// outside a transaction and every write.
+async fn pooled_connections_are_checked_only_where_they_can_be_lost(backend: Backend) {
+    let Some(test_db) = TestDb::empty(backend).await else {
+        return;
+    };
+    let one = PoolSettings {
+        max_connections: 1,
+        ..PoolSettings::default()
+    };
+    let db = connect_with(&test_db.url, one).await.unwrap();
+    match backend {
+        Backend::Sqlite => assert!(
+            !db.get_sqlite_connection_pool()
+                .options()
+                .get_test_before_acquire(),
+            "a SQLite pool pings its connections"
+        ),
+        Backend::Postgres => {
+            let pid: i32 = db
+                .query_one_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    "SELECT pg_backend_pid() AS pid",
+                ))
+                .await
+                .unwrap()
+                .expect("a row")
+                .try_get("", "pid")
+                .unwrap();
+            let other = connect_with(&test_db.url, one).await.unwrap();
+            other
+                .execute_unprepared(&format!("SELECT pg_terminate_backend({pid})"))
+                .await
+                .unwrap();
+            other.close().await.ok();
+            db.execute_unprepared("SELECT 1")
+                .await
+                .expect("the pool replaced the connection the server closed");
+        }
+    }
+    db.close().await.ok();
+    test_db.remove().await;
+}
+
+on_both_engines!(pooled_connections_are_checked_only_where_they_can_be_lost);
