@@ -173,7 +173,9 @@ async fn execute(
     // Answers may depend on the role (the audit log is for admins), never on who else.
     let role = caller.0.as_ref().map_or("anonymous", |p| p.role.code());
     let key = Bytes::from([role.as_bytes(), b"\n", &body].concat());
-    let version = if state.cache.on() {
+    let cacheable = parsed.only_reads();
+    // Only a read-only answer is looked up or kept; a write need not read the version.
+    let version = if state.cache.on() && cacheable {
         match state.read_model.version(&state.db).await {
             Ok(version) => Some(version),
             Err(error) => {
@@ -188,7 +190,6 @@ async fn execute(
         state.metrics.kept_answer_served();
         return media.answer(StatusCode::OK, answer);
     }
-    let cacheable = parsed.only_reads();
     let reads = Reads::default();
     let response = match run(&state, media, request, caller, cacheable, reads.clone()).await {
         Ok(response) => response,
