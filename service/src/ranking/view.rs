@@ -2,7 +2,7 @@
 //! its values rounded for display.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use entity::{agency, decision, result};
 use rust_decimal::Decimal;
@@ -22,6 +22,33 @@ pub struct ResultView {
     pub scheme: Arc<Scheme>,
     pub decision: Option<decision::Model>,
     pub index_code: String,
+    /// The rate and converted score at the scheme's precision, rounded once: a kept snapshot
+    /// answers every page with the same view, and exact rounding is a good part of a row.
+    printed: Printed,
+}
+
+/// Values of a view rounded to the scheme's precision, each the first time it is asked for.
+#[derive(Clone, Debug, Default)]
+struct Printed {
+    rate_percent: OnceLock<Option<Decimal>>,
+    converted_score: OnceLock<Option<Decimal>>,
+}
+
+/// `value(decimals)` at the precision asked for; at the default one (`None`), kept in `cell`
+/// the first time it is computed.
+fn printed(
+    cell: &OnceLock<Option<Decimal>>,
+    decimals: Option<i32>,
+    value: impl FnOnce(Option<i32>) -> Result<Option<Decimal>>,
+) -> Result<Option<Decimal>> {
+    if decimals.is_some() {
+        return value(decimals);
+    }
+    if let Some(kept) = cell.get() {
+        return Ok(*kept);
+    }
+    let computed = value(None)?;
+    Ok(*cell.get_or_init(|| computed))
 }
 
 impl ResultView {
@@ -85,18 +112,22 @@ impl ResultView {
 
     /// The rate rounded half away from zero to `decimals` places, by default the scheme's.
     pub fn rate_percent(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
-        let decimals = precision(decimals, self.scheme.rate_decimals)?;
-        self.exact_rate_percent()
-            .map(|rate| rate.rounded(decimals))
-            .transpose()
+        printed(&self.printed.rate_percent, decimals, |decimals| {
+            let decimals = precision(decimals, self.scheme.rate_decimals)?;
+            self.exact_rate_percent()
+                .map(|rate| rate.rounded(decimals))
+                .transpose()
+        })
     }
 
     /// The converted score rounded half away from zero to `decimals` places, by default the scheme's.
     pub fn converted_score(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
-        let decimals = precision(decimals, self.scheme.converted_decimals)?;
-        self.exact_converted_score()
-            .map(|score| score.rounded(decimals))
-            .transpose()
+        printed(&self.printed.converted_score, decimals, |decimals| {
+            let decimals = precision(decimals, self.scheme.converted_decimals)?;
+            self.exact_converted_score()
+                .map(|score| score.rounded(decimals))
+                .transpose()
+        })
     }
 
     /// The computed level.
@@ -178,7 +209,41 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<result::Model>) -> Resul
                     .cloned()
                     .ok_or_else(|| missing("index"))?,
                 row,
+                printed: Printed::default(),
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    /// The default precision is rounded once and kept; a precision asked for is always rounded
+    /// anew, never answered with the kept value; a failure is not kept.
+    #[test]
+    fn printed_keeps_only_the_default_precision() {
+        let cell = OnceLock::new();
+        let calls = Cell::new(0);
+        let value = |decimals: Option<i32>| {
+            calls.set(calls.get() + 1);
+            Ok(Some(Decimal::from(decimals.unwrap_or(2))))
+        };
+        let failing = |_: Option<i32>| Err(Error::BadInput("no".into()));
+        assert!(printed(&cell, None, failing).is_err());
+        assert_eq!(printed(&cell, None, value).unwrap(), Some(Decimal::from(2)));
+        assert_eq!(printed(&cell, None, value).unwrap(), Some(Decimal::from(2)));
+        assert_eq!(calls.get(), 1, "the default precision is rounded once");
+        assert_eq!(
+            printed(&cell, Some(4), value).unwrap(),
+            Some(Decimal::from(4))
+        );
+        assert_eq!(
+            printed(&cell, Some(2), value).unwrap(),
+            Some(Decimal::from(2))
+        );
+        assert_eq!(calls.get(), 3, "a precision asked for is rounded each time");
+    }
 }
