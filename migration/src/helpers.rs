@@ -41,12 +41,8 @@ pub(crate) async fn track_data_version(
         DbBackend::Sqlite => {
             // SQLite has row-level triggers only.
             for operation in ["INSERT", "UPDATE", "DELETE"] {
-                db.execute_unprepared(&format!(
-                    "CREATE TRIGGER {table}_{op}_bumps_version AFTER {operation} ON {table} \
-                     BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END",
-                    op = operation.to_lowercase()
-                ))
-                .await?;
+                db.execute_unprepared(&sqlite_bump_trigger(table, operation))
+                    .await?;
             }
         }
         _ => {
@@ -58,6 +54,16 @@ pub(crate) async fn track_data_version(
         }
     }
     Ok(())
+}
+
+/// SQLite: the trigger that moves the data version on every row `operation` (`INSERT`,
+/// `UPDATE` or `DELETE`) writes to `table`.
+pub(crate) fn sqlite_bump_trigger(table: &str, operation: &str) -> String {
+    format!(
+        "CREATE TRIGGER {table}_{op}_bumps_version AFTER {operation} ON {table} \
+         BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END",
+        op = operation.to_lowercase()
+    )
 }
 
 /// Undoes [`track_data_version`].
