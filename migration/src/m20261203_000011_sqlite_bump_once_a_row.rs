@@ -43,33 +43,36 @@ async fn covered(manager: &SchemaManager<'_>) -> Result<Vec<(String, String)>, D
     Ok(pairs)
 }
 
+/// On SQLite, runs `statement(table, operation)` for every pair [`covered`] finds.
+async fn for_each_covered(
+    manager: &SchemaManager<'_>,
+    statement: impl Fn(&str, &str) -> String,
+) -> Result<(), DbErr> {
+    if manager.get_database_backend() != DbBackend::Sqlite {
+        return Ok(());
+    }
+    for (table, operation) in covered(manager).await? {
+        manager
+            .get_connection()
+            .execute_unprepared(&statement(&table, &operation))
+            .await?;
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Sqlite {
-            return Ok(());
-        }
-        for (table, operation) in covered(manager).await? {
-            manager
-                .get_connection()
-                .execute_unprepared(&format!(
-                    "DROP TRIGGER IF EXISTS {table}_{operation}_bumps_version"
-                ))
-                .await?;
-        }
-        Ok(())
+        for_each_covered(manager, |table, operation| {
+            format!("DROP TRIGGER IF EXISTS {table}_{operation}_bumps_version")
+        })
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Sqlite {
-            return Ok(());
-        }
-        for (table, operation) in covered(manager).await? {
-            manager
-                .get_connection()
-                .execute_unprepared(&sqlite_bump_trigger(&table, &operation.to_uppercase()))
-                .await?;
-        }
-        Ok(())
+        for_each_covered(manager, |table, operation| {
+            sqlite_bump_trigger(table, &operation.to_uppercase())
+        })
+        .await
     }
 }
