@@ -14,6 +14,51 @@ use service::Tier;
 use service::agencies::AgencyInput;
 use service::db::{PoolSettings, connect_with};
 
+/// Where PostgreSQL keeps its Unix socket on Debian.
+const SOCKET_FOLDER: &str = "/var/run/postgresql";
+
+/// PostgreSQL on the same machine answers through its Unix socket with the URL form the README
+/// recommends (`?host=<folder>`), and the pool settings travel with it. Over TCP, sqlx 0.9.0
+/// leaves Nagle's algorithm on and each large statement of an import waits for the server's
+/// delayed acknowledgement (BENCHMARKS.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_answers_through_its_unix_socket() {
+    let Some(test_db) = TestDb::empty(Backend::Postgres).await else {
+        return;
+    };
+    if !std::path::Path::new(SOCKET_FOLDER)
+        .join(".s.PGSQL.5432")
+        .exists()
+    {
+        eprintln!("*** SKIPPED: no PostgreSQL socket in {SOCKET_FOLDER}");
+        test_db.remove().await;
+        return;
+    }
+    let name = test_db.url.rsplit('/').next().expect("a database name");
+    let url = format!("postgres://postgres@localhost/{name}?host={SOCKET_FOLDER}");
+    let settings = PoolSettings {
+        statement_timeout: Some(Duration::from_millis(100)),
+        ..PoolSettings::default()
+    };
+    let db = connect_with(&url, settings).await.unwrap();
+    let local: bool = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT inet_server_addr() IS NULL AS local",
+        ))
+        .await
+        .unwrap()
+        .expect("a row")
+        .try_get("", "local")
+        .unwrap();
+    assert!(local, "connected over TCP, not the socket");
+    let slow = db.execute_unprepared("SELECT pg_sleep(2)").await;
+    let message = slow.expect_err("cancelled").to_string();
+    assert!(message.contains("statement timeout"), "{message}");
+    db.close().await.ok();
+    test_db.remove().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_cancels_statements_past_the_timeout() {
     let Some(test_db) = TestDb::empty(Backend::Postgres).await else {
