@@ -8,11 +8,21 @@ use egov_tests::{Backend, TestDb, on_both_engines};
 use entity::agency;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, Statement,
+    PaginatorTrait, QueryFilter, Statement, TryGetable,
 };
 use service::Tier;
 use service::agencies::AgencyInput;
 use service::db::{PoolSettings, connect_with};
+
+/// The one value `sql` selects on a PostgreSQL pool.
+async fn postgres_value<T: TryGetable>(db: &DatabaseConnection, sql: &str) -> T {
+    db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await
+        .unwrap()
+        .expect("a row")
+        .try_get_by_index(0)
+        .unwrap()
+}
 
 /// Where PostgreSQL keeps its Unix socket on Debian.
 const SOCKET_FOLDER: &str = "/var/run/postgresql";
@@ -41,16 +51,7 @@ async fn postgres_answers_through_its_unix_socket() {
         ..PoolSettings::default()
     };
     let db = connect_with(&url, settings).await.unwrap();
-    let local: bool = db
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT inet_server_addr() IS NULL AS local",
-        ))
-        .await
-        .unwrap()
-        .expect("a row")
-        .try_get("", "local")
-        .unwrap();
+    let local: bool = postgres_value(&db, "SELECT inet_server_addr() IS NULL").await;
     assert!(local, "connected over TCP, not the socket");
     let slow = db.execute_unprepared("SELECT pg_sleep(2)").await;
     let message = slow.expect_err("cancelled").to_string();
@@ -191,16 +192,7 @@ async fn pooled_connections_are_checked_only_where_they_can_be_lost(backend: Bac
             "a SQLite pool pings its connections"
         ),
         Backend::Postgres => {
-            let pid: i32 = db
-                .query_one_raw(Statement::from_string(
-                    DbBackend::Postgres,
-                    "SELECT pg_backend_pid() AS pid",
-                ))
-                .await
-                .unwrap()
-                .expect("a row")
-                .try_get("", "pid")
-                .unwrap();
+            let pid: i32 = postgres_value(&db, "SELECT pg_backend_pid()").await;
             let other = connect_with(&test_db.url, one).await.unwrap();
             other
                 .execute_unprepared(&format!("SELECT pg_terminate_backend({pid})"))

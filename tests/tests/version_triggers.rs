@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use egov_tests::cli::count;
 use egov_tests::{Backend, TestDb, on_both_engines};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use service::db::data_version;
@@ -28,18 +29,6 @@ const TRACKED: [&str; 16] = [
     "audit_log",
 ];
 
-async fn rows(db: &impl ConnectionTrait, table: &str) -> i64 {
-    db.query_one_raw(Statement::from_string(
-        db.get_database_backend(),
-        format!("SELECT COUNT(*) FROM {table}"),
-    ))
-    .await
-    .unwrap()
-    .unwrap()
-    .try_get_by_index(0)
-    .unwrap()
-}
-
 /// Rewriting one row of each tracked table that has rows, each in its own transaction, moves
 /// the data version by exactly one.
 async fn a_write_moves_the_data_version_once(backend: Backend) {
@@ -49,7 +38,7 @@ async fn a_write_moves_the_data_version_once(backend: Backend) {
     let db = &test_db.db;
     let mut written = Vec::new();
     for table in TRACKED {
-        if rows(db, table).await == 0 {
+        if count(&test_db, &format!("SELECT COUNT(*) FROM {table}")).await == 0 {
             continue;
         }
         let before = data_version::current(db).await.unwrap();

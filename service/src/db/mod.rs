@@ -61,13 +61,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
 
 /// Connects to `url`. A SQLite file is created when missing (as if `?mode=rwc` had been given).
 pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<DatabaseConnection> {
-    let url = if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
+    let sqlite = url.starts_with("sqlite:");
+    let url = if sqlite && !url.contains("mode=") && !url.contains(":memory:") {
         let separator = if url.contains('?') { '&' } else { '?' };
         format!("{url}{separator}mode=rwc")
     } else {
         url.to_owned()
     };
-    let sqlite = url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false);
     // A pooled SQLite connection is a file handle on sqlx's worker thread: it has no peer to
