@@ -236,7 +236,7 @@ fn encode(
 }
 
 /// Runs the request for its caller: a read within the request timeout (else the `TIMEOUT`
-/// refusal), a write to the end, after which the kept answers are forgotten.
+/// refusal), a write to the end (see [`write`]).
 async fn run(
     state: &AppState,
     media: MediaType,
@@ -245,19 +245,14 @@ async fn run(
     read_only: bool,
     reads: Reads,
 ) -> Result<async_graphql::Response, Response> {
-    let run = state
-        .schema
-        .execute(state.for_caller(request, caller, reads));
+    let request = state.for_caller(request, caller, reads);
     if !read_only {
-        let writing = state.writing().await;
-        let response = run.await;
-        drop(writing);
-        // This process may just have written: the next read looks at what changed (the
-        // snapshots and kept answers it changed are dropped) before answering.
-        state.read_model.forget();
-        return Ok(response);
+        return write(state.clone(), request).await.map_err(|error| {
+            tracing::error!(%error, "a write's task failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        });
     }
-    tokio::time::timeout(state.options.request_timeout, run)
+    tokio::time::timeout(state.options.request_timeout, state.schema.execute(request))
         .await
         .map_err(|_| {
             state.metrics.graphql_errors(std::iter::once("TIMEOUT"));
@@ -267,4 +262,27 @@ async fn run(
             );
             media.refusal(StatusCode::SERVICE_UNAVAILABLE, "TIMEOUT", &message)
         })
+}
+
+/// Runs a write on a task of its own, so that it ends, committed or rolled back whole, even
+/// when its client stops waiting. Run in the request's own task, it was dropped with the
+/// connection, between two statements: the write acknowledged to no one was lost or not
+/// depending on the moment, the next writer could be let in while the abandoned transaction was
+/// still being rolled back, and a PostgreSQL COMMIT already sent was followed by a ROLLBACK the
+/// server refused ("there is no transaction in progress"). Afterwards the kept answers the
+/// write changed are forgotten.
+async fn write(
+    state: AppState,
+    request: async_graphql::Request,
+) -> Result<async_graphql::Response, tokio::task::JoinError> {
+    tokio::spawn(async move {
+        let writing = state.writing().await;
+        let response = state.schema.execute(request).await;
+        drop(writing);
+        // This process may just have written: the next read looks at what changed (the
+        // snapshots and kept answers it changed are dropped) before answering.
+        state.read_model.forget();
+        response
+    })
+    .await
 }
