@@ -1,6 +1,7 @@
 //! `upsertAgency` through the service: a new agency is known by its name at once, a name that
-//! another agency of the tier bears is refused whichever code is given, and a rename keeps the
-//! former name among the aliases; the audit log records the names.
+//! another agency of the tier bears is refused whichever code is given, a rename keeps the
+//! former name among the aliases, and without a code the agency of the tier bearing the name is
+//! the one updated; the audit log records the names.
 
 use egov_tests::{Backend, TestDb, on_both_engines};
 use entity::{agency, audit_log};
@@ -62,6 +63,21 @@ async fn names_and_conflicts(backend: Backend) {
         .unwrap();
     assert!(!is_new && renamed.id == created.id && renamed.name == "Sở Mới Hơn");
     assert_eq!(audited_aliases(db).await, ["Sở Mới", "Sở Mới Hơn"]);
+
+    // Without a code, the agency of the tier bearing the name (a former one too) is updated.
+    let by_name = AgencyInput {
+        code: None,
+        ..input("", "Sở Mới")
+    };
+    let (found, is_new) = upsert(db, None, by_name.clone(), "test").await.unwrap();
+    assert!(!is_new && found.id == created.id && found.name == "Sở Mới");
+    // In another tier the name is free: a new agency, its code made from the name.
+    let district = AgencyInput {
+        tier: Tier::District,
+        ..by_name
+    };
+    let (other, is_new) = upsert(db, None, district, "test").await.unwrap();
+    assert!(is_new && other.id != created.id && other.code == "so-moi-2");
     test_db.remove().await;
 }
 

@@ -1,13 +1,13 @@
 //! Creating agencies, renaming them and recording the other names they are published under.
 
 use entity::{agency, agency_alias, jurisdiction};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Query, UnionType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, NotSet, QueryFilter, Set,
+    FromQueryResult, IntoActiveModel, NotSet, QueryFilter, QueryTrait, Set,
 };
 
-use super::{aliases_of, by_code, by_ids};
+use super::{aliases_of, by_code};
 use crate::access::audit::{self, Entry};
 use crate::catalog::resolve_jurisdiction;
 use crate::db::begin_write;
@@ -154,24 +154,16 @@ pub async fn upsert(
     }
     let txn = begin_write(db).await?;
     let jurisdiction = resolve_jurisdiction(&txn, jurisdiction).await?;
-    let named = agency_alias::Entity::find()
-        .filter(agency_alias::Column::AliasKey.eq(names::fold(name)))
-        .all(&txn)
-        .await?;
-    let same_name = by_ids(&txn, &named.iter().map(|a| a.agency_id).collect::<Vec<_>>())
-        .await?
-        .into_values()
-        .find(|a| a.jurisdiction_id == jurisdiction.id && a.tier == input.tier.code());
-    let existing = match &input.code {
-        Some(code) => by_code(&txn, jurisdiction.id, code).await?,
-        None => same_name.clone(),
-    };
+    let (existing, other) = code_and_name_holders(
+        &txn,
+        jurisdiction.id,
+        input.code.as_deref(),
+        input.tier,
+        name,
+    )
+    .await?;
     // Another agency of the tier already bearing the name: the one updated must be it.
-    if let Some(other) = &same_name
-        && existing
-            .as_ref()
-            .is_none_or(|existing| other.id != existing.id)
-    {
+    if let Some(other) = other {
         return Err(Error::Conflict(format!(
             "`{name}` already names `{}`, another agency of the tier",
             other.code
@@ -240,6 +232,50 @@ pub async fn upsert(
     )
     .await?;
     Ok((agency, created))
+}
+
+/// The agency an upsert updates and another agency that would clash with it, read in one
+/// statement (each statement is a round trip while the write holds SQLite's one write lock).
+/// With a `code`, the agency updated is the one with that code, and the other one is an agency
+/// of `tier` bearing `name` under another code; without, the agency updated is the one of
+/// `tier` bearing `name`, and there is no other.
+async fn code_and_name_holders(
+    db: &impl ConnectionTrait,
+    jurisdiction_id: i32,
+    code: Option<&str>,
+    tier: Tier,
+    name: &str,
+) -> Result<(Option<agency::Model>, Option<agency::Model>)> {
+    let bearing_name = Query::select()
+        .column(agency_alias::Column::AgencyId)
+        .from(agency_alias::Entity)
+        .and_where(agency_alias::Column::AliasKey.eq(names::fold(name)))
+        .to_owned();
+    // The agencies bearing the name, of any jurisdiction and tier (sorted out below), then the
+    // one with the code: two index lookups on both engines. Narrowed to the jurisdiction in SQL,
+    // SQLite read all the jurisdiction's agencies instead; one `OR` made PostgreSQL read them
+    // all.
+    let mut query = agency::Entity::find()
+        .filter(agency::Column::Id.in_subquery(bearing_name))
+        .into_query();
+    if let Some(code) = code {
+        let with_code = agency::Entity::find()
+            .filter(agency::Column::JurisdictionId.eq(jurisdiction_id))
+            .filter(agency::Column::Code.eq(code))
+            .into_query();
+        query.union(UnionType::All, with_code);
+    }
+    let statement = db.get_database_backend().build(&query);
+    let holders = agency::Model::find_by_statement(statement).all(db).await?;
+    let (with_code, named): (Vec<_>, Vec<_>) = holders
+        .into_iter()
+        .filter(|holder| holder.jurisdiction_id == jurisdiction_id)
+        .partition(|holder| code == Some(holder.code.as_str()));
+    let named = named.into_iter().find(|holder| holder.tier == tier.code());
+    Ok(match code {
+        Some(_) => (with_code.into_iter().next(), named),
+        None => (named, None),
+    })
 }
 
 /// Records another name of an agency, in the audit log too (see [`add_alias`]).
