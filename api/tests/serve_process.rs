@@ -1,7 +1,8 @@
 //! `egov-rank serve` as a process, on SQLite and PostgreSQL: the request id echoed in
 //! `x-request-id` (the client's, or a new one), `--log-format json` writing one JSON object per
-//! line carrying that id, and SIGTERM draining: a request in flight when the signal comes is
-//! answered, new connections are refused, and the process exits successfully.
+//! line carrying that id, SIGTERM draining: a request in flight when the signal comes is
+//! answered, new connections are refused, and the process exits successfully; and, on Linux,
+//! transparent huge pages turned off for the process (see `main.rs`).
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -69,6 +70,16 @@ fn header<'a>(answer: &'a str, header: &str) -> Option<&'a str> {
         })
 }
 
+/// Would catch the server running with transparent huge pages allowed, where the kernel says
+/// (`THP_enabled` in /proc/<pid>/status, Linux 6.x; older kernels do not say, and nothing is
+/// checked there).
+fn assert_no_huge_pages(pid: u32) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    if let Some(line) = status.lines().find(|line| line.starts_with("THP_enabled:")) {
+        assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
+    }
+}
+
 /// Would catch an id not echoed (or replaced when the client sent one), log lines that are not
 /// JSON or do not carry the request's id, a SIGTERM that cuts the request in flight, or a
 /// server that keeps accepting connections after it.
@@ -80,6 +91,7 @@ async fn ids_json_logs_and_draining(backend: Backend) {
     let log =
         std::env::temp_dir().join(format!("egov-serve-{}-{backend:?}.log", std::process::id()));
     let mut server = serve(&test_db.url, port, &log);
+    assert_no_huge_pages(server.id());
 
     let echoed = raw(
         port,
