@@ -43,9 +43,11 @@ async fn a_write_outlives_its_client(server: TestServer) {
         .await
         .expect("lock the data version");
 
-    // The client gives up while its write waits for the lock.
+    // The client gives up while its write waits for the lock: a second is ample for the
+    // request to reach the write on a loaded machine, and well within the 5 s a write waits
+    // for a lock before failing.
     let impatient = reqwest::Client::builder()
-        .timeout(Duration::from_millis(300))
+        .timeout(Duration::from_secs(1))
         .build()
         .expect("a client");
     let sent = impatient
