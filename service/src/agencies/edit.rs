@@ -152,8 +152,8 @@ pub async fn upsert(
             "`{code}` is not a code: lower-case letters, digits and hyphens"
         )));
     }
+    let jurisdiction = resolve_jurisdiction(db, jurisdiction).await?;
     let txn = begin_write(db).await?;
-    let jurisdiction = resolve_jurisdiction(&txn, jurisdiction).await?;
     let (existing, other) = code_and_name_holders(
         &txn,
         jurisdiction.id,

@@ -261,8 +261,8 @@ pub async fn record(
     new: NewLineageEvent,
     actor: &str,
 ) -> Result<LineageEvent> {
+    let jurisdiction = resolve_jurisdiction(db, jurisdiction).await?;
     let txn = begin_write(db).await?;
-    let jurisdiction = resolve_jurisdiction(&txn, jurisdiction).await?;
     if let Some(problem) = new
         .kind
         .misfit(new.predecessors.len(), new.successors.len())

@@ -41,6 +41,10 @@ impl Scope {
 }
 
 /// The jurisdiction with `code`, or the default one.
+///
+/// A jurisdiction is never deleted, and neither its code nor whether it is the default ever
+/// changes (only its name does): writes that use only its id and code read it before they take
+/// the write lock, one statement less while they hold SQLite's one writer.
 pub async fn resolve_jurisdiction(
     db: &impl ConnectionTrait,
     code: Option<&str>,
