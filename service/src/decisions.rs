@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use entity::{decision, jurisdiction, result};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, NotSet, QueryFilter, QueryOrder, Set, TryIntoModel,
@@ -152,44 +152,66 @@ pub async fn publish(
     if number.is_empty() {
         return Err(Error::BadInput("a decision needs its number".into()));
     }
+    let jurisdiction = resolve_jurisdiction(db, jurisdiction).await?;
     let txn = begin_write(db).await?;
-    let jurisdiction = resolve_jurisdiction(&txn, jurisdiction).await?;
-    let existing = by_number(&txn, jurisdiction.id, number).await?;
     let amends = match new.amends.as_deref().map(str::trim) {
         Some(amended) => Some(require(&txn, jurisdiction.id, amended).await?),
         None => None,
     };
-    if let (Some(existing), Some(amends)) = (&existing, &amends) {
-        let chain = chain(&amendments(&txn, jurisdiction.id).await?, amends.id);
-        if chain.contains(&existing.id) {
-            return Err(Error::BadInput(format!(
-                "`{number}` cannot amend `{}`: that would make it amend itself",
-                amends.number
-            )));
+    // What is given overwrites what was recorded; what is not given stays.
+    let given = |mut active: decision::ActiveModel| {
+        if let Some(issued_on) = new.issued_on {
+            active.issued_on = Set(Some(issued_on));
         }
-    }
-    let before = existing.as_ref().map(json_of);
-    let mut active = match existing {
-        Some(existing) => existing.into_active_model(),
-        None => decision::ActiveModel {
-            id: NotSet,
-            jurisdiction_id: Set(jurisdiction.id),
-            number: Set(number.to_owned()),
-            issued_on: Set(None),
-            title: Set(None),
-            amends_id: Set(None),
-        },
+        if let Some(title) = &new.title {
+            active.title = Set(Some(title.clone()));
+        }
+        if let Some(amends) = &amends {
+            active.amends_id = Set(Some(amends.id));
+        }
+        active
     };
-    if let Some(issued_on) = new.issued_on {
-        active.issued_on = Set(Some(issued_on));
-    }
-    if let Some(title) = new.title {
-        active.title = Set(Some(title));
-    }
-    if let Some(amends) = &amends {
-        active.amends_id = Set(Some(amends.id));
-    }
-    let saved = active.save(&txn).await?.try_into_model()?;
+    // A number not recorded yet, the usual case, is recorded by the insert alone: no lookup
+    // first, one statement less while the write holds SQLite's one writer. A number recorded
+    // already is left alone by the insert, then read and completed.
+    let inserted = decision::Entity::insert(given(decision::ActiveModel {
+        id: NotSet,
+        jurisdiction_id: Set(jurisdiction.id),
+        number: Set(number.to_owned()),
+        issued_on: Set(None),
+        title: Set(None),
+        amends_id: Set(None),
+    }))
+    .on_conflict(
+        OnConflict::columns([decision::Column::JurisdictionId, decision::Column::Number])
+            .do_nothing()
+            .to_owned(),
+    )
+    // Many: a conflict returns no row, which the single-row form reports as an error.
+    .exec_with_returning_many(&txn)
+    .await?
+    .pop();
+    let (before, saved) = match inserted {
+        Some(saved) => (None, saved),
+        None => {
+            let existing = require(&txn, jurisdiction.id, number).await?;
+            if let Some(amends) = &amends {
+                let chain = chain(&amendments(&txn, jurisdiction.id).await?, amends.id);
+                if chain.contains(&existing.id) {
+                    return Err(Error::BadInput(format!(
+                        "`{number}` cannot amend `{}`: that would make it amend itself",
+                        amends.number
+                    )));
+                }
+            }
+            let before = json_of(&existing);
+            let saved = given(existing.into_active_model())
+                .save(&txn)
+                .await?
+                .try_into_model()?;
+            (Some(before), saved)
+        }
+    };
     audit::commit(
         txn,
         Entry {
