@@ -16,57 +16,57 @@ pub struct Versions {
     pub catalogue: i64,
 }
 
-/// The versions now, in one statement.
-pub async fn versions(db: &impl ConnectionTrait) -> Result<Versions> {
-    let statement = Statement::from_string(
-        db.get_database_backend(),
-        "SELECT d.version, c.version FROM data_version AS d, catalogue_version AS c \
-         WHERE d.id = 1 AND c.id = 1",
-    );
-    let row = db
-        .query_one_raw(statement)
-        .await?
-        .ok_or_else(|| Error::Corrupt("the data or catalogue version row is missing".into()))?;
-    Ok(Versions {
-        data: row.try_get_by_index::<i64>(0)?,
-        catalogue: row.try_get_by_index::<i64>(1)?,
-    })
-}
-
-/// The groups written by every transaction committed after data version `since`.
-pub async fn groups_since(db: &impl ConnectionTrait, since: i64) -> Result<Vec<GroupKey>> {
+/// The versions now, and the groups written by every transaction committed after data version
+/// `after` (none when `after` is `None`), in one statement: it is read after each write of this
+/// process while the next reads wait for it, so one round trip, not two.
+async fn versions_and_groups(
+    db: &impl ConnectionTrait,
+    after: Option<i64>,
+) -> Result<(Versions, Vec<GroupKey>)> {
+    let backend = db.get_database_backend();
+    let placeholder = match backend {
+        sea_orm::DbBackend::Postgres => "$1",
+        _ => "?",
+    };
     let statement = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        match db.get_database_backend() {
-            sea_orm::DbBackend::Postgres => {
-                "SELECT jurisdiction_id, ranking_index_id, tier, year FROM group_version \
-                 WHERE version > $1"
-            }
-            _ => {
-                "SELECT jurisdiction_id, ranking_index_id, tier, year FROM group_version \
-                 WHERE version > ?"
-            }
-        },
-        [since.into()],
+        backend,
+        format!(
+            "SELECT d.version, c.version, g.jurisdiction_id, g.ranking_index_id, g.tier, g.year \
+             FROM data_version AS d CROSS JOIN catalogue_version AS c \
+             LEFT JOIN group_version AS g ON g.version > {placeholder} \
+             WHERE d.id = 1 AND c.id = 1"
+        ),
+        // No version is above the largest: no group.
+        [after.unwrap_or(i64::MAX).into()],
     );
-    db.query_all_raw(statement)
-        .await?
-        .into_iter()
-        .map(|row| {
-            let tier: String = row.try_get_by_index(2)?;
-            Ok(GroupKey {
-                jurisdiction_id: row.try_get_by_index(0)?,
-                index_id: row.try_get_by_index(1)?,
-                year: row.try_get_by_index(3)?,
-                tier: tier.parse().map_err(|_| {
-                    Error::Corrupt(format!("a group version has the unknown tier `{tier}`"))
-                })?,
-                // Versions are kept per year's ranking: a write to a restatement of it moves
-                // the same version (see `GroupKey::written_by`).
-                restated_over: None,
-            })
-        })
-        .collect()
+    let rows = db.query_all_raw(statement).await?;
+    let first = rows
+        .first()
+        .ok_or_else(|| Error::Corrupt("the data or catalogue version row is missing".into()))?;
+    let versions = Versions {
+        data: first.try_get_by_index::<i64>(0)?,
+        catalogue: first.try_get_by_index::<i64>(1)?,
+    };
+    let mut groups = Vec::new();
+    for row in &rows {
+        // The one row of the left join when no group was written.
+        let Some(jurisdiction_id) = row.try_get_by_index::<Option<i32>>(2)? else {
+            continue;
+        };
+        let tier: String = row.try_get_by_index(4)?;
+        groups.push(GroupKey {
+            jurisdiction_id,
+            index_id: row.try_get_by_index(3)?,
+            year: row.try_get_by_index(5)?,
+            tier: tier.parse().map_err(|_| {
+                Error::Corrupt(format!("a group version has the unknown tier `{tier}`"))
+            })?,
+            // Versions are kept per year's ranking: a write to a restatement of it moves
+            // the same version (see `GroupKey::written_by`).
+            restated_over: None,
+        });
+    }
+    Ok((versions, groups))
 }
 
 /// What changed between two readings of the versions.
@@ -79,13 +79,13 @@ pub enum Changed {
     Everything,
 }
 
-/// What changed since `seen` (none: nothing was read before), and the versions now: one
-/// statement while nothing changed, two when results did.
+/// What changed since `seen` (none: nothing was read before), and the versions now, in one
+/// statement.
 pub async fn since(
     db: &impl ConnectionTrait,
     seen: Option<Versions>,
 ) -> Result<(Versions, Changed)> {
-    let now = versions(db).await?;
+    let (now, groups) = versions_and_groups(db, seen.map(|seen| seen.data)).await?;
     let changed = match seen {
         None => Changed::Everything,
         // A database restored or replaced behind the server counts back.
@@ -93,7 +93,7 @@ pub async fn since(
             Changed::Everything
         }
         Some(seen) if seen.data == now.data => Changed::Nothing,
-        Some(seen) => Changed::Groups(groups_since(db, seen.data).await?),
+        Some(_) => Changed::Groups(groups),
     };
     Ok((now, changed))
 }
