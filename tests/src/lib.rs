@@ -10,7 +10,7 @@
 //! What several test files share lives in the modules: [`cli`] (running the binary),
 //! [`published`] (the shipped 2020 tables
 //! and an independent model of the ranking), [`normalized`] (the normalized CSV), [`reads`] and
-//! [`writes`] (GraphQL reads and writes the write tests share), [`counts`] (rows per table),
+//! [`writes`] (GraphQL reads and writes the write tests share), [`counts`] (rows per table, the newest audit entry),
 //! [`socket`] (a GraphQL-over-WebSocket client), [`xlsb`] (writing an XLSB, which no library
 //! writes).
 

@@ -3,9 +3,10 @@
 //! former name among the aliases, and without a code the agency of the tier bearing the name is
 //! the one updated; the audit log records the names.
 
+use egov_tests::counts::newest_audit_entry;
 use egov_tests::{Backend, TestDb, on_both_engines};
-use entity::{agency, audit_log};
-use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
+use entity::agency;
+use sea_orm::{EntityTrait, PaginatorTrait};
 use service::Tier;
 use service::agencies::{AgencyInput, aliases_of, upsert};
 
@@ -20,12 +21,7 @@ fn input(code: &str, name: &str) -> AgencyInput {
 
 /// The names the newest audit entry says the agency has after the write.
 async fn audited_aliases(db: &sea_orm::DatabaseConnection) -> Vec<String> {
-    let entry = audit_log::Entity::find()
-        .order_by_desc(audit_log::Column::Id)
-        .one(db)
-        .await
-        .unwrap()
-        .expect("an audit entry");
+    let entry = newest_audit_entry(db).await;
     let after: serde_json::Value =
         serde_json::from_str(entry.after.as_deref().expect("an after state")).unwrap();
     let mut aliases: Vec<String> = serde_json::from_value(after["aliases"].clone()).unwrap();
