@@ -3,7 +3,7 @@
 //! former name among the aliases, and without a code the agency of the tier bearing the name is
 //! the one updated; the audit log records the names.
 
-use egov_tests::counts::newest_audit_entry;
+use egov_tests::counts::{newest_audit_entry, row_counts};
 use egov_tests::{Backend, TestDb, on_both_engines};
 use entity::agency;
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -74,6 +74,15 @@ async fn names_and_conflicts(backend: Backend) {
     };
     let (other, is_new) = upsert(db, None, district, "test").await.unwrap();
     assert!(is_new && other.id != created.id && other.code == "so-moi-2");
+
+    // A jurisdiction that does not exist (read before the write lock) is named, nothing written.
+    let counts = row_counts(db).await;
+    let nowhere = upsert(db, Some("nowhere"), input("so-xa", "Sở Xa"), "test").await;
+    assert!(
+        matches!(&nowhere, Err(service::Error::NotFound(message)) if message.contains("`nowhere`")),
+        "{nowhere:?}"
+    );
+    assert_eq!(row_counts(db).await, counts);
     test_db.remove().await;
 }
 

@@ -101,6 +101,19 @@ async fn new_completed_and_cycles(backend: Backend) {
         "{missing:?}"
     );
     assert_eq!(row_counts(db).await, counts);
+
+    // A jurisdiction that does not exist (read before the write lock) is named, nothing written.
+    let elsewhere = NewDecision {
+        number: "4/QĐ-TEST".into(),
+        ..NewDecision::default()
+    };
+    let nowhere = publish(db, Some("nowhere"), elsewhere, "test").await;
+    assert!(
+        matches!(&nowhere, Err(service::Error::NotFound(message)) if message.contains("`nowhere`")),
+        "{nowhere:?}"
+    );
+    assert_eq!(row_counts(db).await, counts);
+    test_db.remove().await;
 }
 
 on_both_engines!(new_completed_and_cycles);
