@@ -28,9 +28,7 @@ async fn postgres_value<T: TryGetable>(db: &DatabaseConnection, sql: &str) -> T 
 const SOCKET_FOLDER: &str = "/var/run/postgresql";
 
 /// PostgreSQL on the same machine answers through its Unix socket with the URL form the README
-/// recommends (`?host=<folder>`), and the pool settings travel with it. Over TCP, sqlx 0.9.0
-/// leaves Nagle's algorithm on and each large statement of an import waits for the server's
-/// delayed acknowledgement (BENCHMARKS.md).
+/// shows (`?host=<folder>`), and the pool settings travel with it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_answers_through_its_unix_socket() {
     let Some(test_db) = TestDb::empty(Backend::Postgres).await else {

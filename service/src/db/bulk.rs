@@ -7,7 +7,7 @@
 //!   it through the query builder cost more than SQLite's own work;
 //! - PostgreSQL: `INSERT ... SELECT * FROM UNNEST($1::int4[], $2::text[], ...)`, one array
 //!   parameter a column, the same SQL for every statement into a table, so it is parsed once
-//!   per connection; no limit on parameters, so a whole ranking group goes in one statement.
+//!   per connection.
 //!   `COPY` would be faster still, but SeaORM's transaction does not hand out its connection,
 //!   and a `COPY` on another connection would not be undone with the transaction. The arrays
 //!   are bound as array literals (text), because SeaORM's array values cannot hold a NULL
@@ -26,18 +26,14 @@ use sea_orm::{
 
 use crate::{Error, Result};
 
-/// The most values one statement carries on SQLite: its limit on bound parameters
-/// (`SQLITE_MAX_VARIABLE_NUMBER` since 3.32), over a thousand results a statement.
-const SQLITE_VALUES_PER_STATEMENT: usize = 32_766;
-
-/// The most values one statement carries on PostgreSQL, about ten thousand results: the fewer
-/// statements the better there, because over TCP each statement longer than a segment waits
-/// for the server's delayed ACK (about 40 ms: sqlx 0.9.0 leaves Nagle's algorithm on,
-/// launchbadge/sqlx#4335); statements of SQLite's size made the national history import a
-/// third slower, and statements of 4 000 values five times slower (BENCHMARKS.md,
-/// 2026-12-03). Not more, so that a very large group still shows progress as it goes in and a
-/// statement's text stays a few megabytes.
-const POSTGRES_VALUES_PER_STATEMENT: usize = 250_000;
+/// The most values one statement carries, on either engine: SQLite's limit on bound parameters
+/// (`SQLITE_MAX_VARIABLE_NUMBER` since 3.32), over a thousand results a statement. PostgreSQL
+/// has no such limit, but statements of this size imported the national history 3–7 % faster
+/// than whole groups in one (2.88–2.95 s against 2.97–3.17 s, BENCHMARKS.md, 2026-12-03): the
+/// next statement is built while the server runs this one. (With sqlx 0.9.0, which left
+/// Nagle's algorithm on, every statement longer than a segment waited about 40 ms for the
+/// server's delayed ACK, and whole groups were faster; 0.9.1 sets `TCP_NODELAY`.)
+const VALUES_PER_STATEMENT: usize = 32_766;
 
 /// Inserts `rows`, which all set the same columns (those the first row sets), in the caller's
 /// transaction; `inserted` hears how many rows each statement wrote (for progress). The ids the
@@ -59,11 +55,7 @@ where
             .filter(|column| !first.get(*column).is_not_set())
             .collect();
     let backend = db.get_database_backend();
-    let values_per_statement = match backend {
-        DbBackend::Postgres => POSTGRES_VALUES_PER_STATEMENT,
-        _ => SQLITE_VALUES_PER_STATEMENT,
-    };
-    let per_statement = (values_per_statement / columns.len().max(1)).max(1);
+    let per_statement = (VALUES_PER_STATEMENT / columns.len().max(1)).max(1);
     // A chunk's statement, and how many rows it writes.
     let build = |chunk: &[A]| -> Result<(Statement, usize)> {
         let statement = match backend {
