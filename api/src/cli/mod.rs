@@ -132,12 +132,16 @@ impl Cli {
 /// Runs the command (`serve` when none is given) on the database of the global options; the
 /// error is the message to print.
 pub async fn run(cli: Cli) -> Result<(), String> {
+    let serving = matches!(cli.command, None | Some(Command::Serve(_)));
     let settings = db::PoolSettings {
         max_connections: cli.pool_size,
         statement_timeout: cli.statement_timeout_ms.map(Duration::from_millis),
         busy_timeout: Duration::from_millis(cli.busy_timeout_ms),
+        // The server flushes SQLite's log itself after each write, outside the write lock.
+        deferred_sync: serving,
         ..db::PoolSettings::default()
     };
+    let log_sync = db::LogSync::for_url(&cli.database_url, &settings);
     let db = db::connect_with(&cli.database_url, settings)
         .await
         .map_err(|e| e.to_string())?;
@@ -152,7 +156,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     match command {
-        Command::Serve(args) => serve::run(db, args).await,
+        Command::Serve(args) => serve::run(db, args, log_sync).await,
         Command::Import(args) => import::run(&db, args).await,
         Command::Export(args) => export::run(&db, args).await,
         Command::Migrate => migrate::run(&db).await,

@@ -7,6 +7,7 @@ use api::graphql::policy::Introspection;
 use api::limits::QueryLimits;
 use clap::{Args, FromArgMatches};
 use sea_orm::DatabaseConnection;
+use service::db::LogSync;
 
 /// The flags of `serve`: where to listen, the answer cache, and the limits on requests.
 #[derive(Args)]
@@ -145,7 +146,7 @@ impl ServeArgs {
 
 /// Serves until Ctrl-C or SIGTERM, then answers the requests in flight (within the drain
 /// deadline) and closes the database.
-pub async fn run(db: DatabaseConnection, args: ServeArgs) -> Result<(), String> {
+pub async fn run(db: DatabaseConnection, args: ServeArgs, log_sync: LogSync) -> Result<(), String> {
     if let Some(code) = &args.default_jurisdiction {
         // A default that does not exist would fail every query: refuse to start instead.
         service::catalog::resolve_jurisdiction(&db, Some(code))
@@ -157,7 +158,16 @@ pub async fn run(db: DatabaseConnection, args: ServeArgs) -> Result<(), String> 
         .await
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     tracing::info!("serving GraphQL on http://{bind}/graphql");
-    api::serve(listener, db.clone(), args.options(), shutdown_signal()).await;
+    // What the start wrote (a migration, the published data) is on disk before the first answer.
+    log_sync
+        .flush()
+        .await
+        .map_err(|e| format!("cannot flush the database's log: {e}"))?;
+    let options = api::ServerOptions {
+        log_sync,
+        ..args.options()
+    };
+    api::serve(listener, db.clone(), options, shutdown_signal()).await;
     tracing::info!("stopped");
     db.close().await.map_err(|e| e.to_string())
 }

@@ -64,6 +64,7 @@ pub struct Metrics {
     pool_open: Gauge,
     pool_idle: Gauge,
     kept_answers_served: Counter,
+    log_flushes: Counter,
     read_model_rows: Gauge,
     next_id: AtomicU64,
 }
@@ -116,6 +117,12 @@ impl Default for Metrics {
             "Answers served as kept, without computing them",
             kept_answers_served.clone(),
         );
+        let log_flushes = Counter::default();
+        registry.register(
+            "db_log_flushes",
+            "Flushes of SQLite's log to disk after a write request, before its answer",
+            log_flushes.clone(),
+        );
         let read_model_rows = Gauge::default();
         registry.register(
             "read_model_rows",
@@ -131,6 +138,7 @@ impl Default for Metrics {
             pool_open,
             pool_idle,
             kept_answers_served,
+            log_flushes,
             read_model_rows,
             next_id: AtomicU64::new(1),
         }
@@ -157,6 +165,13 @@ impl Metrics {
     /// Counts an answer served as kept.
     pub fn kept_answer_served(&self) {
         self.kept_answers_served.inc();
+    }
+
+    /// Counts a flush of the database's log after a write, when there was one.
+    pub fn log_flushed(&self, flushed: bool) {
+        if flushed {
+            self.log_flushes.inc();
+        }
     }
 
     /// The metrics in Prometheus text format, the pool and the read model's rows read now.

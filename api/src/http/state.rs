@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
+use service::db::LogSync;
 use service::read_model::ReadModel;
 
 use super::bounded::Budget;
@@ -70,6 +71,10 @@ pub struct ServerOptions {
     /// The origins whose pages may call the API from a browser, as `cors::parse_origin`
     /// writes them (`*`: any); empty (the default): CORS is off.
     pub cors_origins: Vec<String>,
+    /// The SQLite log each write request flushes after letting the next writer in and before
+    /// answering, when the pool's commits do not wait for the disk
+    /// (`service::db::PoolSettings::deferred_sync`); by default none.
+    pub log_sync: LogSync,
 }
 
 impl Default for ServerOptions {
@@ -92,6 +97,7 @@ impl Default for ServerOptions {
             drain_timeout: Duration::from_secs(20),
             max_subscriptions: 100,
             cors_origins: Vec::new(),
+            log_sync: LogSync::default(),
         }
     }
 }

@@ -6,11 +6,14 @@
 pub(crate) mod bulk;
 pub mod data_version;
 pub(crate) mod ids;
+mod log_sync;
+
+pub use log_sync::LogSync;
 
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, SqliteTransactionMode, TransactionOptions,
     TransactionTrait,
@@ -41,6 +44,11 @@ pub struct PoolSettings {
     /// spaces reconnection attempts up to 6 s apart while the database is away; 5 s keeps them
     /// at most 1 s apart, so the server serves again soon after the database returns.
     pub acquire_timeout: Duration,
+    /// SQLite: a COMMIT does not wait for the disk (`synchronous=NORMAL`), and whoever answers
+    /// for a write flushes the log first with [`LogSync::flush`] (the server does, after
+    /// letting the next writer in: see `log_sync`). Off by default: the command-line commands
+    /// commit with `synchronous=FULL`. PostgreSQL ignores it.
+    pub deferred_sync: bool,
 }
 
 impl Default for PoolSettings {
@@ -50,6 +58,7 @@ impl Default for PoolSettings {
             statement_timeout: None,
             busy_timeout: Duration::from_secs(5),
             acquire_timeout: Duration::from_secs(5),
+            deferred_sync: false,
         }
     }
 }
@@ -79,9 +88,15 @@ pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<DatabaseC
     options.max_connections(settings.max_connections);
     // Write-ahead logging: readers (the server) and a writer (an import) do not block each other
     // (each on a connection of its own); a writer waits up to the busy timeout for another.
+    let synchronous = if settings.deferred_sync {
+        SqliteSynchronous::Normal
+    } else {
+        SqliteSynchronous::Full
+    };
     options.map_sqlx_sqlite_opts(move |sqlite| {
         sqlite
             .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
             .busy_timeout(settings.busy_timeout)
     });
     let mut server_settings = vec![("lock_timeout", settings.busy_timeout.as_millis())];
