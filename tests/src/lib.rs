@@ -328,6 +328,21 @@ impl TestServer {
             .await
             .expect("GET")
     }
+
+    /// The value of the counter `name` (`egov_rank_..._total`) in the server's metrics.
+    pub async fn counter(&self, name: &str) -> u64 {
+        let text = self
+            .get("/metrics")
+            .await
+            .text()
+            .await
+            .expect("the metrics");
+        let prefix = format!("{name} ");
+        text.lines()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no counter {name} in {text}"))
+    }
 }
 
 impl Drop for TestServer {

@@ -25,11 +25,7 @@ async fn synchronous(db: &DatabaseConnection) -> i64 {
 
 /// Flushes of the log so far, from the server's metrics.
 async fn flushes(server: &TestServer) -> u64 {
-    let text = server.get("/metrics").await.text().await.unwrap();
-    text.lines()
-        .find_map(|line| line.strip_prefix("egov_rank_db_log_flushes_total "))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no log-flush counter in {text}"))
+    server.counter("egov_rank_db_log_flushes_total").await
 }
 
 async fn each_answered_write_flushes_the_log_first(backend: Backend) {
