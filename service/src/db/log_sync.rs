@@ -33,9 +33,7 @@ impl LogSync {
     /// The log of the database `url` names, when `settings` defer its syncs.
     pub fn for_url(url: &str, settings: &PoolSettings) -> Self {
         // sqlx's SQLite options take any URL, a PostgreSQL one too, as a file name.
-        let file_url =
-            url.starts_with("sqlite:") && !url.contains(":memory:") && !url.contains("mode=memory");
-        let file = (settings.deferred_sync && file_url)
+        let file = (settings.deferred_sync && super::sqlite_file(url))
             .then(|| SqliteConnectOptions::from_str(url).ok())
             .flatten()
             .map(|options| options.get_filename().as_os_str().to_owned());

@@ -68,10 +68,15 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
     connect_with(url, PoolSettings::default()).await
 }
 
+/// Whether `url` names a SQLite database kept in a file (not in memory).
+fn sqlite_file(url: &str) -> bool {
+    url.starts_with("sqlite:") && !url.contains(":memory:") && !url.contains("mode=memory")
+}
+
 /// Connects to `url`. A SQLite file is created when missing (as if `?mode=rwc` had been given).
 pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<DatabaseConnection> {
     let sqlite = url.starts_with("sqlite:");
-    let url = if sqlite && !url.contains("mode=") && !url.contains(":memory:") {
+    let url = if sqlite_file(url) && !url.contains("mode=") {
         let separator = if url.contains('?') { '&' } else { '?' };
         format!("{url}{separator}mode=rwc")
     } else {
