@@ -1,18 +1,19 @@
 //! Pool settings reach the database: PostgreSQL cancels a statement past the statement timeout;
-//! a write waits for another process's write up to the busy timeout, then gives up; a pooled
-//! connection is checked before use only where it can be lost.
+//! a write waits for another process's write up to the busy timeout, then gives up; on SQLite
+//! the writers of one pool take turns, waiting as long; a pooled connection is checked before
+//! use only where it can be lost.
 
 use std::time::{Duration, Instant};
 
 use egov_tests::{Backend, TestDb, on_both_engines};
 use entity::agency;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, Statement, TryGetable,
 };
 use service::Tier;
 use service::agencies::AgencyInput;
-use service::db::{PoolSettings, connect_with};
+use service::db::{PoolSettings, WriteTransaction, begin_write, connect_with};
 
 /// The one value `sql` selects on a PostgreSQL pool.
 async fn postgres_value<T: TryGetable>(db: &DatabaseConnection, sql: &str) -> T {
@@ -81,7 +82,7 @@ async fn postgres_cancels_statements_past_the_timeout() {
 
 /// A second pool on `test_db`, as another process (a CLI import) would open, and a write
 /// transaction on it that has written and holds its locks until committed or dropped.
-async fn another_process_writing(test_db: &TestDb) -> (DatabaseConnection, DatabaseTransaction) {
+async fn another_process_writing(test_db: &TestDb) -> (DatabaseConnection, WriteTransaction) {
     let other = connect_with(&test_db.url, PoolSettings::default())
         .await
         .unwrap();
@@ -168,6 +169,45 @@ async fn a_write_gives_up_after_the_busy_timeout(backend: Backend) {
 }
 
 on_both_engines!(a_write_gives_up_after_the_busy_timeout);
+
+/// On SQLite the writers of one pool take turns in this process, from BEGIN to COMMIT (they
+/// would otherwise sleep in SQLite's busy handler): a writer that waited its pool's busy
+/// timeout for its turn gives up with `Busy`, as at SQLite's lock, and the turn passes on when
+/// a transaction commits or is dropped. On PostgreSQL writers of one pool start together.
+async fn writers_of_one_pool_take_turns(backend: Backend) {
+    let Some(test_db) = TestDb::prepared(backend).await else {
+        return;
+    };
+    let impatient = PoolSettings {
+        busy_timeout: Duration::from_millis(200),
+        ..PoolSettings::default()
+    };
+    let db = connect_with(&test_db.url, impatient).await.unwrap();
+    let first = begin_write(&db).await.unwrap();
+    let second = tokio::time::timeout(Duration::from_secs(30), begin_write(&db))
+        .await
+        .expect("a writer gives up by itself");
+    match backend {
+        Backend::Sqlite => {
+            let error = second.err().expect("the first writer holds the turn");
+            assert!(
+                matches!(&error, service::Error::Busy(DbErr::Custom(message))
+                    if message.contains("this process's other writes")),
+                "{error:?}"
+            );
+        }
+        Backend::Postgres => second.expect("no turns").rollback().await.unwrap(),
+    }
+    first.commit().await.unwrap();
+    let third = begin_write(&db).await.expect("a commit passes the turn on");
+    drop(third);
+    let fourth = begin_write(&db).await.expect("a drop passes the turn on");
+    fourth.rollback().await.unwrap();
+    db.close().await.ok();
+    test_db.remove().await;
+}
+
+on_both_engines!(writers_of_one_pool_take_turns);
 
 /// A PostgreSQL connection the server closed while it sat in the pool is replaced before the
 /// next statement (sqlx pings it on checkout). A SQLite connection cannot be lost that way, so

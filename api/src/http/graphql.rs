@@ -269,17 +269,16 @@ async fn run(
 /// connection, between two statements: the write acknowledged to no one was lost or not
 /// depending on the moment, the next writer could be let in while the abandoned transaction was
 /// still being rolled back, and a PostgreSQL COMMIT already sent was followed by a ROLLBACK the
-/// server refused ("there is no transaction in progress"). Once the next writer is let in, the
-/// SQLite log is flushed to disk before the answer (`service::db::LogSync`), and the kept
-/// answers the write changed are forgotten.
+/// server refused ("there is no transaction in progress"). Its transaction ended (and on SQLite
+/// the next writer let in: `service::db::begin_write`), the SQLite log is flushed to disk
+/// before the answer (`service::db::LogSync`), and the kept answers the write changed are
+/// forgotten.
 async fn write(
     state: AppState,
     request: async_graphql::Request,
 ) -> Result<async_graphql::Response, tokio::task::JoinError> {
     tokio::spawn(async move {
-        let writing = state.writing().await;
         let response = state.schema.execute(request).await;
-        drop(writing);
         match state.options.log_sync.flush().await {
             Ok(flushed) => state.metrics.log_flushed(flushed),
             // The write is committed: answering with an error would have it sent again.

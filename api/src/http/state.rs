@@ -71,8 +71,8 @@ pub struct ServerOptions {
     /// The origins whose pages may call the API from a browser, as `cors::parse_origin`
     /// writes them (`*`: any); empty (the default): CORS is off.
     pub cors_origins: Vec<String>,
-    /// The SQLite log each write request flushes after letting the next writer in and before
-    /// answering, when the pool's commits do not wait for the disk
+    /// The SQLite log each write request flushes after its transaction ends (letting the next
+    /// writer in: `service::db::begin_write`) and before answering, when the pool's commits do not wait for the disk
     /// (`service::db::PoolSettings::deferred_sync`); by default none.
     pub log_sync: LogSync,
 }
@@ -113,23 +113,9 @@ pub struct AppState {
     pub read_model: Arc<ReadModel>,
     pub metrics: Arc<Metrics>,
     pub persisted: Arc<PersistedQueries>,
-    /// On SQLite, held by each write request while it runs (see [`AppState::writing`]).
-    write_gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
-    /// Waits for this process's other write requests to finish, on SQLite: it takes one writer
-    /// at a time, and writers waiting on its lock sleep in its busy handler (up to 100 ms a
-    /// sleep), which made the tail of a mixed load; queued here, each starts as the one before
-    /// ends. `None` on PostgreSQL, where writers proceed together. Writers of other processes
-    /// (an import) still meet at SQLite's lock.
-    pub async fn writing(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match self.db.get_database_backend() {
-            sea_orm::DbBackend::Sqlite => Some(self.write_gate.lock().await),
-            _ => None,
-        }
-    }
-
     /// A request as it runs for `caller`, over HTTP or a WebSocket alike: with the caller, the
     /// batching loaders, the introspection the server's policy gives them, and the metrics that
     /// count refused writes.
@@ -179,7 +165,6 @@ impl AppState {
                 options.suggestions,
             ),
             persisted: Arc::new(PersistedQueries::new(persisted::BUDGET)),
-            write_gate: Arc::default(),
             cache,
             read_model,
             metrics: Arc::new(Metrics::default()),

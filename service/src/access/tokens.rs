@@ -9,8 +9,8 @@ use std::str::FromStr;
 
 use entity::api_token;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, NotSet, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -106,7 +106,7 @@ fn hash(secret: &str) -> String {
 
 /// Creates a token; returns it with its secret, which is not stored and cannot be shown again.
 pub async fn create_token(
-    db: &impl TransactionTrait,
+    db: &DatabaseConnection,
     name: &str,
     role: Role,
     actor: &str,
@@ -148,7 +148,7 @@ pub async fn create_token(
 }
 
 /// Revokes the token named `name`; revoking a revoked token changes nothing.
-pub async fn revoke_token(db: &impl TransactionTrait, name: &str, actor: &str) -> Result<Token> {
+pub async fn revoke_token(db: &DatabaseConnection, name: &str, actor: &str) -> Result<Token> {
     let txn = begin_write(db).await?;
     let row = by_name(&txn, name)
         .await?

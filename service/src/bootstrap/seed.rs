@@ -17,15 +17,14 @@
 use chrono::NaiveDate;
 use entity::{decision, jurisdiction};
 use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    NotSet, PaginatorTrait, Set,
+    ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, NotSet, PaginatorTrait, Set,
 };
 
 use crate::agencies::lineage_file::{self, LineageImport};
 use crate::catalog::indices::{self, NewIndex};
 use crate::catalog::jurisdictions::{self, JurisdictionKind, NewJurisdiction};
 use crate::catalog::tier_ends::{self, TierEnd};
-use crate::db::begin_write;
+use crate::db::{WriteTransaction, begin_write};
 use crate::publication::{ImportOptions, read, write_rows};
 use crate::ranking::rules;
 use crate::{Result, Tier};
@@ -87,7 +86,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<()> {
 }
 
 /// The jurisdictions and indices of the shipped data; the id of the default jurisdiction.
-async fn catalog(txn: &DatabaseTransaction) -> Result<i32> {
+async fn catalog(txn: &WriteTransaction) -> Result<i32> {
     let province = jurisdictions::create(
         txn,
         NewJurisdiction {
@@ -144,7 +143,7 @@ async fn catalog(txn: &DatabaseTransaction) -> Result<i32> {
 
 /// The 2025 reorganisation: lineage of Huế's districts and of the provinces,
 /// Huế's new name, and the end of the district tier.
-async fn reorganisation_of_2025(txn: &DatabaseTransaction) -> Result<()> {
+async fn reorganisation_of_2025(txn: &WriteTransaction) -> Result<()> {
     for (jurisdiction, table) in [
         (THUA_THIEN_HUE, LINEAGE_HUE_2025),
         (VIET_NAM, LINEAGE_PROVINCES_2025),
@@ -167,7 +166,7 @@ async fn reorganisation_of_2025(txn: &DatabaseTransaction) -> Result<()> {
 }
 
 /// The decisions behind Thừa Thiên Huế's 2020 tables.
-async fn decisions(txn: &DatabaseTransaction, province: i32) -> Result<()> {
+async fn decisions(txn: &WriteTransaction, province: i32) -> Result<()> {
     let original = decision::ActiveModel {
         id: NotSet,
         jurisdiction_id: Set(province),

@@ -7,17 +7,16 @@ pub(crate) mod bulk;
 pub mod data_version;
 pub(crate) mod ids;
 mod log_sync;
+mod write;
 
 pub use log_sync::LogSync;
+pub use write::{WriteTransaction, begin_write};
 
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
-};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::Result;
 
@@ -110,21 +109,9 @@ pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<DatabaseC
     }
     options
         .map_sqlx_postgres_opts(move |postgres| postgres.options(server_settings.iter().copied()));
-    Ok(Database::connect(options).await?)
-}
-
-/// Starts a transaction that will write. On SQLite it takes the write lock at once
-/// (`BEGIN IMMEDIATE`), waiting up to the busy timeout for another writer: a deferred
-/// transaction that reads first and then writes cannot wait, SQLite fails it at once with
-/// "database is locked" when another process (an import) wrote in between.
-/// PostgreSQL ignores the mode.
-pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction> {
-    Ok(db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..TransactionOptions::default()
-        })
-        .await?)
+    let db = Database::connect(options).await?;
+    write::take_turns(&db, settings.busy_timeout);
+    Ok(db)
 }
 
 /// Brings the schema up to date (the `migrate` command), in one write transaction: all or
@@ -133,7 +120,7 @@ pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction> 
 /// rename ("there is already another table ... with this name").
 pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
     let txn = begin_write(db).await?;
-    Migrator::up(&txn, None).await?;
+    Migrator::up(txn.transaction(), None).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -19,8 +19,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use entity::{ExactDecimal, result};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QuerySelect,
 };
 
 use super::rescore::with_computed;
@@ -49,7 +49,7 @@ pub struct Restated {
 /// over the map of its `restated_over` year) in one transaction, recorded in the audit log;
 /// a dry run derives and reports, then writes nothing.
 pub async fn restate(
-    db: &impl TransactionTrait,
+    db: &DatabaseConnection,
     group: GroupKey,
     actor: &str,
     dry_run: bool,

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{group, rescore, restate};
 use crate::access::audit::{self, Entry};
@@ -48,7 +48,7 @@ pub async fn apply_file(db: &impl ConnectionTrait, text: &str) -> Result<Vec<Arc
 /// `egov-rank scheme set FILE`: every scheme of the file stored and its years re-scored in one
 /// transaction, recorded in the audit log.
 pub async fn set_file(
-    db: &impl TransactionTrait,
+    db: &DatabaseConnection,
     text: &str,
     actor: &str,
 ) -> Result<Vec<Arc<Scheme>>> {
@@ -80,7 +80,7 @@ pub async fn set_file(
 /// [`apply_scheme`] in a transaction of its own, recorded in the audit log with the scheme it
 /// replaced: the write behind the `setScoringScheme` mutation.
 pub async fn set_scheme(
-    db: &impl TransactionTrait,
+    db: &DatabaseConnection,
     new: NewScheme,
     actor: &str,
 ) -> Result<Arc<Scheme>> {
