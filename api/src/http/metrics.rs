@@ -120,7 +120,7 @@ impl Default for Metrics {
         let log_flushes = Counter::default();
         registry.register(
             "db_log_flushes",
-            "Flushes of SQLite's log to disk after a write request, before its answer",
+            "Flushes of SQLite's log to disk before write requests are answered (writes asking together share one)",
             log_flushes.clone(),
         );
         let read_model_rows = Gauge::default();
@@ -167,7 +167,7 @@ impl Metrics {
         self.kept_answers_served.inc();
     }
 
-    /// Counts a flush of the database's log after a write, when there was one.
+    /// Counts a flush of the database's log before a write is answered, when that write ran it.
     pub fn log_flushed(&self, flushed: bool) {
         if flushed {
             self.log_flushes.inc();
