@@ -4,11 +4,12 @@
 use entity::audit_log;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::Value;
 
 use crate::Result;
+use crate::db::WriteTransaction;
 use crate::page::{Page, PageRequest};
 
 /// The actor of command-line writes.
@@ -52,10 +53,7 @@ pub async fn record(db: &impl ConnectionTrait, entry: Entry<'_>) -> Result<()> {
 
 /// Records `entry` in the write's transaction, then commits it: how every audited write ends,
 /// so the entry and the write land together or not at all.
-pub async fn commit<T: ConnectionTrait + TransactionSession>(
-    txn: T,
-    entry: Entry<'_>,
-) -> Result<()> {
+pub async fn commit(txn: WriteTransaction, entry: Entry<'_>) -> Result<()> {
     record(&txn, entry).await?;
     txn.commit().await?;
     Ok(())

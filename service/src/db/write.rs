@@ -16,8 +16,7 @@ use std::time::Duration;
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
-    QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionSession,
-    TransactionTrait,
+    QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use tokio::sync::OwnedMutexGuard;
 
@@ -137,16 +136,5 @@ impl ConnectionTrait for WriteTransaction {
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         self.txn.query_all_raw(stmt).await
-    }
-}
-
-#[async_trait::async_trait]
-impl TransactionSession for WriteTransaction {
-    async fn commit(self) -> Result<(), DbErr> {
-        WriteTransaction::commit(self).await
-    }
-
-    async fn rollback(self) -> Result<(), DbErr> {
-        WriteTransaction::rollback(self).await
     }
 }

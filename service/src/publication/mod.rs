@@ -16,10 +16,9 @@ pub mod progress;
 pub mod versions;
 mod write;
 
-use sea_orm::{ConnectionTrait, TransactionSession};
-
 use crate::Result;
 use crate::access::audit::{self, Entry};
+use crate::db::WriteTransaction;
 
 pub use amend::{Amendment, Correction, amend};
 pub use import::import_table;
@@ -124,8 +123,8 @@ pub struct Amended {
 }
 
 /// Ends a write: rolls a dry run back; otherwise records it in the audit log and commits.
-async fn finish<T: ConnectionTrait + TransactionSession>(
-    txn: T,
+async fn finish(
+    txn: WriteTransaction,
     report: ImportReport,
     options: &ImportOptions,
     action: &str,
