@@ -137,14 +137,18 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         max_connections: cli.pool_size,
         statement_timeout: cli.statement_timeout_ms.map(Duration::from_millis),
         busy_timeout: Duration::from_millis(cli.busy_timeout_ms),
-        // The server flushes SQLite's log itself after each write, outside the write lock.
+        // The server flushes the database's log itself after each write, outside the write lock.
         deferred_sync: serving,
         ..db::PoolSettings::default()
     };
-    let log_sync = db::LogSync::for_url(&cli.database_url, &settings);
     let db = db::connect_with(&cli.database_url, settings)
         .await
         .map_err(|e| e.to_string())?;
+    let log_sync = db::LogSync::new(&db, &cli.database_url, &settings)
+        .await
+        .map_err(|e| format!("cannot open the connection that flushes the database's log: {e}"))?;
+    // Taken before the start writes anything (a migration, the published data).
+    let start = log_sync.ticket();
     let command = match cli.command {
         Some(command) => command,
         None => Command::Serve(serve::ServeArgs::defaults()?),
@@ -156,7 +160,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     match command {
-        Command::Serve(args) => serve::run(db, args, log_sync).await,
+        Command::Serve(args) => serve::run(db, args, log_sync, start).await,
         Command::Import(args) => import::run(&db, args).await,
         Command::Export(args) => export::run(&db, args).await,
         Command::Migrate => migrate::run(&db).await,

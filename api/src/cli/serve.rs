@@ -7,7 +7,7 @@ use api::graphql::policy::Introspection;
 use api::limits::QueryLimits;
 use clap::{Args, FromArgMatches};
 use sea_orm::DatabaseConnection;
-use service::db::LogSync;
+use service::db::{LogSync, Ticket};
 
 /// The flags of `serve`: where to listen, the answer cache, and the limits on requests.
 #[derive(Args)]
@@ -145,8 +145,14 @@ impl ServeArgs {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then answers the requests in flight (within the drain
-/// deadline) and closes the database.
-pub async fn run(db: DatabaseConnection, args: ServeArgs, log_sync: LogSync) -> Result<(), String> {
+/// deadline) and closes the database. `start` is the log's ticket taken before the start wrote
+/// anything: what it wrote is flushed under it before the first answer.
+pub async fn run(
+    db: DatabaseConnection,
+    args: ServeArgs,
+    log_sync: LogSync,
+    start: Ticket,
+) -> Result<(), String> {
     if let Some(code) = &args.default_jurisdiction {
         // A default that does not exist would fail every query: refuse to start instead.
         service::catalog::resolve_jurisdiction(&db, Some(code))
@@ -160,7 +166,7 @@ pub async fn run(db: DatabaseConnection, args: ServeArgs, log_sync: LogSync) -> 
     tracing::info!("serving GraphQL on http://{bind}/graphql");
     // What the start wrote (a migration, the published data) is on disk before the first answer.
     log_sync
-        .flush()
+        .flush(start)
         .await
         .map_err(|e| format!("cannot flush the database's log: {e}"))?;
     let options = api::ServerOptions {

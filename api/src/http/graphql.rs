@@ -270,7 +270,7 @@ async fn run(
 /// depending on the moment, the next writer could be let in while the abandoned transaction was
 /// still being rolled back, and a PostgreSQL COMMIT already sent was followed by a ROLLBACK the
 /// server refused ("there is no transaction in progress"). Its transaction ended (and on SQLite
-/// the next writer let in: `service::db::begin_write`), the SQLite log is flushed to disk
+/// the next writer let in: `service::db::begin_write`), the database's log is flushed to disk
 /// before the answer (`service::db::LogSync`), and the kept answers the write changed are
 /// forgotten.
 async fn write(
@@ -278,11 +278,25 @@ async fn write(
     request: async_graphql::Request,
 ) -> Result<async_graphql::Response, tokio::task::JoinError> {
     tokio::spawn(async move {
-        let response = state.schema.execute(request).await;
-        match state.options.log_sync.flush().await {
+        let ticket = state.options.log_sync.ticket();
+        let mut response = state.schema.execute(request).await;
+        match state.options.log_sync.flush(ticket).await {
             Ok(flushed) => state.metrics.log_flushed(flushed),
-            // The write is committed: answering with an error would have it sent again.
-            Err(error) => tracing::error!(%error, "the database's log could not be flushed"),
+            // Committed but perhaps not on disk (PostgreSQL went away after the commit): the
+            // write is answered as a COMMIT that failed would be, not as saved.
+            Err(error) => {
+                tracing::error!(%error, "the database's log could not be flushed");
+                let mut unsure = async_graphql::ServerError::new(
+                    "the write could not be confirmed on disk: it may or may not have been \
+                     saved; read before sending it again",
+                    None,
+                );
+                unsure
+                    .extensions
+                    .get_or_insert_with(Default::default)
+                    .set("code", crate::graphql::error_codes::INTERNAL_SERVER_ERROR);
+                response = async_graphql::Response::from_errors(vec![unsure]);
+            }
         }
         // This process may just have written: the next read looks at what changed (the
         // snapshots and kept answers it changed are dropped) before answering.

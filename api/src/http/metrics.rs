@@ -120,7 +120,7 @@ impl Default for Metrics {
         let log_flushes = Counter::default();
         registry.register(
             "db_log_flushes",
-            "Flushes of SQLite's log to disk before write requests are answered (writes asking together share one)",
+            "Flushes of the database's log to disk before write requests are answered (writes asking together share one)",
             log_flushes.clone(),
         );
         let read_model_rows = Gauge::default();

@@ -71,8 +71,8 @@ pub struct ServerOptions {
     /// The origins whose pages may call the API from a browser, as `cors::parse_origin`
     /// writes them (`*`: any); empty (the default): CORS is off.
     pub cors_origins: Vec<String>,
-    /// The SQLite log each write request flushes after its transaction ends (letting the next
-    /// writer in: `service::db::begin_write`) and before answering, when the pool's commits do
+    /// The database's log each write request flushes after its transaction ends (letting the
+    /// next writer in) and before answering, when the pool's commits do
     /// not wait for the disk (`service::db::PoolSettings::deferred_sync`); by default none.
     pub log_sync: LogSync,
 }

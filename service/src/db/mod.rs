@@ -9,7 +9,7 @@ pub(crate) mod ids;
 mod log_sync;
 mod write;
 
-pub use log_sync::LogSync;
+pub use log_sync::{FLUSH_CONNECTION_NAME, LogSync, Ticket};
 pub use write::{WriteTransaction, begin_write};
 
 use std::time::Duration;
@@ -43,10 +43,10 @@ pub struct PoolSettings {
     /// spaces reconnection attempts up to 6 s apart while the database is away; 5 s keeps them
     /// at most 1 s apart, so the server serves again soon after the database returns.
     pub acquire_timeout: Duration,
-    /// SQLite: a COMMIT does not wait for the disk (`synchronous=NORMAL`), and whoever answers
-    /// for a write flushes the log first with [`LogSync::flush`] (the server does, after
-    /// letting the next writer in: see `log_sync`). Off by default: the command-line commands
-    /// commit with `synchronous=FULL`. PostgreSQL ignores it.
+    /// A COMMIT does not wait for the disk (SQLite's `synchronous=NORMAL`, PostgreSQL's
+    /// `synchronous_commit=off`), and whoever answers for a write flushes the log first with
+    /// [`LogSync::flush`] (the server does, after letting the next writer in: see `log_sync`).
+    /// Off by default: the command-line commands' COMMIT waits for the disk.
     pub deferred_sync: bool,
 }
 
@@ -103,12 +103,18 @@ pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<DatabaseC
             .synchronous(synchronous)
             .busy_timeout(settings.busy_timeout)
     });
-    let mut server_settings = vec![("lock_timeout", settings.busy_timeout.as_millis())];
+    let mut server_settings = vec![(
+        "lock_timeout",
+        settings.busy_timeout.as_millis().to_string(),
+    )];
     if let Some(timeout) = settings.statement_timeout {
-        server_settings.push(("statement_timeout", timeout.as_millis()));
+        server_settings.push(("statement_timeout", timeout.as_millis().to_string()));
+    }
+    if settings.deferred_sync {
+        server_settings.push(("synchronous_commit", "off".to_owned()));
     }
     options
-        .map_sqlx_postgres_opts(move |postgres| postgres.options(server_settings.iter().copied()));
+        .map_sqlx_postgres_opts(move |postgres| postgres.options(server_settings.iter().cloned()));
     let db = Database::connect(options).await?;
     write::take_turns(&db, settings.busy_timeout);
     Ok(db)
