@@ -10,7 +10,8 @@
 #   - GET /readyz (curl, 2 s limit): status and time;
 #   - a read that cannot come from the kept answers (`{ years }` with a unique comment);
 #   - a write: upsertAgency with a unique code `bench-probe-<n>`.
-# At STOP_AT seconds (default 25) PostgreSQL is stopped (`pg_ctlcluster V CLUSTER stop -m fast`),
+# At STOP_AT seconds (default 25) PostgreSQL is stopped (`pg_ctlcluster V CLUSTER stop -m fast`;
+# STOP_MODE=immediate: `-m immediate`, a crash that loses what its log had not yet written),
 # left down DOWN_SECONDS (default 5) and started again (MODE=restart: one `pg_ctlcluster restart`
 # instead). "Database back" is the first `pg_isready` success after the start.
 #
@@ -27,8 +28,9 @@
 #
 # Usage: tests/bench/pg-restart.sh
 #        DURATION=40 STOP_AT=15 SERVER_ARGS="--pool-size 20" tests/bench/pg-restart.sh
-# Other knobs: MODE (stop-start | restart), DOWN_SECONDS, WRK_TIMEOUT, READYZ_TIMEOUT (curl limit
-# of a /readyz poll, default 2 s), PORT (18082), and PG_VERSION / PG_CLUSTER / PG_PORT (default:
+# Other knobs: MODE (stop-start | restart), STOP_MODE (fast | immediate), DOWN_SECONDS,
+# WRK_TIMEOUT, READYZ_TIMEOUT (curl limit of a /readyz poll, default 2 s), PORT (18082), and
+# PG_VERSION / PG_CLUSTER / PG_PORT (default:
 # the newest version under /etc/postgresql, `main`, 5432) to fault a cluster of its own, e.g. one
 # made with `pg_createcluster 15 fault -p 5433 --start`, without stopping the shared one.
 # Needs root (pg_ctlcluster), wrk, psql, pg_isready, python3. It stops the machine's PostgreSQL
@@ -40,6 +42,7 @@ duration=${DURATION:-60}
 stop_at=${STOP_AT:-25}
 down=${DOWN_SECONDS:-5}
 mode=${MODE:-stop-start}
+stop_mode=${STOP_MODE:-fast}
 port=${PORT:-18082}
 wrk_timeout=${WRK_TIMEOUT:-10s}
 pg_version=${PG_VERSION:-$(ls /etc/postgresql | sort -V | tail -1)}
@@ -143,13 +146,13 @@ t_stop=$(now)
 # pg_ctlcluster start (or restart) runs in the background while pg_isready is polled every
 # 50 ms, so "back" is when PostgreSQL accepts connections, not when pg_ctlcluster returns.
 if [ "$mode" = restart ]; then
-  pg_ctlcluster "$pg_version" "$pg_cluster" restart -m fast &
+  pg_ctlcluster "$pg_version" "$pg_cluster" restart -m "$stop_mode" &
   starter=$!
   t_stopped=$t_stop; t_start=$t_stop
   # Wait until it is down before looking for its return.
   for _ in $(seq 1 200); do pg_isready -q -h 127.0.0.1 -p "$pg_port" || break; sleep 0.05; done
 else
-  pg_ctlcluster "$pg_version" "$pg_cluster" stop -m fast
+  pg_ctlcluster "$pg_version" "$pg_cluster" stop -m "$stop_mode"
   t_stopped=$(now)
   sleep "$down"
   t_start=$(now)
