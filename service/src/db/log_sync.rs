@@ -14,11 +14,11 @@
 //!   decoding message with the prefix `egov-rank`: no table, no lock) and commits with
 //!   `synchronous_commit=on`, so PostgreSQL flushes its log up to that commit, and every commit
 //!   before it with it. It runs on a connection of its own, opened before the writes it
-//!   vouches for: a PostgreSQL that restarts, even after a crash of one of its processes
-//!   (which keeps its start time), closes every connection, and with them what its log had not
-//!   yet written. A flush through a connection opened later would vouch for a commit the
-//!   restart may have lost, so a write whose request began before the flush connection was
-//!   last opened is answered as not confirmed ([`Ticket`]).
+//!   vouches for. A PostgreSQL that restarts loses what its log had not yet written, and
+//!   closes every connection; that is how a restart is known (one after a crash of a single
+//!   process keeps the server's start time). A flush through a connection opened later would
+//!   vouch for a commit the restart may have lost, so a write whose request began before the
+//!   flush connection was last opened is answered as not confirmed ([`Ticket`]).
 //!
 //! An answered write is on disk as it was when COMMIT waited, and writes that commit close
 //! together share one wait for the disk (a group commit): those that ask while a flush runs
