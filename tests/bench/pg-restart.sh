@@ -20,7 +20,8 @@
 # per second around the outage and after return + 5 s, and every acknowledged write (load and
 # probe) looked up in the database: lost must be 0.
 # PASS: /readyz reported not-ready during the outage: every poll sent after the stop completed
-# and answered before the database's return was a 503 within READYZ_LIMIT seconds (default 1.1:
+# and answered while the database was last seen down (by the last pg_isready that failed: it may
+# accept connections up to a poll before "back") was a 503 within READYZ_LIMIT seconds (default 1.1:
 # the 1 s of the promise and curl's own time), and there was at least one (not required when the
 # outage lasted under 2 s, as with MODE=restart); a hanging /readyz (no answer, `000`) fails, as
 # it did before 03f8660. A read succeeded within 5 s of the database's return, and no
@@ -160,8 +161,13 @@ else
   starter=$!
 fi
 t_back=""
+# The last moment PostgreSQL was seen down: the start of the last pg_isready that failed. It
+# may accept connections up to one poll before "back".
+t_down=$t_stopped
 for _ in $(seq 1 600); do
+  t_try=$(now)
   if pg_isready -q -h 127.0.0.1 -p "$pg_port"; then t_back=$(now); break; fi
+  t_down=$t_try
   sleep 0.05
 done
 wait "$starter" || true
@@ -191,7 +197,7 @@ sed 's/\x1b\[[0-9;]*m//g' "$work/server.log" > "$work/server.txt"
 warnings=$(grep -c -E ' (WARN|ERROR) ' "$work/server.txt" || true)
 
 rc=0
-python3 - "$work" "$load_start" "$t_stop" "$t_stopped" "$t_start" "$t_back" "$lost" "$after_ready" "$warnings" "$mode" "$down" "$pg_version/$pg_cluster" "$readyz_timeout" "$readyz_limit" <<'PY' || rc=$?
+python3 - "$work" "$load_start" "$t_stop" "$t_stopped" "$t_start" "$t_back" "$lost" "$after_ready" "$warnings" "$mode" "$down" "$pg_version/$pg_cluster" "$readyz_timeout" "$readyz_limit" "$t_down" <<'PY' || rc=$?
 import glob, sys, datetime
 work, load_start, t_stop, t_stopped, t_start, t_back = sys.argv[1], *map(float, sys.argv[2:7])
 lost, after_ready, warnings, mode, down, pg_version, readyz_timeout = int(sys.argv[7]), sys.argv[8], int(sys.argv[9]), sys.argv[10], sys.argv[11], sys.argv[12], sys.argv[13]
@@ -245,8 +251,8 @@ served_in = None if reads[2] is None else reads[2] - t_back
 # An outage shorter than a poll and its time limit may pass unseen: that is no fault.
 short = t_back - t_stop < 2
 # Polls wholly within the outage: each must be a prompt 503, not silence or a late answer.
-readyz_limit = float(sys.argv[14])
-during = [r for r in readyz if r[0] >= t_stopped and r[0] + r[2] <= t_back]
+readyz_limit, t_down = float(sys.argv[14]), float(sys.argv[15])
+during = [r for r in readyz if r[0] >= t_stopped and r[0] + r[2] <= t_down]
 prompt_503 = [r for r in during if r[1] == "503" and r[2] <= readyz_limit]
 ok_ready = short or (len(during) > 0 and len(prompt_503) == len(during))
 verdict = "PASS" if ok_ready and served_in is not None and served_in <= 5 and lost == 0 else "FAIL"
@@ -273,7 +279,9 @@ for s in range(base - 2, int(t_back) + 8):
     ok, err = timeline.get(s, (0, 0))
     line.append(f"{s - base:+d}:{ok}/{err}")
 print("  " + " ".join(line))
-print(f"/readyz during outage: {len(prompt_503)} of {len(during)} polls a 503 within {readyz_limit} s")
+print(f"/readyz during outage: {len(prompt_503)} of {len(during)} polls a 503 within {readyz_limit} s"
+      + "".join(f"; sent at {rel(r[0], t_stop)} from the stop: {r[1]} in {r[2]:.2f} s"
+                for r in during if r not in prompt_503))
 print(f"verdict:              {verdict}")
 sys.exit(0 if verdict == "PASS" else 1)
 PY
