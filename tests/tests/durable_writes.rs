@@ -4,12 +4,17 @@
 //! flushes the log after letting the next writer in, before it answers
 //! (`service::db::LogSync`). The command-line pool's COMMIT waits for the disk.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
 use egov_tests::writes::{token, write};
 use egov_tests::{Backend, TestDb, TestServer, on_both_engines};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::json;
 use service::access::Role;
 use service::db::{LogSync, PoolSettings, connect_with};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// The server's pool settings: commits that do not wait for the disk.
 fn deferring() -> PoolSettings {
@@ -232,5 +237,94 @@ async fn a_write_whose_flush_fails_is_not_answered_as_saved() {
         "{message}"
     );
     pool.close().await.ok();
+    test_db.remove().await;
+}
+
+/// A relay to the PostgreSQL at `target` (`host:port`) on a port of its own, which stops
+/// passing bytes on while `stalled` is set, as a network partition does: connections stay
+/// open, nothing answers.
+async fn stalling_relay(target: String) -> (u16, Arc<AtomicBool>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let stalled = Arc::new(AtomicBool::new(false));
+    let relay_stalled = Arc::clone(&stalled);
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let Ok(server) = tokio::net::TcpStream::connect(&target).await else {
+                continue;
+            };
+            let (client_reads, client_writes) = client.into_split();
+            let (server_reads, server_writes) = server.into_split();
+            for (from, to) in [
+                (
+                    Box::new(client_reads) as Box<dyn AsyncRead + Send + Unpin>,
+                    Box::new(server_writes) as Box<dyn AsyncWrite + Send + Unpin>,
+                ),
+                (Box::new(server_reads), Box::new(client_writes)),
+            ] {
+                tokio::spawn(pass_on(from, to, Arc::clone(&relay_stalled)));
+            }
+        }
+    });
+    (port, stalled)
+}
+
+/// Copies `from` to `to`, holding what it read while `stalled` is set.
+async fn pass_on(
+    mut from: Box<dyn AsyncRead + Send + Unpin>,
+    mut to: Box<dyn AsyncWrite + Send + Unpin>,
+    stalled: Arc<AtomicBool>,
+) {
+    let mut buffer = vec![0; 16 * 1024];
+    while let Ok(read) = from.read(&mut buffer).await {
+        if read == 0 {
+            break;
+        }
+        while stalled.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        if to.write_all(&buffer[..read]).await.is_err() {
+            break;
+        }
+    }
+}
+
+/// A PostgreSQL that stops answering without closing the connection does not hold the writes
+/// for ever: the flush gives up after the pool's acquire timeout, and the next one opens a new
+/// connection.
+#[tokio::test]
+async fn a_flush_that_gets_no_answer_is_given_up() {
+    let Some(test_db) = TestDb::prepared(Backend::Postgres).await else {
+        return;
+    };
+    // postgres://user@host:port/database: the server's address, then the URL through the relay.
+    let address = test_db.url["postgres://".len()..]
+        .split('/')
+        .next()
+        .and_then(|authority| authority.rsplit('@').next())
+        .expect("a server address")
+        .to_owned();
+    let (port, stalled) = stalling_relay(address.clone()).await;
+    let url = test_db
+        .url
+        .replacen(&address, &format!("127.0.0.1:{port}"), 1);
+    let settings = PoolSettings {
+        acquire_timeout: Duration::from_millis(300),
+        ..deferring()
+    };
+    let sync = LogSync::new(&test_db.db, &url, &settings).await.unwrap();
+    stalled.store(true, Ordering::SeqCst);
+    let error = sync.flush(sync.ticket()).await.unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::TimedOut, "{error}");
+    stalled.store(false, Ordering::SeqCst);
+    let during = sync.ticket();
+    assert!(
+        sync.flush(during).await.is_err(),
+        "a new connection, opened after the write began"
+    );
+    assert!(
+        sync.flush(sync.ticket()).await.unwrap(),
+        "then flushes again"
+    );
     test_db.remove().await;
 }

@@ -18,7 +18,8 @@
 //!   closes every connection; that is how a restart is known (one after a crash of a single
 //!   process keeps the server's start time). A flush through a connection opened later would
 //!   vouch for a commit the restart may have lost, so a write whose request began before the
-//!   flush connection was last opened is answered as not confirmed ([`Ticket`]).
+//!   flush connection was last opened is answered as not confirmed ([`Ticket`]), and so is
+//!   one whose flush PostgreSQL does not answer in time.
 //!
 //! An answered write is on disk as it was when COMMIT waited, and writes that commit close
 //! together share one wait for the disk (a group commit): those that ask while a flush runs
@@ -32,6 +33,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
 use sea_orm::sqlx::sqlite::SqliteConnectOptions;
@@ -62,6 +64,10 @@ pub struct Ticket {
 #[derive(Debug)]
 struct Log {
     kind: Kind,
+    /// How long PostgreSQL has to open the flush connection or to answer a flush (the pool's
+    /// acquire timeout): one that stops answering without closing the connection (a network
+    /// partition) would otherwise hold every write behind it.
+    patience: Duration,
     /// How many flushes were asked for so far: each asking write's number.
     asked: AtomicU64,
     /// How many times PostgreSQL's flush connection was opened (0 for SQLite's file).
@@ -125,7 +131,7 @@ impl LogSync {
         let Some(kind) = kind else {
             return Ok(Self::default());
         };
-        let log = Log::new(kind);
+        let log = Log::new(kind, settings.acquire_timeout);
         log.open(&mut *log.flushed.lock().await).await?;
         Ok(Self {
             log: Some(Arc::new(log)),
@@ -172,9 +178,10 @@ impl LogSync {
 }
 
 impl Log {
-    fn new(kind: Kind) -> Self {
+    fn new(kind: Kind, patience: Duration) -> Self {
         Self {
             kind,
+            patience,
             asked: AtomicU64::new(0),
             openings: AtomicU64::new(0),
             flushed: tokio::sync::Mutex::default(),
@@ -185,13 +192,28 @@ impl Log {
     /// ticket taken after the count was moved began after the connection was opened.
     async fn open(&self, flushed: &mut Flushed) -> std::io::Result<()> {
         if let (Kind::Postgres(options), None) = (&self.kind, &flushed.connection) {
-            let connection = PgConnection::connect_with(options)
-                .await
-                .map_err(std::io::Error::other)?;
+            let connection = self.in_time(PgConnection::connect_with(options)).await?;
             flushed.connection = Some(connection);
             self.openings.fetch_add(1, Ordering::SeqCst);
         }
         Ok(())
+    }
+
+    /// What PostgreSQL answers to `asked`, if it answers within [`Log::patience`].
+    async fn in_time<T>(
+        &self,
+        asked: impl Future<Output = Result<T, sqlx::Error>>,
+    ) -> std::io::Result<T> {
+        match tokio::time::timeout(self.patience, asked).await {
+            Ok(answer) => answer.map_err(std::io::Error::other),
+            Err(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!(
+                    "PostgreSQL did not answer the log's flush within {} ms",
+                    self.patience.as_millis()
+                ),
+            )),
+        }
     }
 
     async fn flush(&self, flushed: &mut Flushed) -> std::io::Result<()> {
@@ -211,12 +233,14 @@ impl Log {
             Kind::Postgres(_) => {
                 self.open(flushed).await?;
                 let connection = flushed.connection.as_mut().expect("opened above");
-                let result = sqlx::raw_sql(POSTGRES_FLUSH).execute(connection).await;
+                let result = self
+                    .in_time(sqlx::raw_sql(POSTGRES_FLUSH).execute(connection))
+                    .await;
                 if result.is_err() {
                     // Closed by a restart, most likely: opened again by the next flush.
                     flushed.connection = None;
                 }
-                result.map(drop).map_err(std::io::Error::other)
+                result.map(drop)
             }
         }
     }
@@ -233,7 +257,10 @@ mod tests {
         let path =
             std::env::temp_dir().join(format!("egov_log_group_{}.db-wal", std::process::id()));
         std::fs::write(&path, b"log").unwrap();
-        let log = Arc::new(Log::new(Kind::File(Arc::from(path.as_path()))));
+        let log = Arc::new(Log::new(
+            Kind::File(Arc::from(path.as_path())),
+            Duration::from_secs(5),
+        ));
         let sync = LogSync {
             log: Some(Arc::clone(&log)),
         };
