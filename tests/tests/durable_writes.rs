@@ -312,7 +312,8 @@ async fn a_flush_that_gets_no_answer_is_given_up() {
         acquire_timeout: Duration::from_millis(300),
         ..deferring()
     };
-    let sync = LogSync::new(&test_db.db, &url, &settings).await.unwrap();
+    let pool = connect_with(&url, settings).await.unwrap();
+    let sync = LogSync::new(&pool, &url, &settings).await.unwrap();
     stalled.store(true, Ordering::SeqCst);
     let error = sync.flush(sync.ticket()).await.unwrap_err();
     assert_eq!(error.kind(), std::io::ErrorKind::TimedOut, "{error}");
@@ -326,5 +327,6 @@ async fn a_flush_that_gets_no_answer_is_given_up() {
         sync.flush(sync.ticket()).await.unwrap(),
         "then flushes again"
     );
+    pool.close().await.ok();
     test_db.remove().await;
 }

@@ -106,7 +106,7 @@ fn has_code(error: &ServerError) -> bool {
 }
 
 /// The error with `code`, unless it already has one.
-fn with_code(mut error: ServerError, code: &str) -> ServerError {
+pub(crate) fn with_code(mut error: ServerError, code: &str) -> ServerError {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
         extensions.set("code", code);

@@ -14,6 +14,7 @@ use super::graphql_http::{self, GetParams, MediaType};
 use super::state::AppState;
 use super::{cors, graphiql, websocket};
 use crate::graphql::access::Caller;
+use crate::graphql::error_codes;
 use crate::graphql::reads::Reads;
 
 /// `GET /graphql`: GraphiQL; with a `query` parameter, a read.
@@ -286,16 +287,15 @@ async fn write(
             // write is answered as a COMMIT that failed would be, not as saved.
             Err(error) => {
                 tracing::error!(%error, "the database's log could not be flushed");
-                let mut unsure = async_graphql::ServerError::new(
+                let unsure = async_graphql::ServerError::new(
                     "the write could not be confirmed on disk: it may or may not have been \
                      saved; read before sending it again",
                     None,
                 );
-                unsure
-                    .extensions
-                    .get_or_insert_with(Default::default)
-                    .set("code", crate::graphql::error_codes::INTERNAL_SERVER_ERROR);
-                response = async_graphql::Response::from_errors(vec![unsure]);
+                response = async_graphql::Response::from_errors(vec![error_codes::with_code(
+                    unsure,
+                    error_codes::INTERNAL_SERVER_ERROR,
+                )]);
             }
         }
         // This process may just have written: the next read looks at what changed (the

@@ -105,7 +105,8 @@ pub const FLUSH_CONNECTION_NAME: &str = "egov-rank log flush";
 
 impl LogSync {
     /// The log of `db`, opened from `url` with `settings`, when those defer its syncs; on
-    /// PostgreSQL its flush connection is opened here, before the writes it will vouch for.
+    /// PostgreSQL its flush connection is opened here, before the writes it will vouch for,
+    /// with the pool's connect options.
     pub async fn new(
         db: &DatabaseConnection,
         url: &str,
@@ -113,9 +114,9 @@ impl LogSync {
     ) -> std::io::Result<Self> {
         let kind = match db.get_database_backend() {
             _ if !settings.deferred_sync => None,
+            // The pool's own options (address, TLS, settings), under a name of its own.
             DbBackend::Postgres => Some(Kind::Postgres(Box::new(
-                PgConnectOptions::from_str(url)
-                    .map_err(std::io::Error::other)?
+                PgConnectOptions::clone(&db.get_postgres_connection_pool().connect_options())
                     .application_name(FLUSH_CONNECTION_NAME),
             ))),
             // sqlx's SQLite options take any URL as a file name.
