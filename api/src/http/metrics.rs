@@ -65,6 +65,11 @@ pub struct Metrics {
     pool_idle: Gauge,
     kept_answers_served: Counter,
     log_flushes: Counter,
+    writers_waiting: Gauge,
+    writes_batched: Counter,
+    /// The pool's count of batched writes when last rendered: the counter moves by the
+    /// difference.
+    writes_batched_seen: AtomicU64,
     read_model_rows: Gauge,
     next_id: AtomicU64,
 }
@@ -123,6 +128,19 @@ impl Default for Metrics {
             "Flushes of the database's log to disk before write requests are answered (writes asking together share one)",
             log_flushes.clone(),
         );
+        let writers_waiting = Gauge::default();
+        registry.register(
+            "db_writers_waiting",
+            "SQLite: writes of this server waiting for their turn at the database's one writer",
+            writers_waiting.clone(),
+        );
+        let writes_batched = Counter::default();
+        registry.register(
+            "db_writes_batched",
+            "SQLite: writes that joined the open transaction of the write before them instead of \
+             beginning and committing their own (writers waiting share one COMMIT)",
+            writes_batched.clone(),
+        );
         let read_model_rows = Gauge::default();
         registry.register(
             "read_model_rows",
@@ -139,6 +157,9 @@ impl Default for Metrics {
             pool_idle,
             kept_answers_served,
             log_flushes,
+            writers_waiting,
+            writes_batched,
+            writes_batched_seen: AtomicU64::new(0),
             read_model_rows,
             next_id: AtomicU64::new(1),
         }
@@ -185,6 +206,15 @@ impl Metrics {
         let (open, idle) = service::db::pool_stats(db);
         self.pool_open.set(i64::from(open));
         self.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
+        if let Some(turns) = service::db::turn_stats(db) {
+            self.writers_waiting
+                .set(i64::try_from(turns.waiting).unwrap_or(i64::MAX));
+            let before = self
+                .writes_batched_seen
+                .fetch_max(turns.joined, Ordering::Relaxed);
+            self.writes_batched
+                .inc_by(turns.joined.saturating_sub(before));
+        }
         let mut text = String::new();
         encode(&mut text, &self.registry)?;
         Ok(text)

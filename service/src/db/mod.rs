@@ -10,7 +10,7 @@ mod log_sync;
 mod write;
 
 pub use log_sync::{FLUSH_CONNECTION_NAME, LogSync, Ticket};
-pub use write::{WriteTransaction, begin_write};
+pub use write::{BATCH_WRITERS, TurnStats, WriteTransaction, begin_write, turn_stats};
 
 use std::time::Duration;
 
@@ -126,7 +126,7 @@ pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<DatabaseC
 /// rename ("there is already another table ... with this name").
 pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
     let txn = begin_write(db).await?;
-    Migrator::up(txn.transaction(), None).await?;
+    Migrator::up(txn.transaction()?, None).await?;
     txn.commit().await?;
     Ok(())
 }
