@@ -291,10 +291,30 @@ impl WriteTransaction {
 }
 
 impl Turn {
+    /// Leaves the batch open in the turn for whoever takes it next, then passes the turn on;
+    /// `undo`: this writer's savepoint is to be rolled back first (it was dropped unfinished).
+    /// Returns what the writer still needs to hear of the batch's end.
+    fn leave_open(self, txn: DatabaseTransaction, undo: bool) -> (Turns, End) {
+        let Self {
+            mut guard,
+            turns,
+            end,
+            writers,
+            ..
+        } = self;
+        *guard = Some(Batch {
+            txn,
+            end: end.clone(),
+            writers,
+            undo,
+        });
+        (turns, end)
+    }
+
     /// Ends this writer's part of the batch: hands the batch to the next writer when one waits
     /// and the batch has room, else commits it. `undo`: the writer rolls back (it is then in a
     /// savepoint).
-    async fn end_writer(mut self, txn: DatabaseTransaction, undo: bool) -> Result<(), DbErr> {
+    async fn end_writer(self, txn: DatabaseTransaction, undo: bool) -> Result<(), DbErr> {
         let hand_on = self.turns.queued.load(Ordering::SeqCst) > 0 && self.writers < BATCH_WRITERS;
         // What ends this writer's savepoint and begins the next one's, in one statement. After
         // `ROLLBACK TO` the savepoint is still open, empty: the next writer writes in it.
@@ -316,16 +336,7 @@ impl Turn {
             // Undone, this writer's part succeeded whatever became of the others'.
             return if undo { Ok(()) } else { outcome };
         }
-        *self.guard = Some(Batch {
-            txn,
-            end: self.end.clone(),
-            writers: self.writers,
-            undo: false,
-        });
-        let Self {
-            guard, turns, end, ..
-        } = self;
-        drop(guard);
+        let (turns, end) = self.leave_open(txn, false);
         if undo {
             return Ok(());
         }
@@ -374,7 +385,7 @@ impl Drop for WriteTransaction {
     /// the transaction (which rolls back); a later one leaves the batch for the next writer,
     /// or, when none waits, for a task that ends it, to undo its savepoint.
     fn drop(&mut self) {
-        let (Some(txn), Some(mut turn)) = (self.txn.take(), self.turn.take()) else {
+        let (Some(txn), Some(turn)) = (self.txn.take(), self.turn.take()) else {
             return;
         };
         if !turn.in_savepoint {
@@ -383,16 +394,7 @@ impl Drop for WriteTransaction {
             drop(turn);
             return;
         }
-        *turn.guard = Some(Batch {
-            txn,
-            end: turn.end.clone(),
-            writers: turn.writers,
-            undo: true,
-        });
-        let Turn {
-            guard, turns, end, ..
-        } = turn;
-        drop(guard);
+        let (turns, end) = turn.leave_open(txn, true);
         if turns.queued.load(Ordering::SeqCst) == 0
             && let Ok(runtime) = tokio::runtime::Handle::try_current()
         {
