@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, Object};
 use entity::agency;
 
 use super::db;
+use super::from_memory::{Answer, Fields, FromMemory, MemoryFields};
 use super::loaders::{AliasesOf, IndexCode, Loaders, SeriesKey};
 use super::node::{Findable, Identified, number};
 use super::result::ResultNode;
@@ -89,13 +90,13 @@ impl Agency {
         #[graphql(desc = "The last year to include; the latest when left out.")] to_year: Option<
             i32,
         >,
-    ) -> ApiResult<Vec<ResultNode>> {
+    ) -> ApiResult<Vec<FromMemory<ResultNode>>> {
         let series = Box::pin(self.series(ctx, index)).await?;
         Ok(series
             .iter()
             .filter(|view| from_year.is_none_or(|from| view.row.year >= from))
             .filter(|view| to_year.is_none_or(|to| view.row.year <= to))
-            .map(|view| ResultNode::from(Arc::clone(view)))
+            .map(|view| FromMemory(ResultNode::from(Arc::clone(view))))
             .collect())
     }
 
@@ -115,6 +116,16 @@ impl Agency {
             .find(|view| view.row.year == year)
             .map(|view| ResultNode::from(Arc::clone(view))))
     }
+}
+
+/// Its own columns; `aliases` and the results wait for the loaders or the read model.
+impl MemoryFields for Agency {
+    const FIELDS: Fields = &[
+        ("id", Answer::Memory),
+        ("code", Answer::Memory),
+        ("name", Answer::Memory),
+        ("tier", Answer::Memory),
+    ];
 }
 
 impl Agency {

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use entity::decision;
 
+use super::from_memory::{Answer, Fields, MemoryFields};
 use super::loaders::{AmendmentsOf, DecisionId, Loaders};
 use super::node::{Findable, Identified, number};
 use super::scalars::Date;
@@ -27,6 +28,16 @@ impl Findable for Decision {
             .await?
             .map(Decision))
     }
+}
+
+/// Its own columns; the decisions it amends or is amended by wait for the loaders.
+impl MemoryFields for Decision {
+    const FIELDS: Fields = &[
+        ("id", Answer::Memory),
+        ("number", Answer::Memory),
+        ("issuedOn", Answer::Memory),
+        ("title", Answer::Memory),
+    ];
 }
 
 /// A decision (Quyết định) publishing or amending results, e.g. `3402/QĐ-UBND`.

@@ -9,6 +9,7 @@ pub mod description;
 pub mod documents;
 pub mod error_codes;
 pub mod field_order;
+pub mod from_memory;
 pub mod live;
 pub mod loaders;
 pub mod movement;

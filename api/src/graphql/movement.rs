@@ -5,6 +5,7 @@ use service::analytics;
 use service::ranking::{self as results};
 
 use super::agency::Agency;
+use super::from_memory::{Answer, Fields, FromMemory, MemoryFields};
 use super::loaders::{Loaders, MovementsBetween, YearsOf};
 use super::node::{Findable, Identified, encode, group_key, group_of, number, parts};
 use super::result::{Level, ResultNode};
@@ -87,8 +88,8 @@ impl Findable for Movement {
     }
 }
 
-fn node(view: &Option<std::sync::Arc<results::ResultView>>) -> Option<ResultNode> {
-    view.clone().map(ResultNode::from)
+fn node(view: &Option<std::sync::Arc<results::ResultView>>) -> Option<FromMemory<ResultNode>> {
+    view.clone().map(|view| FromMemory(ResultNode::from(view)))
 }
 
 /// A change rounded half away from zero; by default at the finer of the two years' precisions.
@@ -108,6 +109,25 @@ fn change(
     Ok(value.map(|v| v.rounded(decimals)).transpose()?.map(Decimal))
 }
 
+/// Every field reads the comparison kept in memory; the results and agency below it are
+/// checked against their own lists.
+impl MemoryFields for Movement {
+    const FIELDS: Fields = &[
+        ("id", Answer::Memory),
+        ("agency", Answer::Object(Agency::FIELDS)),
+        ("from", Answer::Object(ResultNode::FIELDS)),
+        ("to", Answer::Object(ResultNode::FIELDS)),
+        ("predecessors", Answer::Object(ResultNode::FIELDS)),
+        ("rankChange", Answer::Memory),
+        ("levelDirection", Answer::Memory),
+        ("reason", Answer::Memory),
+        ("ratePercentChange", Answer::Memory),
+        ("convertedScoreChange", Answer::Memory),
+        ("scoreChange", Answer::Memory),
+        ("percentileChange", Answer::Memory),
+    ];
+}
+
 /// One agency between two years (biến động xếp hạng): its two results, the change of rank,
 /// level, rate and score.
 #[Object]
@@ -119,27 +139,27 @@ impl Movement {
     }
 
     /// The later year's agency (the earlier year's for a dropped one).
-    async fn agency(&self) -> Agency {
-        Agency(self.0.agency.clone())
+    async fn agency(&self) -> FromMemory<Agency> {
+        FromMemory(Agency(self.0.agency.clone()))
     }
 
     /// The earlier result: the agency's own, or its former self's across renames.
-    async fn from(&self) -> Option<ResultNode> {
+    async fn from(&self) -> Option<FromMemory<ResultNode>> {
         node(&self.0.from)
     }
 
     /// The later result; null for an agency dropped by the later year.
-    async fn to(&self) -> Option<ResultNode> {
+    async fn to(&self) -> Option<FromMemory<ResultNode>> {
         node(&self.0.to)
     }
 
     /// Across a merge or split: the earlier results of the agencies it descends from.
-    async fn predecessors(&self) -> Vec<ResultNode> {
+    async fn predecessors(&self) -> Vec<FromMemory<ResultNode>> {
         self.0
             .predecessors
             .iter()
             .cloned()
-            .map(ResultNode::from)
+            .map(|view| FromMemory(ResultNode::from(view)))
             .collect()
     }
 

@@ -13,6 +13,7 @@ use service::scoring::{Level as SchemeLevel, Scheme};
 use super::agency::Agency;
 use super::db;
 use super::decision::Decision;
+use super::from_memory::{Answer, Fields, FromMemory, MemoryFields};
 use super::loaders::{DecisionId, Loaders, SubIndicesOf, VersionsOf};
 use super::movement::{Movement, movement_of};
 use super::node::{Findable, Identified, number as number_of, parts};
@@ -39,7 +40,8 @@ impl From<&SchemeLevel> for Level {
 }
 
 /// A level of a scheme's scale.
-#[Object]
+// Every field reads memory: resolved in turn (see `super::from_memory`).
+#[Object(serial)]
 impl Level {
     /// An opaque, stable identifier (see `Node`): levels with the same code, name and ordinal
     /// are one object, whichever scheme they belong to.
@@ -86,7 +88,9 @@ impl Findable for Level {
 }
 
 /// The values exactly as the decision printed them; null where not published.
+// Every field reads memory: resolved in turn (see `super::from_memory`).
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct PublishedValues {
     /// The rank (thứ hạng) as printed.
     pub rank: Option<i32>,
@@ -201,8 +205,8 @@ impl ResultNode {
     }
 
     /// The agency ranked.
-    async fn agency(&self) -> Agency {
-        Agency(Arc::clone(&self.0.agency))
+    async fn agency(&self) -> FromMemory<Agency> {
+        FromMemory(Agency(Arc::clone(&self.0.agency)))
     }
 
     /// The evaluation year (năm đánh giá).
@@ -383,6 +387,33 @@ impl ResultNode {
     async fn movement(&self, ctx: &Context<'_>) -> ApiResult<Option<Movement>> {
         movement_of(ctx, &self.0).await
     }
+}
+
+/// Every field but those that ask the batching loaders (`subIndices`, `history`, `previous`,
+/// `movement`) reads the result kept in memory.
+impl MemoryFields for ResultNode {
+    const FIELDS: Fields = &[
+        ("id", Answer::Memory),
+        ("agency", Answer::Object(Agency::FIELDS)),
+        ("year", Answer::Memory),
+        ("index", Answer::Memory),
+        ("restatedOver", Answer::Memory),
+        ("maxPoints", Answer::Memory),
+        ("excludedPoints", Answer::Memory),
+        ("requiredPoints", Answer::Memory),
+        ("achievedPoints", Answer::Memory),
+        ("ratePercent", Answer::Memory),
+        ("convertedScore", Answer::Memory),
+        ("level", Answer::Memory),
+        ("score", Answer::Memory),
+        ("publishedScore", Answer::Memory),
+        ("rank", Answer::Memory),
+        ("tiedWith", Answer::Memory),
+        ("groupSize", Answer::Memory),
+        ("percentile", Answer::Memory),
+        ("published", Answer::Memory),
+        ("decision", Answer::Object(Decision::FIELDS)),
+    ];
 }
 
 /// One published version of a result: what one decision printed for it.

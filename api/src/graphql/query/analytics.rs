@@ -8,6 +8,7 @@ use service::catalog::GroupKey;
 
 use super::default_index;
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::from_memory::FromMemory;
 use crate::graphql::loaders::MovementsBetween;
 use crate::graphql::movement::{LevelTransition, Movement, RankDirection};
 use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
@@ -52,7 +53,7 @@ impl AnalyticsQuery {
             desc = "A later year, at most `to`, whose map the earlier year's ranking was restated over (`restateRanking`): compares that restatement instead of the ranking as published. `from: 2024, to: 2025, fromRestatedOver: 2025` pairs every unit of 2025 one to one with its restated 2024 result, merged units included."
         )]
         from_restated_over: Option<i32>,
-    ) -> ApiResult<OffsetConnection<Movement>> {
+    ) -> ApiResult<OffsetConnection<FromMemory<Movement>>> {
         let request = page_request(first, after)?;
         let earlier = Earlier {
             year: from,
@@ -62,7 +63,7 @@ impl AnalyticsQuery {
         Ok(connection(
             service::Page::of_slice(&comparison.movements, request),
             request,
-            |movement| Movement(movement, between),
+            |movement| FromMemory(Movement(movement, between)),
         ))
     }
 

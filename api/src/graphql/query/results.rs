@@ -7,6 +7,7 @@ use service::ranking::{discrepancies, read};
 
 use super::default_index;
 use crate::error::ApiResult;
+use crate::graphql::from_memory::FromMemory;
 use crate::graphql::paging::{self, OffsetConnection, connection, page_request};
 use crate::graphql::result::{Discrepancy, ResultNode};
 use crate::graphql::scalars::Tier;
@@ -75,7 +76,7 @@ impl ResultsQuery {
             desc = "A later year, e.g. 2025: the year's ranking restated over the map in force that year (its units ranked by values derived from their predecessors'); the ranking as published when left out. Not with `asOf`."
         )]
         restated_over: Option<i32>,
-    ) -> ApiResult<OffsetConnection<ResultNode>> {
+    ) -> ApiResult<OffsetConnection<FromMemory<ResultNode>>> {
         let request = page_request(first, after)?;
         let group = GroupKey {
             restated_over,
@@ -92,12 +93,14 @@ impl ResultsQuery {
         }
         let Some(number) = as_of else {
             let page = snapshots(ctx).page(group, request).await?;
-            return Ok(connection(page, request, ResultNode::from));
+            return Ok(connection(page, request, |view| {
+                FromMemory(ResultNode::from(view))
+            }));
         };
         let page = as_of::ranking(db(ctx), group, &number, request).await?;
         let number: std::sync::Arc<str> = number.into();
         Ok(connection(page, request, |view| {
-            ResultNode::as_of(view, number.clone())
+            FromMemory(ResultNode::as_of(view, number.clone()))
         }))
     }
 

@@ -1,0 +1,326 @@
+//! Rows whose asked fields all answer from memory resolve them one after another.
+//!
+//! async-graphql resolves an object's fields concurrently: each field of each row becomes a
+//! boxed future in a `FuturesUnordered`, and its answer is put in the row's map by hashing its
+//! key twice. That costs more than the field itself when the field only reads a result kept in
+//! memory: on the large set's computed ranking page (50 rows, each with its agency and level)
+//! this machinery was the largest part of the answer's time (BENCHMARKS.md, 2026-12-04).
+//! Resolving a row's fields one after another, straight into its map, is cheaper, but would
+//! make the fields of one row that wait for a batching loader (`history`, `movement`, ...) wait
+//! one after the other.
+//!
+//! So [`FromMemory`] resolves an object in turn only when every field its selection asks, all
+//! the way down (fragments included), is one its type lists as answered from memory
+//! ([`MemoryFields`]) and carries no directive; any other selection keeps async-graphql's
+//! concurrent resolution. The rows of a list are still resolved concurrently, so a loader still
+//! collects a whole page's keys in one batch. The lists choose how fields are resolved, never
+//! what they answer: a field missing from a list costs speed, not correctness.
+//!
+//! The turn-by-turn resolution does what async-graphql's own serial resolution does for a
+//! schema without extensions (`resolver_utils::container`): fragments apply by type condition,
+//! each field is resolved by the type's derived `resolve_field`, a field's error is added to
+//! the answer's errors and its key left out, a key asked twice merges its objects. The schema
+//! has no extensions (see [`super::run`]); one added would not see these fields.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use async_graphql::indexmap::IndexMap;
+use async_graphql::indexmap::map::Entry;
+use async_graphql::parser::types::{Field, FragmentDefinition, Selection, SelectionSet};
+use async_graphql::registry::Registry;
+use async_graphql::resolver_utils::ContainerType;
+use async_graphql::{ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value};
+use futures::FutureExt;
+
+/// The fields of an object type that answer without waiting, by GraphQL name.
+pub type Fields = &'static [(&'static str, Answer)];
+
+/// How a field listed in [`Fields`] answers.
+#[derive(Clone, Copy, Debug)]
+pub enum Answer {
+    /// From memory, with everything below it (a scalar, or an object all of whose fields do).
+    Memory,
+    /// An object some of whose fields wait: those asked below it are checked against its list.
+    Object(Fields),
+}
+
+/// An object type whose fields are resolved in turn when the selection allows it.
+pub trait MemoryFields {
+    /// Its fields that answer from memory.
+    const FIELDS: Fields;
+}
+
+/// `T` as GraphQL sees it (same type, same name), resolved in turn when every field asked
+/// answers from memory, concurrently otherwise.
+pub struct FromMemory<T>(pub T);
+
+impl<T: OutputType + ContainerType + MemoryFields> OutputType for FromMemory<T> {
+    fn type_name() -> Cow<'static, str> {
+        T::type_name()
+    }
+
+    fn introspection_type_name(&self) -> Cow<'static, str> {
+        self.0.introspection_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        T::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        if answers_from_memory(&ctx.item.node, T::FIELDS, &ctx.query_env.fragments) {
+            // Boxed as a trait object: a row's fields hold objects whose fields hold rows
+            // (`agency { results }`), a future type that would otherwise contain itself.
+            Ok(resolve_in_turn(ctx, &self.0).boxed().await)
+        } else {
+            self.0.resolve(ctx, field).await
+        }
+    }
+}
+
+/// Resolves the fields `ctx` asks of `root` one after another, into one map in the order
+/// asked.
+async fn resolve_in_turn<T: OutputType + ContainerType>(
+    ctx: &ContextSelectionSet<'_>,
+    root: &T,
+) -> Value {
+    let mut asked = Vec::new();
+    fields_asked(ctx, root, &ctx.item.node, &mut asked);
+    let mut answer = IndexMap::with_capacity(asked.len());
+    for field in asked {
+        let key = field.node.response_key().node.clone();
+        let value = if field.node.name.node == "__typename" {
+            Value::String(root.introspection_type_name().into_owned())
+        } else {
+            match root.resolve_field(&ctx.with_field(field)).await {
+                Ok(value) => value.unwrap_or_default(),
+                Err(error) => {
+                    ctx.add_error(error);
+                    continue;
+                }
+            }
+        };
+        merge_into(&mut answer, key, value);
+    }
+    if answer.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(answer)
+    }
+}
+
+/// The fields `set` asks of `root`, in the order written, through the fragments whose type
+/// condition `root` meets: none, its own type, or an interface it implements.
+fn fields_asked<'a, T: OutputType>(
+    ctx: &ContextSelectionSet<'a>,
+    root: &T,
+    set: &'a SelectionSet,
+    asked: &mut Vec<&'a Positioned<Field>>,
+) {
+    for selection in &set.items {
+        let (condition, below) = match &selection.node {
+            Selection::Field(field) => {
+                asked.push(field);
+                continue;
+            }
+            Selection::FragmentSpread(spread) => {
+                // Known: `answers_from_memory` let the selection through.
+                let Some(fragment) = ctx.query_env.fragments.get(&spread.node.fragment_name.node)
+                else {
+                    continue;
+                };
+                (
+                    Some(&fragment.node.type_condition.node.on.node),
+                    &fragment.node.selection_set.node,
+                )
+            }
+            Selection::InlineFragment(inline) => (
+                inline
+                    .node
+                    .type_condition
+                    .as_ref()
+                    .map(|condition| &condition.node.on.node),
+                &inline.node.selection_set.node,
+            ),
+        };
+        let own = root.introspection_type_name();
+        let applies = condition.is_none_or(|condition| {
+            *condition == *own
+                || ctx
+                    .schema_env
+                    .registry
+                    .implements
+                    .get(own.as_ref())
+                    .is_some_and(|interfaces| interfaces.contains(condition.as_str()))
+        });
+        if applies {
+            fields_asked(ctx, root, below, asked);
+        }
+    }
+}
+
+/// Puts `value` under `key`; where the key is there already (asked twice), merges the objects
+/// of both, as async-graphql does.
+fn merge_into(answer: &mut IndexMap<Name, Value>, key: Name, value: Value) {
+    match answer.entry(key) {
+        Entry::Vacant(vacant) => {
+            vacant.insert(value);
+        }
+        Entry::Occupied(occupied) => match (occupied.into_mut(), value) {
+            (Value::Object(known), Value::Object(more)) => {
+                for (key, value) in more {
+                    merge_into(known, key, value);
+                }
+            }
+            (Value::List(known), Value::List(more)) => {
+                for (known, more) in known.iter_mut().zip(more) {
+                    if let (Value::Object(known), Value::Object(more)) = (known, more) {
+                        for (key, value) in more {
+                            merge_into(known, key, value);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        },
+    }
+}
+
+/// Whether every field `set` asks is in `fields`, and every field asked below a listed object
+/// in that object's list. `__typename` always answers from memory. A field with a directive
+/// is left to async-graphql, which runs directives (it has removed `@skip` and `@include`
+/// before resolving).
+fn answers_from_memory(
+    set: &SelectionSet,
+    fields: Fields,
+    fragments: &HashMap<Name, Positioned<FragmentDefinition>>,
+) -> bool {
+    set.items.iter().all(|selection| match &selection.node {
+        Selection::Field(field) => {
+            let field = &field.node;
+            let name = field.name.node.as_str();
+            if !field.directives.is_empty() {
+                return false;
+            }
+            name == "__typename"
+                || fields
+                    .iter()
+                    .find(|(listed, _)| *listed == name)
+                    .is_some_and(|(_, answer)| match answer {
+                        Answer::Memory => true,
+                        Answer::Object(below) => {
+                            answers_from_memory(&field.selection_set.node, below, fragments)
+                        }
+                    })
+        }
+        Selection::FragmentSpread(spread) => fragments
+            .get(&spread.node.fragment_name.node)
+            .is_some_and(|fragment| {
+                answers_from_memory(&fragment.node.selection_set.node, fields, fragments)
+            }),
+        Selection::InlineFragment(inline) => {
+            answers_from_memory(&inline.node.selection_set.node, fields, fragments)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::parser::parse_query;
+    use async_graphql::parser::types::DocumentOperations;
+    use async_graphql::registry::MetaTypeName;
+
+    const ROW: Fields = &[
+        ("rank", Answer::Memory),
+        ("level", Answer::Memory),
+        ("agency", Answer::Object(&[("code", Answer::Memory)])),
+    ];
+
+    /// Whether the row selected by `query`'s `rows` field answers from memory.
+    fn row_from_memory(query: &str) -> bool {
+        let document = parse_query(query).expect("a valid query");
+        let DocumentOperations::Single(operation) = &document.operations else {
+            panic!("one operation");
+        };
+        let Selection::Field(rows) = &operation.node.selection_set.node.items[0].node else {
+            panic!("a field first");
+        };
+        answers_from_memory(&rows.node.selection_set.node, ROW, &document.fragments)
+    }
+
+    #[test]
+    fn listed_fields_all_the_way_down_answer_from_memory() {
+        assert!(row_from_memory(
+            "{ rows { __typename rank level { code } agency { code } } }"
+        ));
+        assert!(row_from_memory(
+            "{ rows { ...Row ... on Result { rank } } } fragment Row on Result { agency { code } }"
+        ));
+    }
+
+    #[test]
+    fn a_field_not_listed_at_any_depth_keeps_the_concurrent_resolution() {
+        assert!(!row_from_memory("{ rows { rank history { version } } }"));
+        assert!(!row_from_memory(
+            "{ rows { rank agency { code aliases } } }"
+        ));
+        assert!(!row_from_memory(
+            "{ rows { ...Row } } fragment Row on Result { movement { rankChange } }"
+        ));
+        assert!(!row_from_memory(
+            "{ rows { ... on Result { history { version } } } }"
+        ));
+        assert!(!row_from_memory("{ rows { ...Missing } }"));
+    }
+
+    /// The names of `fields` that are not fields of `type_name` in `registry`, all the way down.
+    fn unknown(registry: &Registry, type_name: &str, fields: Fields) -> Vec<String> {
+        let ty = registry.concrete_type_by_name(type_name);
+        let type_name = MetaTypeName::concrete_typename(type_name);
+        fields
+            .iter()
+            .flat_map(
+                |(name, answer)| match ty.and_then(|ty| ty.field_by_name(name)) {
+                    None => vec![format!("{type_name}.{name}")],
+                    Some(field) => match answer {
+                        Answer::Memory => vec![],
+                        Answer::Object(below) => unknown(registry, &field.ty, below),
+                    },
+                },
+            )
+            .collect()
+    }
+
+    #[test]
+    fn every_listed_field_is_a_field_of_its_type() {
+        use crate::graphql::result::ResultNode;
+        use crate::graphql::{agency::Agency, decision::Decision, movement::Movement};
+        let mut registry = Registry::default();
+        let names = [
+            (
+                ResultNode::create_type_info(&mut registry),
+                ResultNode::FIELDS,
+            ),
+            (Movement::create_type_info(&mut registry), Movement::FIELDS),
+            (Agency::create_type_info(&mut registry), Agency::FIELDS),
+            (Decision::create_type_info(&mut registry), Decision::FIELDS),
+        ];
+        for (type_name, fields) in names {
+            assert_eq!(unknown(&registry, &type_name, fields), Vec::<String>::new());
+        }
+        // The check itself finds a name that is not there.
+        let misspelt: Fields = &[("agency", Answer::Object(&[("cod", Answer::Memory)]))];
+        assert_eq!(unknown(&registry, "Result", misspelt), ["Agency.cod"]);
+    }
+
+    #[test]
+    fn a_memory_answer_covers_its_whole_subtree() {
+        assert!(row_from_memory("{ rows { level { code name ordinal } } }"));
+    }
+}
