@@ -24,6 +24,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::indexmap::map::Entry;
@@ -32,6 +33,8 @@ use async_graphql::registry::Registry;
 use async_graphql::resolver_utils::ContainerType;
 use async_graphql::{ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value};
 use futures::FutureExt;
+
+use crate::sync::lock;
 
 /// The fields of an object type that answer without waiting, by GraphQL name.
 pub type Fields = &'static [(&'static str, Answer)];
@@ -73,13 +76,44 @@ impl<T: OutputType + ContainerType + MemoryFields> OutputType for FromMemory<T> 
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        if answers_from_memory(&ctx.item.node, T::FIELDS, &ctx.query_env.fragments) {
+        let set = &ctx.item.node;
+        let check = || answers_from_memory(set, T::FIELDS, &ctx.query_env.fragments);
+        let in_turn = match ctx.data_opt::<Choices>() {
+            Some(choices) => choices.in_turn(set, T::FIELDS, check),
+            None => check(),
+        };
+        if in_turn {
             // Boxed as a trait object: a row's fields hold objects whose fields hold rows
             // (`agency { results }`), a future type that would otherwise contain itself.
             Ok(resolve_in_turn(ctx, &self.0).boxed().await)
         } else {
             self.0.resolve(ctx, field).await
         }
+    }
+}
+
+/// What [`answers_from_memory`] found for the selection sets of one request, by their
+/// addresses and their type's list: the rows of a page share one selection set, so the first
+/// row's check serves the others. The request's document outlives its resolution, so an address
+/// names one selection set while the choices live.
+#[derive(Default)]
+pub struct Choices(Mutex<Vec<(usize, Fields, bool)>>);
+
+impl Choices {
+    /// Whether `set`, asked of a type listing `fields`, is resolved in turn: as found before in
+    /// this request, else as `check` finds.
+    fn in_turn(&self, set: &SelectionSet, fields: Fields, check: impl FnOnce() -> bool) -> bool {
+        let address = std::ptr::from_ref(set) as usize;
+        let mut found = lock(&self.0);
+        let known = found
+            .iter()
+            .find(|(set, listed, _)| *set == address && std::ptr::eq(*listed, fields));
+        if let Some((_, _, in_turn)) = known {
+            return *in_turn;
+        }
+        let in_turn = check();
+        found.push((address, fields, in_turn));
+        in_turn
     }
 }
 
@@ -317,6 +351,20 @@ mod tests {
         // The check itself finds a name that is not there.
         let misspelt: Fields = &[("agency", Answer::Object(&[("cod", Answer::Memory)]))];
         assert_eq!(unknown(&registry, "Result", misspelt), ["Agency.cod"]);
+    }
+
+    #[test]
+    fn a_selection_set_is_checked_once_a_request_for_each_list() {
+        let document = parse_query("{ rows { rank } }").expect("a valid query");
+        let DocumentOperations::Single(operation) = &document.operations else {
+            panic!("one operation");
+        };
+        let set = &operation.node.selection_set.node;
+        let choices = Choices::default();
+        assert!(choices.in_turn(set, ROW, || true));
+        assert!(choices.in_turn(set, ROW, || panic!("checked again")));
+        assert!(!choices.in_turn(set, &ROW[..1], || false));
+        assert!(!choices.in_turn(set, &ROW[..1], || panic!("checked again")));
     }
 
     #[test]

@@ -89,8 +89,9 @@ pub fn sdl(schema: &run::Served) -> String {
     )
 }
 
-/// Gives a request its caller, the read model and the batching loaders it resolves with;
-/// what it reads is recorded in `reads`.
+/// Gives a request its caller, the read model and the batching loaders it resolves with, and
+/// the place its rows' ways of resolving are remembered ([`from_memory::Choices`]); what it
+/// reads is recorded in `reads`.
 pub fn with_loaders(
     request: async_graphql::Request,
     db: &DatabaseConnection,
@@ -109,6 +110,7 @@ pub fn with_loaders(
         .data(read_model.clone())
         .data(reads)
         .data(caller)
+        .data(from_memory::Choices::default())
 }
 
 /// The database connection resolvers read through. The answer is then no longer known to be
