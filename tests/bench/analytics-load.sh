@@ -42,7 +42,7 @@ failures=()
 
 # shellcheck source=release-engines.sh
 . "$root/tests/bench/release-engines.sh"
-bench_need_wrk
+bench_need wrk
 bench_binary
 work=$(mktemp -d)
 server=""

@@ -58,7 +58,7 @@ command -v npm >/dev/null || { echo "Node.js and npm are needed (PostGraphile)" 
 
 # shellcheck source=release-engines.sh
 . "$here/release-engines.sh"
-bench_need_wrk
+bench_need wrk
 bench_init egov_peer_ours egov_peer_theirs
 peer_db="$pg_admin/egov_peer_theirs"
 # The pids of the peer and of the egov-rank server running, stopped on exit.

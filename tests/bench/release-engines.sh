@@ -1,6 +1,6 @@
-# Sourced by the bulk-write scripts (import-history.sh, lineage-import.sh), analytics-load.sh and
-# peer.sh: the release binary, a work folder removed on exit, a fresh database per engine, and
-# the jurisdiction that history-csv.py's files are imported into.
+# Sourced by the bulk-write scripts (import-history.sh, lineage-import.sh), analytics-load.sh,
+# peer.sh and instructions.sh: the release binary, a work folder removed on exit, a fresh
+# database per engine, and the jurisdiction that history-csv.py's files are imported into.
 #
 #   bench_binary                 builds the release binary and sets $bin; EGOV_RANK=PATH uses
 #                                that binary instead, building nothing
@@ -11,17 +11,17 @@
 #                                DATABASE_NAME
 #   bench_jurisdiction           adds the jurisdiction `bench` and its schemes (points out of 100,
 #                                level DAT from 75) to the database of $DATABASE_URL
-#   bench_need_wrk               installs wrk with apt-get when it is missing and this is root on
-#                                Debian; otherwise says how and exits 1
+#   bench_need TOOL              installs TOOL (wrk, valgrind) with apt-get when it is missing and
+#                                this is root on Debian; otherwise says how and exits 1
 pg_admin="postgres://postgres@127.0.0.1:5432"
 
-bench_need_wrk() {
-  command -v wrk > /dev/null && return 0
+bench_need() { # tool (Debian's package of the same name)
+  command -v "$1" > /dev/null && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
-    echo "installing Debian's wrk" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null
+    echo "installing Debian's $1" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" > /dev/null
   else
-    echo "wrk is needed: apt-get install wrk" >&2
+    echo "$1 is needed: apt-get install $1" >&2
     exit 1
   fi
 }
