@@ -17,6 +17,8 @@
 #
 # Usage: tests/bench/instructions.sh
 #        EGOV_RANK=target/release/egov-rank QUERIES=ranking REQUESTS=500 tests/bench/instructions.sh
+#        PROFILES=/tmp/profiles tests/bench/instructions.sh   # keeps each query's callgrind dump
+#                                                             # there, for callgrind_annotate
 # Needs python3 and valgrind (installed with apt-get when missing and run as root). Not part
 # of `cargo test`.
 set -euo pipefail
@@ -92,5 +94,6 @@ for query in $queries; do
     !found && index($0, "api::http::server::serve::{{closure}}::{{closure}} ") {
       found = 1; gsub(",", "", $1); print $1 }')
   [ -n "$serving" ] || { echo "no connection task in the profile of $query" >&2; exit 1; }
+  [ -z "${PROFILES:-}" ] || { mkdir -p "$PROFILES"; cp "$dump" "$PROFILES/callgrind-$query.out"; }
   echo "| $query | $requests | $(( total / requests / 1000 )) | $(( serving / requests / 1000 )) |"
 done
