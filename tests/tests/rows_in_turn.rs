@@ -11,7 +11,8 @@ use egov_tests::{TestServer, on_both_databases};
 use serde_json::json;
 
 /// Row selections of a `Result`: fragments named and inline, on the type and on an interface,
-/// aliases, a key asked twice, arguments, an error, objects below.
+/// aliases, a key asked twice, arguments, an error (once and on a key asked twice), objects
+/// below.
 const RESULT_ROWS: &[&str] = &[
     "rank agency { code name } ratePercent convertedScore level { code }",
     "__typename id rank tiedWith groupSize percentile maxPoints excludedPoints requiredPoints \
@@ -20,6 +21,7 @@ const RESULT_ROWS: &[&str] = &[
     "agency { code } rank agency { name tier } level { code } level { name ordinal }",
     "rank ratePercent(decimals: 4) convertedScore(decimals: 0) percentile(decimals: 1)",
     "rank ratePercent(decimals: 99) agency { code }",
+    "r: ratePercent(decimals: 99) rank agency { code } r: ratePercent(decimals: 99) level { code }",
     "rank published { rank ratePercent level { code name } rankedCount } decision { number title issuedOn id }",
 ];
 

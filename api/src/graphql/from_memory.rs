@@ -24,7 +24,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::indexmap::map::Entry;
@@ -34,6 +34,7 @@ use async_graphql::resolver_utils::ContainerType;
 use async_graphql::{ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value};
 use futures::FutureExt;
 
+use super::field_order::same_key;
 use crate::sync::lock;
 
 /// The fields of an object type that answer without waiting, by GraphQL name.
@@ -78,73 +79,177 @@ impl<T: OutputType + ContainerType + MemoryFields> OutputType for FromMemory<T> 
     ) -> ServerResult<Value> {
         let set = &ctx.item.node;
         let check = || answers_from_memory(set, T::FIELDS, &ctx.query_env.fragments);
-        let in_turn = match ctx.data_opt::<Choices>() {
-            Some(choices) => choices.in_turn(set, T::FIELDS, check),
-            None => check(),
+        let choice = match ctx.data_opt::<Choices>() {
+            Some(choices) => choices.choice(set, T::FIELDS, check),
+            None => check().then(Default::default),
         };
-        if in_turn {
+        match choice {
             // Boxed as a trait object: a row's fields hold objects whose fields hold rows
             // (`agency { results }`), a future type that would otherwise contain itself.
-            Ok(resolve_in_turn(ctx, &self.0).boxed().await)
-        } else {
-            self.0.resolve(ctx, field).await
+            Some(layout) => Ok(resolve_in_turn(ctx, &self.0, &layout).boxed().await),
+            None => self.0.resolve(ctx, field).await,
         }
     }
 }
 
 /// What [`answers_from_memory`] found for the selection sets of one request, by their
-/// addresses and their type's list: the rows of a page share one selection set, so the first
-/// row's check serves the others. The request's document outlives its resolution, so an address
-/// names one selection set while the choices live.
+/// addresses and their type's list, with the layout of their answers: the rows of a page share
+/// one selection set, so the first row's check and layout serve the others. The request's
+/// document outlives its resolution, so an address names one selection set while the choices
+/// live.
 #[derive(Default)]
-pub struct Choices(Mutex<Vec<(usize, Fields, bool)>>);
+pub struct Choices(Mutex<Vec<(usize, Fields, Option<Turn>)>>);
 
 impl Choices {
-    /// Whether `set`, asked of a type listing `fields`, is resolved in turn: as found before in
-    /// this request, else as `check` finds.
-    fn in_turn(&self, set: &SelectionSet, fields: Fields, check: impl FnOnce() -> bool) -> bool {
+    /// How `set`, asked of a type listing `fields`, is resolved: in turn with the answers'
+    /// layout (`Some`, made by the first row that needs it) or concurrently (`None`); as found
+    /// before in this request, else as `check` finds.
+    fn choice(
+        &self,
+        set: &SelectionSet,
+        fields: Fields,
+        check: impl FnOnce() -> bool,
+    ) -> Option<Turn> {
         let address = std::ptr::from_ref(set) as usize;
         let mut found = lock(&self.0);
         let known = found
             .iter()
             .find(|(set, listed, _)| *set == address && std::ptr::eq(*listed, fields));
-        if let Some((_, _, in_turn)) = known {
-            return *in_turn;
+        if let Some((_, _, choice)) = known {
+            return choice.clone();
         }
-        let in_turn = check();
-        found.push((address, fields, in_turn));
-        in_turn
+        let choice = check().then(Default::default);
+        found.push((address, fields, choice.clone()));
+        choice
+    }
+}
+
+/// A selection set resolved in turn: the layout of its answers, once the first row made it
+/// (`None` inside when it has too many keys for one).
+type Turn = Arc<OnceLock<Option<Layout>>>;
+
+/// The keys of the answers to one selection set in the order asked, hashed once: each row's
+/// answer starts as a copy of `keys` (a copy keeps the hashes; hashing each key of each row
+/// into its map was the largest part of resolving a row in turn), and the field asked at place
+/// `i` fills the key at `slots[i]` (a key asked twice fills one).
+#[derive(Debug)]
+pub struct Layout {
+    keys: IndexMap<Name, Value>,
+    slots: Vec<usize>,
+}
+
+impl Layout {
+    /// The layout of answers to the fields `asked`, if they fit the bitmask of
+    /// [`resolve_in_turn`] (at most 64 keys).
+    fn of(asked: &[&Positioned<Field>]) -> Option<Self> {
+        let mut keys = IndexMap::with_capacity(asked.len());
+        let slots = asked
+            .iter()
+            .map(|field| {
+                let key = field.node.response_key().node.clone();
+                keys.insert_full(key, Value::Null).0
+            })
+            .collect();
+        (keys.len() <= 64).then_some(Self { keys, slots })
+    }
+
+    /// Whether the fields `asked` of a row are the ones this layout was made of (they are for
+    /// rows of one type; the check keeps a selection asked of several types right).
+    fn fits(&self, asked: &[&Positioned<Field>]) -> bool {
+        asked.len() == self.slots.len()
+            && asked.iter().zip(&self.slots).all(|(field, &slot)| {
+                self.keys
+                    .get_index(slot)
+                    .is_some_and(|(key, _)| same_key(key, &field.node.response_key().node))
+            })
     }
 }
 
 /// Resolves the fields `ctx` asks of `root` one after another, into one map in the order
-/// asked.
+/// asked: a copy of `layout`'s keys when it fits (made from these fields when it is empty),
+/// else a map built key by key.
 async fn resolve_in_turn<T: OutputType + ContainerType>(
     ctx: &ContextSelectionSet<'_>,
     root: &T,
+    layout: &OnceLock<Option<Layout>>,
 ) -> Value {
     let mut asked = Vec::new();
     fields_asked(ctx, root, &ctx.item.node, &mut asked);
-    let mut answer = IndexMap::with_capacity(asked.len());
-    for field in asked {
-        let key = field.node.response_key().node.clone();
-        let value = if field.node.name.node == "__typename" {
-            Value::String(root.introspection_type_name().into_owned())
-        } else {
-            match root.resolve_field(&ctx.with_field(field)).await {
-                Ok(value) => value.unwrap_or_default(),
-                Err(error) => {
-                    ctx.add_error(error);
-                    continue;
-                }
-            }
-        };
-        merge_into(&mut answer, key, value);
-    }
+    let answer = match layout.get_or_init(|| Layout::of(&asked)) {
+        Some(layout) if layout.fits(&asked) => fill(ctx, root, &asked, layout).await,
+        _ => build(ctx, root, &asked).await,
+    };
     if answer.is_empty() {
         Value::Null
     } else {
         Value::Object(answer)
+    }
+}
+
+/// The answer of `root` to the fields `asked`, in a copy of `layout`'s keys. The keys whose
+/// fields all failed (their errors added to the answer's) are taken out at the end.
+async fn fill<T: OutputType + ContainerType>(
+    ctx: &ContextSelectionSet<'_>,
+    root: &T,
+    asked: &[&Positioned<Field>],
+    layout: &Layout,
+) -> IndexMap<Name, Value> {
+    let mut answer = layout.keys.clone();
+    let mut filled = 0u64;
+    for (field, &slot) in asked.iter().zip(&layout.slots) {
+        let Some(value) = resolve_one(ctx, root, field).await else {
+            continue;
+        };
+        let Some((_, place)) = answer.get_index_mut(slot) else {
+            continue;
+        };
+        if filled & (1 << slot) == 0 {
+            *place = value;
+            filled |= 1 << slot;
+        } else {
+            merge(place, value);
+        }
+    }
+    if filled.count_ones() as usize != answer.len() {
+        let mut slot = 0;
+        answer.retain(|_, _| {
+            slot += 1;
+            filled & (1 << (slot - 1)) != 0
+        });
+    }
+    answer
+}
+
+/// The answer of `root` to the fields `asked`, built key by key.
+async fn build<T: OutputType + ContainerType>(
+    ctx: &ContextSelectionSet<'_>,
+    root: &T,
+    asked: &[&Positioned<Field>],
+) -> IndexMap<Name, Value> {
+    let mut answer = IndexMap::with_capacity(asked.len());
+    for field in asked {
+        if let Some(value) = resolve_one(ctx, root, field).await {
+            merge_into(&mut answer, field.node.response_key().node.clone(), value);
+        }
+    }
+    answer
+}
+
+/// The value of one field of `root`, or `None` with its error added to the answer's.
+async fn resolve_one<T: OutputType + ContainerType>(
+    ctx: &ContextSelectionSet<'_>,
+    root: &T,
+    field: &Positioned<Field>,
+) -> Option<Value> {
+    if field.node.name.node == "__typename" {
+        return Some(Value::String(root.introspection_type_name().into_owned()));
+    }
+    match root.resolve_field(&ctx.with_field(field)).await {
+        Ok(value) => Some(value.unwrap_or_default()),
+        Err(error) => {
+            ctx.add_error(error);
+            None
+        }
     }
 }
 
@@ -205,23 +310,30 @@ fn merge_into(answer: &mut IndexMap<Name, Value>, key: Name, value: Value) {
         Entry::Vacant(vacant) => {
             vacant.insert(value);
         }
-        Entry::Occupied(occupied) => match (occupied.into_mut(), value) {
-            (Value::Object(known), Value::Object(more)) => {
-                for (key, value) in more {
-                    merge_into(known, key, value);
+        Entry::Occupied(occupied) => merge(occupied.into_mut(), value),
+    }
+}
+
+/// Merges `more`, the answer to a key asked again, into `known`: the keys of objects, item by
+/// item for lists of objects; anything else keeps the first answer.
+fn merge(known: &mut Value, more: Value) {
+    match (known, more) {
+        (Value::Object(known), Value::Object(more)) => merge_objects(known, more),
+        (Value::List(known), Value::List(more)) => {
+            for (known, more) in known.iter_mut().zip(more) {
+                if let (Value::Object(known), Value::Object(more)) = (known, more) {
+                    merge_objects(known, more);
                 }
             }
-            (Value::List(known), Value::List(more)) => {
-                for (known, more) in known.iter_mut().zip(more) {
-                    if let (Value::Object(known), Value::Object(more)) = (known, more) {
-                        for (key, value) in more {
-                            merge_into(known, key, value);
-                        }
-                    }
-                }
-            }
-            _ => {}
-        },
+        }
+        _ => {}
+    }
+}
+
+/// Merges the keys of `more` into `known`, one by one.
+fn merge_objects(known: &mut IndexMap<Name, Value>, more: IndexMap<Name, Value>) {
+    for (key, value) in more {
+        merge_into(known, key, value);
     }
 }
 
@@ -267,7 +379,7 @@ fn answers_from_memory(
 mod tests {
     use super::*;
     use async_graphql::parser::parse_query;
-    use async_graphql::parser::types::DocumentOperations;
+    use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
     use async_graphql::registry::MetaTypeName;
 
     const ROW: Fields = &[
@@ -333,6 +445,7 @@ mod tests {
 
     #[test]
     fn every_listed_field_is_a_field_of_its_type() {
+        use crate::graphql::result::Level;
         use crate::graphql::result::ResultNode;
         use crate::graphql::{agency::Agency, decision::Decision, movement::Movement};
         let mut registry = Registry::default();
@@ -344,6 +457,7 @@ mod tests {
             (Movement::create_type_info(&mut registry), Movement::FIELDS),
             (Agency::create_type_info(&mut registry), Agency::FIELDS),
             (Decision::create_type_info(&mut registry), Decision::FIELDS),
+            (Level::create_type_info(&mut registry), Level::FIELDS),
         ];
         for (type_name, fields) in names {
             assert_eq!(unknown(&registry, &type_name, fields), Vec::<String>::new());
@@ -361,10 +475,57 @@ mod tests {
         };
         let set = &operation.node.selection_set.node;
         let choices = Choices::default();
-        assert!(choices.in_turn(set, ROW, || true));
-        assert!(choices.in_turn(set, ROW, || panic!("checked again")));
-        assert!(!choices.in_turn(set, &ROW[..1], || false));
-        assert!(!choices.in_turn(set, &ROW[..1], || panic!("checked again")));
+        let first = choices.choice(set, ROW, || true).expect("in turn");
+        let again = choices.choice(set, ROW, || panic!("checked again"));
+        assert!(again.is_some_and(|again| Arc::ptr_eq(&first, &again)));
+        assert!(choices.choice(set, &ROW[..1], || false).is_none());
+        assert!(
+            choices
+                .choice(set, &ROW[..1], || panic!("checked again"))
+                .is_none()
+        );
+    }
+
+    /// The fields of the first field's selection set of `query`, as a row of `Result` asks them.
+    fn asked(document: &ExecutableDocument) -> Vec<&Positioned<Field>> {
+        let DocumentOperations::Single(operation) = &document.operations else {
+            panic!("one operation");
+        };
+        let Selection::Field(rows) = &operation.node.selection_set.node.items[0].node else {
+            panic!("a field first");
+        };
+        rows.node
+            .selection_set
+            .node
+            .items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(field) => field,
+                _ => panic!("fields only"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_layout_has_a_key_once_and_fits_only_its_own_fields() {
+        let document =
+            parse_query("{ rows { rank a: agency { code } level a: agency { name } } }").unwrap();
+        let fields = asked(&document);
+        let layout = Layout::of(&fields).expect("few keys");
+        let keys: Vec<&str> = layout.keys.keys().map(|key| key.as_str()).collect();
+        assert_eq!(keys, ["rank", "a", "level"]);
+        assert_eq!(layout.slots, [0, 1, 2, 1]);
+        assert!(layout.fits(&fields));
+        assert!(!layout.fits(&fields[..3]), "a field fewer");
+        let other =
+            parse_query("{ rows { rank b: agency { code } level a: agency { name } } }").unwrap();
+        assert!(!layout.fits(&asked(&other)), "another key at a place");
+        let many: String = (0..65).map(|n| format!("k{n}: rank ")).collect();
+        let many = parse_query(&format!("{{ rows {{ {many} }} }}")).unwrap();
+        assert!(
+            Layout::of(&asked(&many)).is_none(),
+            "more keys than the mask holds"
+        );
     }
 
     #[test]

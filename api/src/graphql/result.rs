@@ -40,7 +40,8 @@ impl From<&SchemeLevel> for Level {
 }
 
 /// A level of a scheme's scale.
-// Every field reads memory: resolved in turn (see `super::from_memory`).
+// Every field reads memory: resolved in turn (see `super::from_memory`), a row's level through
+// `FromMemory`, which also lays out its keys once a page.
 #[Object(serial)]
 impl Level {
     /// An opaque, stable identifier (see `Node`): levels with the same code, name and ordinal
@@ -63,6 +64,15 @@ impl Level {
     async fn ordinal(&self) -> i32 {
         self.ordinal
     }
+}
+
+impl MemoryFields for Level {
+    const FIELDS: Fields = &[
+        ("id", Answer::Memory),
+        ("code", Answer::Memory),
+        ("name", Answer::Memory),
+        ("ordinal", Answer::Memory),
+    ];
 }
 
 impl Identified for Level {
@@ -270,8 +280,8 @@ impl ResultNode {
     }
 
     /// The level the exact rate reaches under the year's scheme.
-    async fn level(&self) -> Option<Level> {
-        self.0.level().map(Level::from)
+    async fn level(&self) -> Option<FromMemory<Level>> {
+        self.0.level().map(|level| FromMemory(Level::from(level)))
     }
 
     /// The index value the ranking compares, rounded half away from zero to `decimals` places
