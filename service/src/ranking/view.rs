@@ -22,14 +22,18 @@ pub struct ResultView {
     pub scheme: Arc<Scheme>,
     pub decision: Option<decision::Model>,
     pub index_code: String,
-    /// The rate and converted score at the scheme's precision, rounded once: a kept snapshot
-    /// answers every page with the same view, and exact rounding is a good part of a row.
+    /// The exact rate, and the rate and converted score at the scheme's precision, computed
+    /// once: a kept snapshot answers every page with the same view, and exact arithmetic is a
+    /// good part of a row.
     printed: Printed,
 }
 
-/// Values of a view rounded to the scheme's precision, each the first time it is asked for.
+/// Values of a view derived from its row (never changed once the view is made), each computed
+/// the first time it is asked for.
 #[derive(Clone, Debug, Default)]
 struct Printed {
+    /// Comparisons of years subtract two of them on every row.
+    exact_rate_percent: OnceLock<Option<Exact>>,
     rate_percent: OnceLock<Option<Decimal>>,
     converted_score: OnceLock<Option<Decimal>>,
 }
@@ -61,7 +65,10 @@ impl ResultView {
 
     /// The exact rate in percent, when the points were published.
     pub fn exact_rate_percent(&self) -> Option<Exact> {
-        self.points().rate_percent()
+        self.printed
+            .exact_rate_percent
+            .get_or_init(|| self.points().rate_percent())
+            .clone()
     }
 
     /// The exact converted score under the result's scheme.
