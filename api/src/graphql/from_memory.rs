@@ -136,12 +136,15 @@ type Turn = Arc<OnceLock<Option<Layout>>>;
 pub struct Layout {
     keys: IndexMap<Name, Value>,
     slots: Vec<usize>,
+    /// Whether the set asks fields only, no fragments: then every row, of whatever type, asks
+    /// its items in order, and they need not be collected and checked row by row.
+    fields_only: bool,
 }
 
 impl Layout {
-    /// The layout of answers to the fields `asked`, if they fit the bitmask of
-    /// [`resolve_in_turn`] (at most 64 keys).
-    fn of(asked: &[&Positioned<Field>]) -> Option<Self> {
+    /// The layout of answers to the fields `asked` of `set`, if they fit the bitmask of
+    /// [`fill`] (at most 64 keys).
+    fn of(set: &SelectionSet, asked: &[&Positioned<Field>]) -> Option<Self> {
         let mut keys = IndexMap::with_capacity(asked.len());
         let slots = asked
             .iter()
@@ -150,7 +153,15 @@ impl Layout {
                 keys.insert_full(key, Value::Null).0
             })
             .collect();
-        (keys.len() <= 64).then_some(Self { keys, slots })
+        let fields_only = set
+            .items
+            .iter()
+            .all(|item| matches!(item.node, Selection::Field(_)));
+        (keys.len() <= 64).then_some(Self {
+            keys,
+            slots,
+            fields_only,
+        })
     }
 
     /// Whether the fields `asked` of a row are the ones this layout was made of (they are for
@@ -173,11 +184,26 @@ async fn resolve_in_turn<T: OutputType + ContainerType>(
     root: &T,
     layout: &OnceLock<Option<Layout>>,
 ) -> Value {
-    let mut asked = Vec::new();
-    fields_asked(ctx, root, &ctx.item.node, &mut asked);
-    let answer = match layout.get_or_init(|| Layout::of(&asked)) {
-        Some(layout) if layout.fits(&asked) => fill(ctx, root, &asked, layout).await,
-        _ => build(ctx, root, &asked).await,
+    let set = &ctx.item.node;
+    let made = layout.get();
+    let answer = match made {
+        Some(Some(layout)) if layout.fields_only => {
+            let fields = set.items.iter().filter_map(|item| match &item.node {
+                Selection::Field(field) => Some(field),
+                _ => None,
+            });
+            fill(ctx, root, fields, layout).await
+        }
+        _ => {
+            let mut asked = Vec::new();
+            fields_asked(ctx, root, set, &mut asked);
+            match made.unwrap_or_else(|| layout.get_or_init(|| Layout::of(set, &asked))) {
+                Some(layout) if layout.fits(&asked) => {
+                    fill(ctx, root, asked.iter().copied(), layout).await
+                }
+                _ => build(ctx, root, &asked).await,
+            }
+        }
     };
     if answer.is_empty() {
         Value::Null
@@ -188,15 +214,15 @@ async fn resolve_in_turn<T: OutputType + ContainerType>(
 
 /// The answer of `root` to the fields `asked`, in a copy of `layout`'s keys. The keys whose
 /// fields all failed (their errors added to the answer's) are taken out at the end.
-async fn fill<T: OutputType + ContainerType>(
+async fn fill<'a, T: OutputType + ContainerType>(
     ctx: &ContextSelectionSet<'_>,
     root: &T,
-    asked: &[&Positioned<Field>],
+    asked: impl Iterator<Item = &'a Positioned<Field>>,
     layout: &Layout,
 ) -> IndexMap<Name, Value> {
     let mut answer = layout.keys.clone();
     let mut filled = 0u64;
-    for (field, &slot) in asked.iter().zip(&layout.slots) {
+    for (field, &slot) in asked.zip(&layout.slots) {
         let Some(value) = resolve_one(ctx, root, field).await else {
             continue;
         };
@@ -486,46 +512,56 @@ mod tests {
         );
     }
 
-    /// The fields of the first field's selection set of `query`, as a row of `Result` asks them.
-    fn asked(document: &ExecutableDocument) -> Vec<&Positioned<Field>> {
+    /// The selection set of the first field of `document`, and the fields it asks directly.
+    fn rows(document: &ExecutableDocument) -> (&SelectionSet, Vec<&Positioned<Field>>) {
         let DocumentOperations::Single(operation) = &document.operations else {
             panic!("one operation");
         };
         let Selection::Field(rows) = &operation.node.selection_set.node.items[0].node else {
             panic!("a field first");
         };
-        rows.node
-            .selection_set
-            .node
+        let set = &rows.node.selection_set.node;
+        let fields = set
             .items
             .iter()
-            .map(|item| match &item.node {
-                Selection::Field(field) => field,
-                _ => panic!("fields only"),
+            .filter_map(|item| match &item.node {
+                Selection::Field(field) => Some(field),
+                _ => None,
             })
-            .collect()
+            .collect();
+        (set, fields)
     }
 
     #[test]
     fn a_layout_has_a_key_once_and_fits_only_its_own_fields() {
         let document =
             parse_query("{ rows { rank a: agency { code } level a: agency { name } } }").unwrap();
-        let fields = asked(&document);
-        let layout = Layout::of(&fields).expect("few keys");
+        let (set, fields) = rows(&document);
+        let layout = Layout::of(set, &fields).expect("few keys");
         let keys: Vec<&str> = layout.keys.keys().map(|key| key.as_str()).collect();
         assert_eq!(keys, ["rank", "a", "level"]);
         assert_eq!(layout.slots, [0, 1, 2, 1]);
+        assert!(layout.fields_only);
         assert!(layout.fits(&fields));
         assert!(!layout.fits(&fields[..3]), "a field fewer");
         let other =
             parse_query("{ rows { rank b: agency { code } level a: agency { name } } }").unwrap();
-        assert!(!layout.fits(&asked(&other)), "another key at a place");
+        assert!(!layout.fits(&rows(&other).1), "another key at a place");
         let many: String = (0..65).map(|n| format!("k{n}: rank ")).collect();
-        let many = parse_query(&format!("{{ rows {{ {many} }} }}")).unwrap();
+        let many = parse_query(format!("{{ rows {{ {many} }} }}")).unwrap();
+        let (set, fields) = rows(&many);
         assert!(
-            Layout::of(&asked(&many)).is_none(),
+            Layout::of(set, &fields).is_none(),
             "more keys than the mask holds"
         );
+    }
+
+    #[test]
+    fn a_set_with_fragments_is_collected_row_by_row() {
+        let document = parse_query("{ rows { rank ... on Result { level } } }").unwrap();
+        let (set, fields) = rows(&document);
+        let layout = Layout::of(set, &fields).expect("few keys");
+        assert!(!layout.fields_only);
     }
 
     #[test]
