@@ -47,43 +47,8 @@ impl ScalarType for Decimal {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(plain_text(self.0))
+        Value::String(entity::exact_decimal::plain_text(self.0))
     }
-}
-
-/// `value` as `Decimal::to_string` writes it (a sign, the digits, a dot before the last `scale`
-/// of them), without going through `fmt`: a computed ranking page writes two decimals a row,
-/// and the formatting machinery cost about 600 instructions each, 6 % of the page
-/// (BENCHMARKS.md). Mantissas beyond 64 bits, which no published score has, use `to_string`.
-fn plain_text(value: rust_decimal::Decimal) -> String {
-    let Ok(mut rest) = u64::try_from(value.mantissa().unsigned_abs()) else {
-        return value.to_string();
-    };
-    // Written from the end: digits, the dot and leading zeros, the sign. 20 digits, 28 places
-    // (rust_decimal's most), a zero, a dot and a sign fit.
-    let mut text = [0u8; 52];
-    let mut start = text.len();
-    let mut put = |byte: u8| {
-        start -= 1;
-        text[start] = byte;
-    };
-    let scale = value.scale();
-    for place in 0.. {
-        if place == scale && scale > 0 {
-            put(b'.');
-        }
-        if rest == 0 && place > scale {
-            break;
-        }
-        put(b'0' + (rest % 10) as u8);
-        rest /= 10;
-    }
-    if value.is_sign_negative() {
-        put(b'-');
-    }
-    std::str::from_utf8(&text[start..])
-        .map(str::to_owned)
-        .unwrap_or_else(|_| value.to_string())
 }
 
 /// An ISO 8601 calendar date, `"2020-12-31"`.
@@ -171,42 +136,4 @@ pub enum Tier {
     Province,
     /// Bộ, cơ quan ngang bộ, ranked nationally.
     Ministry,
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-    use rust_decimal::Decimal;
-
-    use super::plain_text;
-
-    proptest! {
-        /// Written exactly as `Decimal::to_string` writes it, whatever the mantissa (within 64
-        /// bits and beyond), sign (negative zero included) and scale.
-        #[test]
-        fn plain_text_is_to_string(
-            mantissa in prop_oneof![0i128..1_000, any::<i64>().prop_map(i128::from), -(1i128 << 96) + 1..(1i128 << 96)],
-            scale in 0u32..=28,
-            negative in any::<bool>(),
-        ) {
-            let mut value = Decimal::from_i128_with_scale(mantissa, scale);
-            if negative {
-                value.set_sign_negative(true);
-            }
-            prop_assert_eq!(plain_text(value), value.to_string());
-        }
-    }
-
-    #[test]
-    fn plain_text_of_published_values() {
-        for (text, expected) in [
-            ("85.36", "85.36"),
-            ("0.005", "0.005"),
-            ("1000", "1000"),
-            ("-0.50", "-0.50"),
-            ("0", "0"),
-        ] {
-            assert_eq!(plain_text(Decimal::from_str_exact(text).unwrap()), expected);
-        }
-    }
 }
