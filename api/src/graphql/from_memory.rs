@@ -557,7 +557,7 @@ mod tests {
     }
 
     #[test]
-    fn a_set_with_fragments_is_collected_row_by_row() {
+    fn a_set_with_fragments_is_not_fields_only() {
         let document = parse_query("{ rows { rank ... on Result { level } } }").unwrap();
         let (set, fields) = rows(&document);
         let layout = Layout::of(set, &fields).expect("few keys");

@@ -25,13 +25,13 @@ pub struct ResultView {
     /// The exact rate, and the rate and converted score at the scheme's precision, computed
     /// once: a kept snapshot answers every page with the same view, and exact arithmetic is a
     /// good part of a row.
-    printed: Printed,
+    derived: Derived,
 }
 
 /// Values of a view derived from its row (never changed once the view is made), each computed
 /// the first time it is asked for.
 #[derive(Clone, Debug, Default)]
-struct Printed {
+struct Derived {
     /// Comparisons of years subtract two of them on every row.
     exact_rate_percent: OnceLock<Option<Exact>>,
     rate_percent: OnceLock<Option<Decimal>>,
@@ -65,7 +65,7 @@ impl ResultView {
 
     /// The exact rate in percent, when the points were published.
     pub fn exact_rate_percent(&self) -> Option<Exact> {
-        self.printed
+        self.derived
             .exact_rate_percent
             .get_or_init(|| self.points().rate_percent())
             .clone()
@@ -119,7 +119,7 @@ impl ResultView {
 
     /// The rate rounded half away from zero to `decimals` places, by default the scheme's.
     pub fn rate_percent(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
-        printed(&self.printed.rate_percent, decimals, |decimals| {
+        printed(&self.derived.rate_percent, decimals, |decimals| {
             let decimals = precision(decimals, self.scheme.rate_decimals)?;
             self.exact_rate_percent()
                 .map(|rate| rate.rounded(decimals))
@@ -129,7 +129,7 @@ impl ResultView {
 
     /// The converted score rounded half away from zero to `decimals` places, by default the scheme's.
     pub fn converted_score(&self, decimals: Option<i32>) -> Result<Option<Decimal>> {
-        printed(&self.printed.converted_score, decimals, |decimals| {
+        printed(&self.derived.converted_score, decimals, |decimals| {
             let decimals = precision(decimals, self.scheme.converted_decimals)?;
             self.exact_converted_score()
                 .map(|score| score.rounded(decimals))
@@ -216,7 +216,7 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<result::Model>) -> Resul
                     .cloned()
                     .ok_or_else(|| missing("index"))?,
                 row,
-                printed: Printed::default(),
+                derived: Derived::default(),
             })
         })
         .collect()
