@@ -24,12 +24,25 @@ pub struct Model {
     pub restated_over: Option<i32>,
     /// The decision that published these values.
     pub decision_id: Option<i32>,
+    /// Which published version these values are: 1 for the first publication, then 2, 3, ...
+    /// as amendments replace it (the versions replaced are `result_version` rows). `None` for
+    /// a result no decision published (a derived restatement).
+    pub version: Option<i32>,
+    /// When this version was recorded here, RFC 3339 UTC; `None` with `version`.
+    pub recorded_at: Option<String>,
     /// The scheme the computed values were computed with.
     pub scheme_id: i32,
 
+    /// The points scoring used: as published for an original publication, derived from the
+    /// predecessors' for a restatement. (As printed: the `published_*_points` columns.)
     pub max_points: Option<ExactDecimal>,
     pub excluded_points: Option<ExactDecimal>,
     pub achieved_points: Option<ExactDecimal>,
+    /// The points exactly as the current version printed them (none where it did not).
+    pub published_max_points: Option<ExactDecimal>,
+    pub published_excluded_points: Option<ExactDecimal>,
+    pub published_required_points: Option<ExactDecimal>,
+    pub published_achieved_points: Option<ExactDecimal>,
 
     pub published_rank: Option<i32>,
     pub published_rate_percent: Option<ExactDecimal>,
@@ -45,6 +58,8 @@ pub struct Model {
     /// How many the publication ranked, where it says: 63 for a table printing the first 17.
     pub ranked_count: Option<i32>,
 
+    /// The points required as scoring used them: as published, or max - excluded where the
+    /// publication did not print them.
     pub required_points: Option<ExactDecimal>,
     /// achieved / required x 100 to 28 significant digits; ranking compares the exact fraction.
     pub rate_percent: Option<ExactDecimal>,

@@ -1,6 +1,7 @@
-//! One published version of a result: what a decision printed for one agency in one ranking.
-//! The `result` row holds the newest version with its computed values; an amendment adds a
-//! version here and never removes one, so every table ever published can be rebuilt.
+//! A superseded published version of a result: what a decision printed for one agency in one
+//! ranking before an amendment replaced it. The `result` row holds the current version with
+//! its computed values; an amendment moves the version it replaces here, and nothing is ever
+//! removed, so every table ever published can be rebuilt.
 
 use sea_orm::entity::prelude::*;
 

@@ -14,6 +14,7 @@ mod m20261202_000008_restatements;
 mod m20261202_000009_group_versions;
 mod m20261202_000010_catalogue_growth;
 mod m20261203_000011_sqlite_bump_once_a_row;
+mod m20261204_000012_current_version_in_result;
 
 /// Runs the migrations in order; `Migrator::up(db, None)` brings a database to the current schema.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_group_versions::Migration),
             Box::new(m20261202_000010_catalogue_growth::Migration),
             Box::new(m20261203_000011_sqlite_bump_once_a_row::Migration),
+            Box::new(m20261204_000012_current_version_in_result::Migration),
         ]
     }
 }

@@ -87,21 +87,6 @@ impl PublishedValues {
         }
     }
 
-    /// Sets the published columns of a result row to these values.
-    pub fn write_to(&self, row: &mut result::ActiveModel) {
-        row.max_points = Set(exact(self.max_points));
-        row.excluded_points = Set(exact(self.excluded_points));
-        row.required_points = Set(exact(self.required_points));
-        row.achieved_points = Set(exact(self.achieved_points));
-        row.published_rank = Set(self.rank);
-        row.published_rate_percent = Set(exact(self.rate_percent));
-        row.published_converted_score = Set(exact(self.converted_score));
-        row.published_level_code = Set(self.level.clone());
-        row.score = Set(exact(self.score));
-        row.published_score = Set(exact(self.score));
-        row.ranked_count = Set(self.ranked_count);
-    }
-
     /// `row` holding these values instead of its own: a result as an earlier version printed it.
     pub fn in_place_of(&self, row: result::Model) -> result::Model {
         result::Model {
@@ -109,6 +94,10 @@ impl PublishedValues {
             excluded_points: exact(self.excluded_points),
             required_points: exact(self.required_points),
             achieved_points: exact(self.achieved_points),
+            published_max_points: exact(self.max_points),
+            published_excluded_points: exact(self.excluded_points),
+            published_required_points: exact(self.required_points),
+            published_achieved_points: exact(self.achieved_points),
             published_rank: self.rank,
             published_rate_percent: exact(self.rate_percent),
             published_converted_score: exact(self.converted_score),
@@ -165,6 +154,23 @@ impl PublishedValues {
     }
 }
 
+impl PublishedValues {
+    /// The values of the version a result row holds, exactly as printed: its published
+    /// columns, points included.
+    pub fn of_current_version(row: &result::Model) -> Self {
+        Self {
+            max_points: decimal(row.published_max_points),
+            excluded_points: decimal(row.published_excluded_points),
+            required_points: decimal(row.published_required_points),
+            achieved_points: decimal(row.published_achieved_points),
+            ..Self::from(row)
+        }
+    }
+}
+
+/// The values a result row is scored from: its published columns, with the points scoring
+/// last used (derived for a restatement; required points as printed, or max - excluded). For
+/// the values exactly as printed, see [`PublishedValues::of_current_version`].
 impl From<&result::Model> for PublishedValues {
     fn from(row: &result::Model) -> Self {
         Self {

@@ -174,10 +174,15 @@ async fn a_large_history_ranks_as_its_groups_imported_one_at_a_time(server: Test
     let counts = async || {
         (
             result::Entity::find().count(db).await.unwrap(),
+            result::Entity::find()
+                .filter(result::Column::Version.eq(1))
+                .count(db)
+                .await
+                .unwrap(),
             result_version::Entity::find().count(db).await.unwrap(),
         )
     };
-    let (results_before, versions_before) = counts().await;
+    let (results_before, first_versions_before, superseded_before) = counts().await;
     let report = import(db, "mot-tep", &history()).await;
     let rows = YEARS.len() * (COMMUNES + DISTRICTS);
     assert_eq!(report.rows_read, rows);
@@ -229,11 +234,16 @@ async fn a_large_history_ranks_as_its_groups_imported_one_at_a_time(server: Test
             assert!(equal > 5, "{year} {name}: a tie of {equal} only");
         }
     }
-    // Each result written once, with its first version, in both jurisdictions.
+    // Each result written once, holding its first version, in both jurisdictions; no version
+    // was superseded.
     let written = u64::try_from(2 * rows).unwrap();
     assert_eq!(
         counts().await,
-        (results_before + written, versions_before + written)
+        (
+            results_before + written,
+            first_versions_before + written,
+            superseded_before
+        )
     );
 }
 

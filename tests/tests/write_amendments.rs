@@ -1,7 +1,8 @@
 //! Amending published results through GraphQL: a decision that amends another adds new versions
 //! of the results it corrects, the table as each decision published it stays readable (`asOf`),
-//! every version is kept in the history, and a result is only replaced under a decision that
-//! amends the one that published it.
+//! every version is kept in the history (the current one in the result's row, those it replaced
+//! beside it, also across the migration that moved them), and a result is only replaced under a
+//! decision that amends the one that published it.
 //!
 //! Expected values come from the oracle ([`egov_tests::published`]), computed from the shipped
 //! 2020 tables independently of the service.
@@ -17,6 +18,9 @@ use egov_tests::writes::{
     REPORT, amended_result_input, call, publish_amending_decision, refused, token, write,
 };
 use egov_tests::{TestServer, on_both_databases};
+use entity::{result, result_version};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Statement};
 use serde_json::{Value, json};
 use service::access::Role;
 
@@ -297,7 +301,95 @@ async fn a_decimal_sent_as_a_number_is_refused(server: TestServer) {
     assert_eq!(taken["report"]["dryRun"], json!(true), "{taken:#}");
 }
 
+/// Every result row and every superseded version, in id order.
+async fn stored_versions(
+    db: &DatabaseConnection,
+) -> (Vec<result::Model>, Vec<result_version::Model>) {
+    (
+        result::Entity::find()
+            .order_by_asc(result::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        result_version::Entity::find()
+            .order_by_asc(result_version::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+    )
+}
+
+/// `(result_id, version)` of every `result_version` row, read without the entities (the
+/// schema of an earlier migration).
+async fn version_keys(db: &DatabaseConnection) -> Vec<(i32, i32)> {
+    let statement = Statement::from_string(
+        db.get_database_backend(),
+        "SELECT result_id, version FROM result_version ORDER BY result_id, version",
+    );
+    db.query_all_raw(statement)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row.try_get("", "result_id").unwrap(),
+                row.try_get("", "version").unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The migration that moved each result's current version into its row, undone and redone
+/// over amended results: undone, every version is a `result_version` row again (the current
+/// ones put back beside those they replaced); redone, the rows, the versions kept and the
+/// histories are as before. Would catch a backfill that lost a version, took another
+/// version's values or recorded time, or left a current version behind.
+async fn versions_move_between_the_result_and_its_history_unchanged(server: TestServer) {
+    let editor = token(&server, "editor", Role::Editor).await;
+    let (amended_rows, corrected) = amended_district_table(&published("district"));
+    publish_amending_decision(&server, &editor).await;
+    let inputs: Vec<Value> = corrected
+        .iter()
+        .map(|name| amended_result_input(row_named(&amended_rows, name)))
+        .collect();
+    write(
+        &server,
+        &editor,
+        "amendResults",
+        REPORT,
+        json!({ "decision": AMENDING, "year": 2020, "tier": "DISTRICT", "results": inputs }),
+    )
+    .await;
+    let db = server.db();
+    let (results, superseded) = stored_versions(db).await;
+    let histories_before = histories(&server).await;
+    assert_eq!(
+        superseded.len(),
+        corrected.len(),
+        "one replaced version each"
+    );
+
+    Migrator::down(db, Some(1)).await.unwrap();
+    let mut expected: Vec<(i32, i32)> = superseded
+        .iter()
+        .map(|kept| (kept.result_id, kept.version))
+        .chain(
+            results
+                .iter()
+                .filter_map(|row| Some((row.id, row.version?))),
+        )
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(version_keys(db).await, expected);
+    assert!(expected.len() > corrected.len() * 2, "{expected:?}");
+
+    Migrator::up(db, None).await.unwrap();
+    assert_eq!(stored_versions(db).await, (results, superseded));
+    assert_eq!(histories(&server).await, histories_before);
+}
+
 on_both_databases!(
+    versions_move_between_the_result_and_its_history_unchanged,
     an_amendment_adds_versions_and_keeps_the_table_as_first_published,
     a_result_is_only_replaced_under_an_amending_decision,
     a_decimal_sent_as_a_number_is_refused,

@@ -227,7 +227,7 @@ impl Loader<MovementsBetween> for Batch {
 pub struct VersionsOf(pub i32);
 
 impl Loader<VersionsOf> for Batch {
-    type Value = Vec<entity::result_version::Model>;
+    type Value = Vec<versions::Version>;
     type Error = ApiError;
 
     async fn load(

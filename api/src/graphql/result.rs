@@ -3,9 +3,8 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
-use entity::result_version;
 use service::page::PageRequest;
-use service::publication;
+use service::publication::{self, versions};
 use service::published;
 use service::ranking::{ResultView, discrepancies, group, read};
 use service::scoring::{Level as SchemeLevel, Scheme};
@@ -428,14 +427,14 @@ impl MemoryFields for ResultNode {
 
 /// One published version of a result: what one decision printed for it.
 pub struct ResultVersion {
-    version: result_version::Model,
+    version: versions::Version,
     /// The result it is a version of, for its scheme (to name the published level).
     view: Arc<ResultView>,
 }
 
 impl ResultVersion {
-    fn values(&self) -> published::PublishedValues {
-        published::PublishedValues::from(&self.version)
+    fn values(&self) -> &published::PublishedValues {
+        &self.version.values
     }
 }
 
@@ -483,7 +482,7 @@ impl ResultVersion {
 
     /// The values as this version printed them.
     async fn published(&self) -> PublishedValues {
-        PublishedValues::of(&self.values(), &self.view.scheme)
+        PublishedValues::of(self.values(), &self.view.scheme)
     }
 }
 

@@ -7,7 +7,6 @@ use sea_orm::ConnectionTrait;
 use super::versions;
 use crate::catalog::GroupKey;
 use crate::page::{Page, PageRequest};
-use crate::published::PublishedValues;
 use crate::ranking::{ResultView, group, rescore, view};
 use crate::{Error, Result, decisions};
 
@@ -25,8 +24,7 @@ pub async fn ranking(
         as_of.id,
     );
     let current = group::rows(db, group).await?;
-    let versions =
-        versions::of_results(db, &current.iter().map(|row| row.id).collect::<Vec<_>>()).await?;
+    let versions = versions::of_rows(db, &current).await?;
     let rows: Vec<result::Model> = current
         .into_iter()
         .filter_map(|row| {
@@ -42,7 +40,9 @@ pub async fn ranking(
                 .1;
             Some(result::Model {
                 decision_id: published.decision_id,
-                ..PublishedValues::from(published).in_place_of(row)
+                version: Some(published.version),
+                recorded_at: Some(published.recorded_at.clone()),
+                ..published.values.in_place_of(row)
             })
         })
         .collect();

@@ -3,14 +3,15 @@
 //! amended ones replaced, every result re-scored once, and each published value kept as a new
 //! version. Restatements of a group written (and a restated group itself) are derived again.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use entity::result;
 use sea_orm::ConnectionTrait;
 
 use super::plan::{self, Planned};
 use super::progress::Progress;
-use super::{Amended, ImportOptions, ImportReport, Ranking, versions};
+use super::versions::Version;
+use super::{Amended, ImportOptions, ImportReport, Ranking};
 use crate::access::audit;
 use crate::catalog::GroupKey;
 use crate::db::bulk;
@@ -91,48 +92,38 @@ pub(crate) async fn write_rows(
             .or_default()
             .push((plan, agency_id));
     }
-    let amended_ids: Vec<i32> = by_group
-        .values()
-        .flatten()
-        .filter_map(|(plan, _)| plan.replaces.as_ref().map(|current| current.id))
-        .collect();
-    let newest_versions = versions::newest(txn, &amended_ids).await?;
-
     let mut progress = Progress::start(options.progress.as_ref(), report.rows_read);
-    // Every group's published values, inserted together after the groups (nothing in between
-    // reads them): a statement fewer a group.
-    let mut new_versions = Vec::with_capacity(report.rows_read);
+    // Each row written is a new version of its result, recorded now; the versions amended rows
+    // replace are kept, inserted together after the groups (nothing in between reads them).
+    let recorded_at = audit::now();
+    let mut superseded = Vec::new();
     for (group, planned) in &by_group {
-        let stored = write_group(txn, *group, planned, &mut decisions, &mut progress).await?;
-        for (plan, agency_id) in planned {
-            let row = stored.get(agency_id).ok_or_else(|| {
-                Error::Corrupt(format!(
-                    "the result of `{}` just written is missing",
-                    plan.row.agency
-                ))
-            })?;
-            let version = match &plan.replaces {
-                Some(current) => {
-                    // A derived restatement that a published one now holds was never published:
-                    // nothing was amended.
-                    if !restate::derived_only(current) {
-                        report.amended.push(Amended {
-                            line: plan.row.line,
-                            agency: plan.row.agency.clone(),
-                            result_id: current.id,
-                            before: replaced_json(current, &decisions),
-                        });
-                    }
-                    1 + newest_versions.get(&current.id).copied().unwrap_or(0)
-                }
-                None => 1,
+        write_group(
+            txn,
+            *group,
+            planned,
+            &recorded_at,
+            &mut decisions,
+            &mut progress,
+        )
+        .await?;
+        for (plan, _) in planned {
+            let Some(current) = &plan.replaces else {
+                continue;
             };
-            new_versions.push(plan.row.values.as_version(
-                row.id,
-                version,
-                row.decision_id,
-                audit::now(),
-            ));
+            // A derived restatement that a published one now holds was never published:
+            // nothing was amended, and it has no version to keep.
+            if !restate::derived_only(current) {
+                report.amended.push(Amended {
+                    line: plan.row.line,
+                    agency: plan.row.agency.clone(),
+                    result_id: current.id,
+                    before: replaced_json(current, &decisions),
+                });
+            }
+            if let Some(replaced) = Version::current(current) {
+                superseded.push(replaced.superseded(current.id));
+            }
         }
         // A restatement's ranks follow from the predecessors, not from what was printed: the
         // group is derived again around the published values; an original publication's
@@ -144,7 +135,7 @@ pub(crate) async fn write_rows(
             None => restate::refresh(txn, *group).await?,
         }
     }
-    bulk::insert(txn, new_versions, &mut |_| {}).await?;
+    bulk::insert(txn, superseded, &mut |_| {}).await?;
     report.groups = by_group
         .keys()
         .map(|group| Ranking {
@@ -159,15 +150,16 @@ pub(crate) async fn write_rows(
     Ok(report)
 }
 
-/// Writes one group: its stored results, amended ones replaced and new ones added, re-scored
-/// as a whole. Returns the group's results as stored, by agency.
+/// Writes one group: its stored results, amended ones replaced and new ones added, each
+/// written row a new version recorded at `recorded_at`, re-scored as a whole.
 async fn write_group(
     txn: &impl ConnectionTrait,
     group: GroupKey,
     planned: &[(&Planned, i32)],
+    recorded_at: &str,
     decisions: &mut KnownDecisions,
     progress: &mut Progress<'_>,
-) -> Result<HashMap<i32, result::Model>> {
+) -> Result<()> {
     // By agency, so that scoring sees the same input whatever the order rows came in (a
     // B-tree: in that order already, with no sort moving results of hundreds of bytes).
     let mut members: BTreeMap<i32, (result::Model, Change)> = group::rows(txn, group)
@@ -187,6 +179,8 @@ async fn write_group(
         let row = result::Model {
             decision_id,
             scheme_id: plan.scheme_id,
+            version: Some(base.version.map_or(1, |replaced| replaced + 1)),
+            recorded_at: Some(recorded_at.to_owned()),
             ..plan.row.values.in_place_of(base)
         };
         members.insert(*agency_id, (row, change));
@@ -196,10 +190,9 @@ async fn write_group(
         .iter()
         .filter(|(plan, _)| plan.replaces.is_some())
         .count();
-    let stored =
-        rescore::write_group(txn, group, members, &mut |rows| progress.wrote(rows)).await?;
+    rescore::write_group(txn, group, members, &mut |rows| progress.wrote(rows)).await?;
     progress.wrote(amended);
-    Ok(stored)
+    Ok(())
 }
 
 /// What an amendment replaced, as the audit log shows it: the result, its decision and its

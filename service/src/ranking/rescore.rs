@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use entity::{ExactDecimal, agency, result};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, QuerySelect};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel};
 
 use super::group;
 use crate::catalog::{GroupKey, schemes};
@@ -27,8 +27,7 @@ pub async fn rescore_group(db: &impl ConnectionTrait, group: GroupKey) -> Result
         .into_iter()
         .map(|row| (row, Change::None))
         .collect();
-    write_group(db, group, rows, &mut |_| {}).await?;
-    Ok(())
+    write_group(db, group, rows, &mut |_| {}).await
 }
 
 /// What a write does to a row of a group before the group is re-scored.
@@ -45,70 +44,36 @@ pub enum Change {
 /// Scores `rows`, the whole membership of `group` as the write leaves it, and stores them:
 /// new rows inserted in batches, changed rows updated, untouched rows updated only where their
 /// computed values moved. `inserted` hears how many new rows each batch stored (for progress).
-/// Returns the group's rows as stored, ids included, by agency.
 pub async fn write_group(
     db: &impl ConnectionTrait,
     group: GroupKey,
     rows: Vec<(result::Model, Change)>,
     inserted: &mut impl FnMut(usize),
-) -> Result<HashMap<i32, result::Model>> {
+) -> Result<()> {
     let (models, changes): (Vec<result::Model>, Vec<Change>) = rows.into_iter().unzip();
     let (scheme, scored) = score_rows(db, group, &models).await?;
     let group_size = i32::try_from(models.len()).unwrap_or(i32::MAX);
-    let mut stored = HashMap::with_capacity(models.len());
     let mut inserts = Vec::with_capacity(models.len());
-    let mut new_rows = HashMap::with_capacity(models.len());
     for ((row, change), scored) in models.into_iter().zip(changes).zip(scored) {
-        let agency_id = row.agency_id;
         let computed = |row| with_computed(row, scheme.id, scored, group_size);
         match change {
             Change::New => {
-                let scored_row = computed(row);
-                let mut active = scored_row.clone().into_active_model();
+                let mut active = computed(row).into_active_model();
                 active.id = sea_orm::NotSet;
                 inserts.push(active);
-                new_rows.insert(agency_id, scored_row);
             }
             Change::Published => {
-                stored.insert(agency_id, force_update(computed(row)).update(db).await?);
+                force_update(computed(row)).update(db).await?;
             }
             Change::None => {
                 let scored_row = computed(row.clone());
-                let row = if scored_row == row {
-                    row
-                } else {
-                    force_update(scored_row).update(db).await?
-                };
-                stored.insert(agency_id, row);
+                if scored_row != row {
+                    force_update(scored_row).update(db).await?;
+                }
             }
         }
     }
-    if !inserts.is_empty() {
-        bulk::insert(db, inserts, inserted).await?;
-        // The rows are as written; only the ids the database gave them are read back, for the
-        // whole group at once (two integers a result).
-        let ids: Vec<(i32, i32)> = group::query(group)
-            .select_only()
-            .column(result::Column::AgencyId)
-            .column(result::Column::Id)
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (agency_id, id) in ids {
-            if let Some(row) = new_rows.remove(&agency_id) {
-                stored.insert(agency_id, result::Model { id, ..row });
-            }
-        }
-        if !new_rows.is_empty() {
-            return Err(Error::Corrupt(format!(
-                "{} results just written to {} {} are missing",
-                new_rows.len(),
-                group.tier,
-                group.year
-            )));
-        }
-    }
-    Ok(stored)
+    bulk::insert(db, inserts, inserted).await
 }
 
 /// An active model that writes every column of `row` (an update of a row whose values moved).
