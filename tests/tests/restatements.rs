@@ -252,6 +252,25 @@ async fn a_published_restatement_shows_its_discrepancies(server: TestServer) {
         ),
         (&json!("0.5450"), &json!("0.5451"), &json!(4))
     );
+    // Its one version holds what was printed, beside the derived values the row ranks by.
+    let history = server
+        .data(
+            &format!(
+                "{{ ranking(year: 2024, {DTI}, restatedOver: 2025) {{ nodes {{ agency {{ name }}
+                   history {{ version maxPoints published {{ score rank }} }} }} }} }}"
+            ),
+            json!({}),
+        )
+        .await;
+    let da_nang_history = &node(
+        history["ranking"]["nodes"].as_array().unwrap(),
+        "TP. Đà Nẵng",
+    )["history"];
+    assert_eq!(
+        da_nang_history,
+        &json!([{ "version": 1, "maxPoints": null,
+                  "published": { "score": "0.5451", "rank": 4 } }])
+    );
 
     restate(&server, &editor, false).await;
     assert_eq!(ranking(&server, Some(2025)).await, nodes);

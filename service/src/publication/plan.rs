@@ -209,7 +209,9 @@ pub(super) async fn plan(
             None => None,
         };
         if let Some(current) = replaces.as_ref().filter(|_| options.keep_unstated) {
-            row.values = row.values.or_earlier(&PublishedValues::from(&**current));
+            row.values = row
+                .values
+                .or_earlier(&PublishedValues::of_current_version(current));
             let checked = crate::import::table::check_rows(vec![row.clone()]);
             if !checked.errors.is_empty() {
                 errors.extend(checked.errors);

@@ -198,7 +198,7 @@ async fn write_group(
 /// What an amendment replaced, as the audit log shows it: the result, its decision and its
 /// published values.
 fn replaced_json(row: &result::Model, decisions: &KnownDecisions) -> serde_json::Value {
-    let mut json = PublishedValues::from(row).to_json();
+    let mut json = PublishedValues::of_current_version(row).to_json();
     json["resultId"] = row.id.into();
     json["decision"] = row.decision_id.and_then(|id| decisions.number(id)).into();
     json
