@@ -17,7 +17,7 @@ use crate::import::{Parsed, ParsedRow};
 use crate::published::PublishedValues;
 use crate::ranking::{group, restate};
 use crate::scoring::{RankBy, Scheme};
-use crate::{Error, Result, RowError, names};
+use crate::{Error, Result, RowError, Tier, names};
 
 /// A checked row with everything resolved that the write needs.
 pub(super) struct Planned {
@@ -75,6 +75,7 @@ pub(super) async fn plan(
 
     let mut schemes: HashMap<GroupKey, Option<Arc<Scheme>>> = HashMap::new();
     let mut first_line: HashMap<(i32, i32, String), usize> = HashMap::new();
+    let mut match_keys: HashMap<Tier, HashMap<String, String>> = HashMap::new();
     let mut planned = Vec::with_capacity(rows.len());
     for mut row in rows {
         let line = row.line;
@@ -158,7 +159,16 @@ pub(super) async fn plan(
                 }
             }
         }
-        let key = names::match_key(row.tier, &row.agency);
+        // A history names each agency once a year: its key is folded once.
+        let known_keys = match_keys.entry(row.tier).or_default();
+        let key = match known_keys.get(row.agency.as_str()) {
+            Some(key) => key.clone(),
+            None => {
+                let key = names::match_key(row.tier, &row.agency);
+                known_keys.insert(row.agency.clone(), key.clone());
+                key
+            }
+        };
         match first_line.entry((index_id, row.year, key.clone())) {
             Entry::Occupied(first) => {
                 errors.push(error(
