@@ -59,7 +59,8 @@ impl From<result_version::Model> for Version {
 }
 
 /// Every version of the results `result_ids`, each oldest first (absent for a result with
-/// none).
+/// none). Reads the result rows too, where the current versions are: a caller holding a row
+/// may hold it as an earlier decision published it (`asOf`).
 pub async fn of_results(
     db: &impl ConnectionTrait,
     result_ids: &[i32],
@@ -76,7 +77,7 @@ pub async fn of_results(
 
 /// Every version of each of `rows` (results as stored), oldest first: the superseded ones,
 /// then the row's own.
-pub async fn of_rows(
+pub(crate) async fn of_rows(
     db: &impl ConnectionTrait,
     rows: &[result::Model],
 ) -> Result<HashMap<i32, Vec<Version>>> {
